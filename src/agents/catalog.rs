@@ -1,0 +1,266 @@
+//! The installed agents and their metadata, read through the cache: one
+//! agent at a time for `metadata` and `validate`, all of them in parallel
+//! for `list-installed`.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use anyhow::{bail, Context, Result};
+use serde::Serialize;
+
+use super::builtin;
+use super::cache::{AgentSummary, Cache, StoredRun};
+use super::discovery::{Fingerprint, FoundAgent, Provider};
+use super::metadata::AgentMetadata;
+use super::runner::{self, Invocation, DEFAULT_OUTPUT_CAP};
+
+/// Reads agents' metadata, through the cache.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    pub dirs: Vec<PathBuf>,
+    pub timeout: Duration,
+    pub cache: Cache,
+}
+
+/// One line of `list-installed`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Listing {
+    pub name: String,
+    pub path: PathBuf,
+    pub provider: Provider,
+    pub description: String,
+    /// The agent this one is another name of (from `<symlink>` metadata).
+    pub alias_of: Option<String>,
+    pub capabilities: Vec<String>,
+    /// Why the agent's metadata could not be read; the agent is still listed.
+    pub error: Option<String>,
+    /// Files of the same name hidden by this one.
+    pub shadows: Vec<PathBuf>,
+}
+
+impl Catalog {
+    /// What `agent -o metadata` printed, from the cache when current.
+    pub fn metadata_run(&self, agent: &FoundAgent, refresh: bool) -> Result<StoredRun> {
+        if agent.provider == Provider::BuiltIn {
+            let builtin = builtin::find(&agent.name).context("unknown built-in agent")?;
+            return Ok(StoredRun {
+                exit_code: Some(0),
+                failure: None,
+                stdout: (builtin.metadata)().into_bytes(),
+                stderr: String::new(),
+            });
+        }
+        if let Some(problem) = &agent.problem {
+            bail!("cannot run {}: {problem}", agent.path.display());
+        }
+        let fingerprint = agent.fingerprint.context("agent file was not inspected")?;
+        if !refresh {
+            if let Some(stored) = self.cache.load_run(&agent.path, fingerprint) {
+                return Ok(stored);
+            }
+        }
+        let stored = self.run_metadata(&agent.path)?;
+        self.cache.store_run(&agent.path, fingerprint, &stored);
+        Ok(stored)
+    }
+
+    fn run_metadata(&self, path: &Path) -> Result<StoredRun> {
+        let run = runner::run(&Invocation {
+            program: path,
+            args: vec!["-o".into(), "metadata".into()],
+            stdin: None,
+            timeout: self.timeout,
+            output_cap: DEFAULT_OUTPUT_CAP,
+        })?;
+        Ok(StoredRun::from_run(&run, self.timeout))
+    }
+
+    /// The parsed metadata of an agent; an error says why there is none.
+    pub fn metadata(
+        &self,
+        agent: &FoundAgent,
+        refresh: bool,
+    ) -> Result<(StoredRun, AgentMetadata)> {
+        let stored = self.metadata_run(agent, refresh)?;
+        if let Some(failure) = &stored.failure {
+            bail!(
+                "{} -o metadata failed: {failure}{}",
+                agent.path.display(),
+                stderr_tail(&stored.stderr)
+            );
+        }
+        let metadata = AgentMetadata::parse(&stored.stdout)
+            .with_context(|| format!("{} -o metadata", agent.path.display()))?;
+        Ok((stored, metadata))
+    }
+
+    /// Describes every agent, running those not cached in parallel.
+    /// `progress` is told each agent's name as its run finishes.
+    pub fn list(
+        &self,
+        agents: &[FoundAgent],
+        refresh: bool,
+        progress: &(dyn Fn(&str) + Sync),
+    ) -> Vec<Listing> {
+        let cached = if refresh {
+            BTreeMap::new()
+        } else {
+            self.cache.load_summaries()
+        };
+        let mut summaries: Vec<Option<AgentSummary>> = agents
+            .iter()
+            .map(|agent| cached_summary(&cached, agent))
+            .collect();
+        let todo: Vec<usize> = (0..agents.len())
+            .filter(|&i| summaries[i].is_none() && agents[i].problem.is_none())
+            .collect();
+        let fresh = self.summarize_in_parallel(agents, &todo, refresh, progress);
+        for (i, summary) in fresh {
+            summaries[i] = Some(summary);
+        }
+        if !todo.is_empty() || refresh {
+            self.cache.store_summaries(&index_of(agents, &summaries));
+        }
+        let listings = agents
+            .iter()
+            .zip(&summaries)
+            .map(|(agent, summary)| listing(agent, summary.as_ref()))
+            .collect();
+        with_aliases(listings, agents, &summaries)
+    }
+
+    fn summarize_in_parallel(
+        &self,
+        agents: &[FoundAgent],
+        todo: &[usize],
+        refresh: bool,
+        progress: &(dyn Fn(&str) + Sync),
+    ) -> Vec<(usize, AgentSummary)> {
+        let next = AtomicUsize::new(0);
+        let done = Mutex::new(Vec::with_capacity(todo.len()));
+        // Agents are mostly Python start-up (CPU) with some waiting: a
+        // little more than one per core keeps the cores busy.
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let workers = (cores + cores / 2 + 1).min(todo.len());
+        std::thread::scope(|scope| {
+            for _ in 0..workers {
+                scope.spawn(|| loop {
+                    let slot = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(&i) = todo.get(slot) else { break };
+                    let summary = self.summarize(&agents[i], refresh);
+                    progress(&agents[i].name);
+                    done.lock().expect("no worker panics").push((i, summary));
+                });
+            }
+        });
+        done.into_inner().expect("no worker panics")
+    }
+
+    fn summarize(&self, agent: &FoundAgent, refresh: bool) -> AgentSummary {
+        match self.metadata(agent, refresh) {
+            Ok((_, metadata)) => AgentSummary {
+                reported_name: metadata.name.clone(),
+                shortdesc: metadata.shortdesc_for(&agent.name).to_string(),
+                symlinks: metadata.symlinks.iter().map(|s| s.name.clone()).collect(),
+                capabilities: metadata
+                    .capabilities()
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect(),
+                error: None,
+            },
+            Err(err) => AgentSummary {
+                reported_name: String::new(),
+                shortdesc: String::new(),
+                symlinks: Vec::new(),
+                capabilities: Vec::new(),
+                error: Some(format!("{err:#}")),
+            },
+        }
+    }
+}
+
+fn stderr_tail(stderr: &str) -> String {
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    if lines.len() <= 1 {
+        return String::new();
+    }
+    format!(
+        "\n  agent stderr: {}",
+        lines[lines.len().saturating_sub(3)..].join("\n  ")
+    )
+}
+
+fn cached_summary(
+    cached: &BTreeMap<PathBuf, (Fingerprint, AgentSummary)>,
+    agent: &FoundAgent,
+) -> Option<AgentSummary> {
+    let (fingerprint, summary) = cached.get(&agent.path)?;
+    (Some(*fingerprint) == agent.fingerprint && agent.provider == Provider::External)
+        .then(|| summary.clone())
+}
+
+fn index_of(
+    agents: &[FoundAgent],
+    summaries: &[Option<AgentSummary>],
+) -> BTreeMap<PathBuf, (Fingerprint, AgentSummary)> {
+    agents
+        .iter()
+        .zip(summaries)
+        .filter(|(agent, _)| agent.provider == Provider::External)
+        .filter_map(|(agent, summary)| {
+            Some((agent.path.clone(), (agent.fingerprint?, summary.clone()?)))
+        })
+        .collect()
+}
+
+fn listing(agent: &FoundAgent, summary: Option<&AgentSummary>) -> Listing {
+    let error = agent
+        .problem
+        .clone()
+        .or_else(|| summary.and_then(|s| s.error.clone()));
+    Listing {
+        name: agent.name.clone(),
+        path: agent.path.clone(),
+        provider: agent.provider,
+        description: summary.map(|s| s.shortdesc.clone()).unwrap_or_default(),
+        alias_of: None,
+        capabilities: summary.map(|s| s.capabilities.clone()).unwrap_or_default(),
+        error,
+        shadows: agent.shadows.clone(),
+    }
+}
+
+/// Marks each agent that another agent lists as its `<symlink>`. The agent
+/// that names others but not itself is the original (fence_ipmilan lists
+/// fence_ilo3; Debian's copy fence_ilo3 lists itself among the others).
+fn with_aliases(
+    mut listings: Vec<Listing>,
+    agents: &[FoundAgent],
+    summaries: &[Option<AgentSummary>],
+) -> Vec<Listing> {
+    let mut original_of: HashMap<&str, &str> = HashMap::new();
+    for (agent, summary) in agents.iter().zip(summaries) {
+        let Some(summary) = summary else { continue };
+        if summary.symlinks.iter().any(|s| s == &agent.name) {
+            continue;
+        }
+        for alias in &summary.symlinks {
+            original_of
+                .entry(alias.as_str())
+                .or_insert(agent.name.as_str());
+        }
+    }
+    for listing in &mut listings {
+        if listing.provider == Provider::BuiltIn {
+            continue;
+        }
+        if let Some(original) = original_of.get(listing.name.as_str()) {
+            listing.alias_of = Some((*original).to_string());
+        }
+    }
+    listings
+}

@@ -1,0 +1,284 @@
+//! Running a fence agent as a child process: arguments on stdin only, a
+//! deadline after which its whole process group is killed, and a cap on
+//! how much output is kept.
+
+use std::io::{Read, Write};
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+
+/// The most output kept from one stream of an agent.
+pub const DEFAULT_OUTPUT_CAP: usize = 8 * 1024 * 1024;
+
+/// How long a process group gets between SIGTERM and SIGKILL.
+const KILL_GRACE: Duration = Duration::from_secs(2);
+
+/// What to run and how.
+#[derive(Debug, Clone)]
+pub struct Invocation<'a> {
+    pub program: &'a Path,
+    /// Command-line arguments: never secrets (those go in `stdin`).
+    pub args: Vec<String>,
+    /// Bytes for the agent's stdin; `None` closes it at once.
+    pub stdin: Option<Vec<u8>>,
+    pub timeout: Duration,
+    pub output_cap: usize,
+}
+
+/// How an agent run ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ending {
+    /// The process exited with this code.
+    Exited(i32),
+    /// The process was ended by this signal (not by us).
+    Signalled(i32),
+    /// It ran past the deadline and its process group was killed.
+    TimedOut,
+    /// It printed more than the cap and its process group was killed.
+    TooMuchOutput,
+}
+
+/// The result of one run.
+#[derive(Debug, Clone)]
+pub struct AgentRun {
+    pub ending: Ending,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+    pub elapsed: Duration,
+}
+
+impl AgentRun {
+    pub fn success(&self) -> bool {
+        self.ending == Ending::Exited(0)
+    }
+
+    /// A one-line reason for a run that did not exit 0.
+    pub fn failure_reason(&self, timeout: Duration) -> String {
+        match &self.ending {
+            Ending::Exited(0) => "succeeded".into(),
+            Ending::Exited(code) => {
+                let first_line = first_meaningful_line(&self.stderr)
+                    .or_else(|| first_meaningful_line(&self.stdout));
+                match first_line {
+                    Some(line) => format!("exited {code}: {line}"),
+                    None => format!("exited {code}"),
+                }
+            }
+            Ending::Signalled(signal) => format!("killed by signal {signal}"),
+            Ending::TimedOut => format!(
+                "timed out after {} (its processes were killed)",
+                crate::timespec::format(timeout)
+            ),
+            Ending::TooMuchOutput => {
+                "printed more output than fencectl keeps; it was killed".into()
+            }
+        }
+    }
+}
+
+fn first_meaningful_line(bytes: &[u8]) -> Option<String> {
+    String::from_utf8_lossy(bytes)
+        .lines()
+        .map(str::trim)
+        .find(|line| !line.is_empty())
+        .map(|line| line.chars().take(200).collect())
+}
+
+/// Runs an agent to completion or to its deadline.
+pub fn run(invocation: &Invocation<'_>) -> Result<AgentRun> {
+    let started = Instant::now();
+    let mut command = Command::new(invocation.program);
+    command
+        .args(&invocation.args)
+        .stdin(if invocation.stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        // Its own process group, so that a timeout can end its children too.
+        .process_group(0);
+    let mut child = command
+        .spawn()
+        .with_context(|| format!("cannot run {}", invocation.program.display()))?;
+    let group = ProcessGroup(child.id() as libc::pid_t);
+
+    if let Some(bytes) = invocation.stdin.clone() {
+        let mut stdin = child.stdin.take().expect("stdin was piped");
+        // An agent may exit without reading: a broken pipe is its answer, not ours.
+        thread::spawn(move || {
+            let _ = stdin.write_all(&bytes);
+        });
+    }
+
+    let (overflow_tx, overflow_rx) = mpsc::channel();
+    let stdout = capture(
+        child.stdout.take(),
+        invocation.output_cap,
+        overflow_tx.clone(),
+    );
+    let stderr = capture(child.stderr.take(), invocation.output_cap, overflow_tx);
+
+    let ending = wait(
+        &mut child,
+        &group,
+        invocation.timeout,
+        started,
+        &overflow_rx,
+    )?;
+    // Whatever the agent left behind in its group must not outlive it.
+    group.signal(libc::SIGKILL);
+    Ok(AgentRun {
+        ending,
+        stdout: stdout.join().unwrap_or_default(),
+        stderr: stderr.join().unwrap_or_default(),
+        elapsed: started.elapsed(),
+    })
+}
+
+fn wait(
+    child: &mut Child,
+    group: &ProcessGroup,
+    timeout: Duration,
+    started: Instant,
+    overflow: &mpsc::Receiver<()>,
+) -> Result<Ending> {
+    let deadline = started + timeout;
+    let mut pause = Duration::from_millis(1);
+    loop {
+        if let Some(status) = child.try_wait().context("waiting for the agent")? {
+            return Ok(match (status.code(), status.signal()) {
+                (Some(code), _) => Ending::Exited(code),
+                (None, Some(signal)) => Ending::Signalled(signal),
+                (None, None) => Ending::Signalled(0),
+            });
+        }
+        if overflow.try_recv().is_ok() {
+            group.terminate(child);
+            return Ok(Ending::TooMuchOutput);
+        }
+        let now = Instant::now();
+        if now >= deadline {
+            group.terminate(child);
+            return Ok(Ending::TimedOut);
+        }
+        thread::sleep(pause.min(deadline - now));
+        pause = (pause * 2).min(Duration::from_millis(20));
+    }
+}
+
+/// A child's process group, signalled as a whole.
+struct ProcessGroup(libc::pid_t);
+
+impl ProcessGroup {
+    fn signal(&self, signal: libc::c_int) {
+        // SAFETY: kill(2) with a negative pid signals a process group; it
+        // touches no memory of ours.
+        unsafe {
+            libc::kill(-self.0, signal);
+        }
+    }
+
+    /// SIGTERM, a grace period, then SIGKILL; reaps the child.
+    fn terminate(&self, child: &mut Child) {
+        self.signal(libc::SIGTERM);
+        let until = Instant::now() + KILL_GRACE;
+        while Instant::now() < until {
+            if let Ok(Some(_)) = child.try_wait() {
+                break;
+            }
+            thread::sleep(Duration::from_millis(10));
+        }
+        self.signal(libc::SIGKILL);
+        let _ = child.wait();
+    }
+}
+
+/// Reads a stream to its end, keeping at most `cap` bytes; past the cap it
+/// tells the waiter, which kills the agent.
+fn capture<R: Read + Send + 'static>(
+    stream: Option<R>,
+    cap: usize,
+    overflow: mpsc::Sender<()>,
+) -> thread::JoinHandle<Vec<u8>> {
+    thread::spawn(move || {
+        let mut kept = Vec::new();
+        let Some(mut stream) = stream else {
+            return kept;
+        };
+        let mut buffer = [0u8; 64 * 1024];
+        loop {
+            match stream.read(&mut buffer) {
+                Ok(0) => break,
+                Ok(n) => {
+                    let room = cap.saturating_sub(kept.len());
+                    kept.extend_from_slice(&buffer[..n.min(room)]);
+                    if n > room {
+                        let _ = overflow.send(());
+                        break;
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => break,
+            }
+        }
+        kept
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sh(script: &str, timeout: Duration) -> AgentRun {
+        run(&Invocation {
+            program: Path::new("/bin/sh"),
+            args: vec!["-c".into(), script.into()],
+            stdin: None,
+            timeout,
+            output_cap: 1024,
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn exit_codes_and_output() {
+        let run = sh("echo out; echo err >&2; exit 3", Duration::from_secs(5));
+        assert_eq!(run.ending, Ending::Exited(3));
+        assert_eq!(run.stdout, b"out\n");
+        assert!(run.failure_reason(Duration::ZERO).contains("err"));
+    }
+
+    #[test]
+    fn timeout_kills_children() {
+        let run = sh("sleep 30 & sleep 30; wait", Duration::from_millis(300));
+        assert_eq!(run.ending, Ending::TimedOut);
+        assert!(run.elapsed < Duration::from_secs(5), "{:?}", run.elapsed);
+    }
+
+    #[test]
+    fn output_is_capped() {
+        let run = sh("yes", Duration::from_secs(10));
+        assert_eq!(run.ending, Ending::TooMuchOutput);
+        assert_eq!(run.stdout.len(), 1024);
+    }
+
+    #[test]
+    fn stdin_is_delivered() {
+        let run = run(&Invocation {
+            program: Path::new("/bin/cat"),
+            args: vec![],
+            stdin: Some(b"action=status\n".to_vec()),
+            timeout: Duration::from_secs(5),
+            output_cap: 1024,
+        })
+        .unwrap();
+        assert_eq!(run.stdout, b"action=status\n");
+    }
+}

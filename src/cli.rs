@@ -1,0 +1,208 @@
+//! The command line: clap types only, no logic.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+
+use crate::exit::ExitStatus;
+
+const EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0    success
+  1    failure (including invalid metadata or parameters)
+  2    nothing configured can do it (no fencing method for the node)
+  3    status: the node is off
+  64   usage error
+  130  interrupted";
+
+/// fencectl: fence agents, their metadata and device parameters, in one tool.
+#[derive(Debug, Parser)]
+#[command(name = "fencectl", version, about, long_about = None, after_help = EXIT_CODES_HELP)]
+#[command(propagate_version = true, disable_help_subcommand = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every subcommand takes.
+#[derive(Debug, Args, Clone)]
+pub struct GlobalArgs {
+    /// More detail (repeat for more: -vv, -vvv).
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+
+    /// Only errors on stderr.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Output format (metadata also takes xml: the agent's own bytes).
+    #[arg(long, value_enum, global = true, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// When to use colour.
+    #[arg(long, value_enum, global = true, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Directory holding fence agents (repeatable; searched in order).
+    #[arg(
+        long = "agent-dir",
+        value_name = "DIR",
+        global = true,
+        env = "FENCECTL_AGENT_PATH",
+        value_delimiter = ':',
+        default_value = "/usr/sbin"
+    )]
+    pub agent_dirs: Vec<PathBuf>,
+
+    /// How long one agent may take to print its metadata (e.g. 10s, 500ms).
+    #[arg(long, value_name = "DURATION", global = true, default_value = "10s", value_parser = parse_duration)]
+    pub agent_timeout: Duration,
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Text for people.
+    Table,
+    /// A stable JSON document.
+    Json,
+    /// The agent's own XML (metadata only).
+    Xml,
+}
+
+/// When to colour output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when stdout is a terminal and NO_COLOR is unset.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the installed fence agents, with descriptions and capabilities.
+    #[command(visible_alias = "list")]
+    ListInstalled(ListInstalledArgs),
+    /// Show an agent's parameters and actions, or check its metadata.
+    Metadata(MetadataArgs),
+    /// Check a device's parameters against the agent's metadata.
+    Validate(ValidateArgs),
+    /// Write shell completions and man pages (for packagers).
+    #[command(hide = true)]
+    GenerateAssets(GenerateAssetsArgs),
+}
+
+/// `fencectl list-installed`
+#[derive(Debug, Args)]
+pub struct ListInstalledArgs {
+    /// Show only agents whose name or description contains this text.
+    pub filter: Option<String>,
+
+    /// Print names only; never runs an agent.
+    #[arg(long)]
+    pub names_only: bool,
+
+    /// Run every agent again instead of using the cache.
+    #[arg(long)]
+    pub refresh: bool,
+}
+
+/// `fencectl metadata`
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("source").args(["agent", "file"]))]
+pub struct MetadataArgs {
+    /// The agent: a name (fence_ipmilan) or a path.
+    #[arg(short, long, value_name = "AGENT")]
+    pub agent: Option<String>,
+
+    /// Check the metadata against fence-agents' rules instead of showing it.
+    #[arg(long)]
+    pub check: bool,
+
+    /// With --check: a metadata XML file to check.
+    #[arg(long, value_name = "FILE", requires = "check")]
+    pub file: Option<PathBuf>,
+
+    /// With --check: check every installed agent. Otherwise: also show
+    /// deprecated parameters.
+    #[arg(long)]
+    pub all: bool,
+
+    /// With --check: warnings count as errors.
+    #[arg(long, requires = "check")]
+    pub strict: bool,
+
+    /// Run the agent again instead of using the cache.
+    #[arg(long)]
+    pub refresh: bool,
+}
+
+/// `fencectl validate`
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// The agent: a name (fence_ipmilan) or a path.
+    #[arg(short, long, value_name = "AGENT")]
+    pub agent: String,
+
+    /// Parameters as NAME=VALUE; a VALUE of @FILE reads it from FILE.
+    #[arg(value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+
+    /// Read NAME=VALUE lines from FILE ("-" for standard input).
+    #[arg(long, value_name = "FILE")]
+    pub params_file: Option<PathBuf>,
+
+    /// Ask for this parameter's value without echo (repeatable).
+    #[arg(long, value_name = "NAME")]
+    pub ask: Vec<String>,
+
+    /// Do not run the agent's validate-all.
+    #[arg(long)]
+    pub no_agent: bool,
+
+    /// Show secret values in output instead of masking them.
+    #[arg(long)]
+    pub show_secrets: bool,
+}
+
+/// `fencectl generate-assets`
+#[derive(Debug, Args)]
+pub struct GenerateAssetsArgs {
+    /// Directory to write completions/ and man/ into.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
+}
+
+/// Parses a duration: `10`, `10s`, `500ms`, `2m`, `1h` (plain numbers are seconds).
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    crate::timespec::parse(text).map_err(|e| e.to_string())
+}
+
+/// Parses the process's arguments. Help and version exit 0; any other
+/// mistake prints clap's message and gives the usage exit status.
+pub fn parse() -> Result<Cli, ExitStatus> {
+    match Cli::try_parse() {
+        Ok(cli) => Ok(cli),
+        Err(err) => {
+            let _ = err.print();
+            Err(if err.use_stderr() {
+                ExitStatus::Usage
+            } else {
+                ExitStatus::Success
+            })
+        }
+    }
+}
+
+/// The clap command tree, for completions, man pages and tests.
+pub fn command() -> clap::Command {
+    Cli::command()
+}

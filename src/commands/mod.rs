@@ -1,0 +1,58 @@
+//! One file per subcommand, each with the same entry point:
+//! `pub fn run(args, &Context) -> Result<ExitStatus>`.
+
+use anyhow::Result;
+
+use crate::agents::cache::Cache;
+use crate::agents::Catalog;
+use crate::cli::{Cli, Command, Format, GlobalArgs};
+use crate::exit::{usage, ExitStatus};
+use crate::output::Printer;
+
+pub mod check_metadata;
+pub mod generate_assets;
+pub mod list_installed;
+pub mod metadata;
+pub mod validate;
+
+/// What every command gets: the global options and the printer.
+pub struct Context<'a> {
+    pub global: &'a GlobalArgs,
+    pub printer: &'a Printer,
+}
+
+impl Context<'_> {
+    /// The agent catalog for the global options.
+    pub fn catalog(&self) -> Catalog {
+        Catalog {
+            dirs: self.global.agent_dirs.clone(),
+            timeout: self.global.agent_timeout,
+            cache: Cache::open_default(),
+        }
+    }
+
+    /// Refuses `--format xml` for commands that have no XML form.
+    pub fn no_xml(&self, command: &str) -> Result<()> {
+        if self.global.format == Format::Xml {
+            return Err(usage(format!(
+                "`{command}` has no XML output: use --format table or --format json \
+                 (only `metadata` prints XML)"
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Runs the subcommand the command line names.
+pub fn dispatch(cli: &Cli, printer: &Printer) -> Result<ExitStatus> {
+    let ctx = Context {
+        global: &cli.global,
+        printer,
+    };
+    match &cli.command {
+        Command::ListInstalled(args) => list_installed::run(args, &ctx),
+        Command::Metadata(args) => metadata::run(args, &ctx),
+        Command::Validate(args) => validate::run(args, &ctx),
+        Command::GenerateAssets(args) => generate_assets::run(args, &ctx),
+    }
+}

@@ -1,0 +1,188 @@
+//! One Printer for the whole tool: data on stdout, diagnostics on stderr,
+//! colour and progress bars only where a person is watching.
+
+use std::io::{IsTerminal, Write};
+use std::time::Duration;
+
+use anyhow::Result;
+use comfy_table::{presets, Attribute, Cell, Color, ContentArrangement, Table};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+
+use crate::cli::{ColorChoice, Format, GlobalArgs};
+
+/// Decides how things are shown.
+#[derive(Debug, Clone)]
+pub struct Printer {
+    pub format: Format,
+    pub verbosity: u8,
+    pub quiet: bool,
+    color: bool,
+    stdout_tty: bool,
+    stderr_tty: bool,
+}
+
+impl Printer {
+    pub fn new(global: &GlobalArgs) -> Printer {
+        let stdout_tty = std::io::stdout().is_terminal();
+        let stderr_tty = std::io::stderr().is_terminal();
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let color = match global.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => stdout_tty && !no_color && global.format != Format::Json,
+        };
+        Printer {
+            format: global.format,
+            verbosity: if global.quiet { 0 } else { global.verbose },
+            quiet: global.quiet,
+            color,
+            stdout_tty,
+            stderr_tty,
+        }
+    }
+
+    /// Whether JSON was asked for.
+    pub fn json_output(&self) -> bool {
+        self.format == Format::Json
+    }
+
+    /// Writes text to stdout (a closed pipe ends the program quietly upstream).
+    pub fn out(&self, text: &str) -> Result<()> {
+        let mut stdout = std::io::stdout().lock();
+        stdout.write_all(text.as_bytes())?;
+        if !text.ends_with('\n') {
+            stdout.write_all(b"\n")?;
+        }
+        stdout.flush()?;
+        Ok(())
+    }
+
+    /// Writes raw bytes to stdout unchanged.
+    pub fn out_bytes(&self, bytes: &[u8]) -> Result<()> {
+        let mut stdout = std::io::stdout().lock();
+        stdout.write_all(bytes)?;
+        stdout.flush()?;
+        Ok(())
+    }
+
+    /// Writes a value as pretty JSON on stdout.
+    pub fn json<T: Serialize + ?Sized>(&self, value: &T) -> Result<()> {
+        let mut text = serde_json::to_string_pretty(value)?;
+        text.push('\n');
+        self.out(&text)
+    }
+
+    /// A warning on stderr (not with -q).
+    pub fn warn(&self, message: &str) {
+        if !self.quiet {
+            eprintln!(
+                "fencectl: {}: {message}",
+                self.paint_err("warning", Color::Yellow)
+            );
+        }
+    }
+
+    /// A note on stderr at -v and above.
+    pub fn info(&self, message: &str) {
+        if self.verbosity >= 1 {
+            eprintln!("fencectl: {message}");
+        }
+    }
+
+    /// Detail on stderr at -vv and above.
+    pub fn debug(&self, message: &str) {
+        if self.verbosity >= 2 {
+            eprintln!("fencectl: {message}");
+        }
+    }
+
+    fn paint_err(&self, text: &str, color: Color) -> String {
+        if self.stderr_tty && self.color_allowed_on_stderr() {
+            let code = match color {
+                Color::Red => 31,
+                Color::Yellow => 33,
+                _ => 1,
+            };
+            format!("\x1b[1;{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    fn color_allowed_on_stderr(&self) -> bool {
+        std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    }
+
+    /// A table with the given headers, styled for where stdout goes: boxed
+    /// and fitted to the width on a terminal, plain aligned columns otherwise.
+    pub fn table(&self, headers: &[&str]) -> Table {
+        let mut table = Table::new();
+        if self.stdout_tty {
+            table.load_preset(presets::UTF8_HORIZONTAL_ONLY);
+            table.set_content_arrangement(ContentArrangement::Dynamic);
+        } else {
+            table.load_preset(presets::NOTHING);
+            table.force_no_tty();
+        }
+        if self.color {
+            table.enforce_styling();
+        }
+        table.set_header(headers.iter().map(|h| self.header_cell(h)));
+        table
+    }
+
+    fn header_cell(&self, text: &str) -> Cell {
+        let cell = Cell::new(text);
+        if self.color {
+            cell.add_attribute(Attribute::Bold)
+        } else {
+            cell
+        }
+    }
+
+    /// A cell coloured as a problem when colour is on.
+    pub fn problem_cell(&self, text: &str) -> Cell {
+        let cell = Cell::new(text);
+        if self.color {
+            cell.fg(Color::Red)
+        } else {
+            cell
+        }
+    }
+
+    /// Prints a table on stdout, trimming the trailing spaces plain tables have.
+    pub fn print_table(&self, table: &Table) -> Result<()> {
+        let text: String = table
+            .lines()
+            .map(|line| line.trim_end().to_string() + "\n")
+            .collect();
+        self.out(&text)
+    }
+
+    /// A progress bar on stderr when a person is watching, hidden otherwise.
+    pub fn progress(&self, len: u64, message: &str) -> ProgressBar {
+        if !self.stderr_tty || self.quiet || self.json_output() || self.verbosity >= 2 {
+            return ProgressBar::hidden();
+        }
+        let bar = ProgressBar::new(len);
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {prefix} [{bar:30}] {pos}/{len} {wide_msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
+        bar.set_prefix(message.to_string());
+        bar.enable_steady_tick(Duration::from_millis(100));
+        bar
+    }
+}
+
+/// Prints an error the one way fencectl prints errors.
+pub fn print_error(err: &anyhow::Error) {
+    let painted = if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
+        "\x1b[1;31merror\x1b[0m"
+    } else {
+        "error"
+    };
+    eprintln!("fencectl: {painted}: {err:#}");
+}

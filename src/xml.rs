@@ -1,0 +1,250 @@
+//! A small element tree over quick-xml that keeps line numbers, so that
+//! every diagnostic about an agent's XML can say where it is.
+
+use std::fmt;
+
+use quick_xml::events::Event;
+use quick_xml::Reader;
+
+/// The most XML fencectl will parse: agents print tens of KiB.
+pub const MAX_XML_BYTES: usize = 16 * 1024 * 1024;
+
+/// One element, with its attributes in document order, its child elements,
+/// and its text (the concatenated, unescaped character data directly inside it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Element {
+    pub name: String,
+    pub attrs: Vec<(String, String)>,
+    pub children: Vec<Element>,
+    pub text: String,
+    /// 1-based line of the start tag.
+    pub line: usize,
+}
+
+impl Element {
+    /// The value of attribute `name`, if present.
+    pub fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// Child elements called `name`.
+    pub fn children_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Element> + 'a {
+        self.children.iter().filter(move |child| child.name == name)
+    }
+
+    /// The first child element called `name`.
+    pub fn child(&self, name: &str) -> Option<&Element> {
+        self.children.iter().find(|child| child.name == name)
+    }
+}
+
+/// Why a document did not parse, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct XmlError {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl fmt::Display for XmlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "line {}, column {}: {}",
+            self.line, self.column, self.message
+        )
+    }
+}
+
+impl std::error::Error for XmlError {}
+
+/// 1-based line and column of byte `offset` in `bytes`.
+pub fn line_column(bytes: &[u8], offset: usize) -> (usize, usize) {
+    let offset = offset.min(bytes.len());
+    let before = &bytes[..offset];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
+    (line, column)
+}
+
+/// Parses a whole document into its root element. Rejects what is not
+/// UTF-8, DOCTYPE declarations (entities), unknown entities, mismatched or
+/// unclosed tags, text or a second element after the root, and documents
+/// over [`MAX_XML_BYTES`].
+pub fn parse(bytes: &[u8]) -> Result<Element, XmlError> {
+    let error_at = |offset: usize, message: String| {
+        let (line, column) = line_column(bytes, offset);
+        XmlError {
+            line,
+            column,
+            message,
+        }
+    };
+    if bytes.len() > MAX_XML_BYTES {
+        return Err(error_at(
+            MAX_XML_BYTES,
+            format!("document is larger than {} MiB", MAX_XML_BYTES >> 20),
+        ));
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        error_at(
+            e.valid_up_to(),
+            "not valid UTF-8 (fence agent XML must be UTF-8)".into(),
+        )
+    })?;
+    if text.trim().is_empty() {
+        return Err(error_at(0, "no XML: the output is empty".into()));
+    }
+    let mut reader = Reader::from_str(text);
+    reader.config_mut().trim_text(false);
+    reader.config_mut().check_end_names = true;
+
+    let mut stack: Vec<Element> = Vec::new();
+    let mut root: Option<Element> = None;
+    loop {
+        let start = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
+        let event = reader.read_event().map_err(|e| {
+            let at = usize::try_from(reader.error_position()).unwrap_or(start);
+            error_at(at, e.to_string())
+        })?;
+        let line = line_column(bytes, start).0;
+        let event_kind = if matches!(event, Event::Empty(_)) {
+            Kind::Empty
+        } else {
+            Kind::Other
+        };
+        match event {
+            Event::Start(tag) | Event::Empty(tag) => {
+                let self_closing = matches!(event_kind, Kind::Empty);
+                let element = start_element(&tag, line).map_err(|m| error_at(start, m))?;
+                if stack.is_empty() && root.is_some() {
+                    return Err(error_at(
+                        start,
+                        format!("a second root element <{}>", element.name),
+                    ));
+                }
+                if self_closing {
+                    attach(&mut stack, &mut root, element);
+                } else {
+                    stack.push(element);
+                }
+            }
+            Event::End(_) => {
+                let element = stack
+                    .pop()
+                    .ok_or_else(|| error_at(start, "unexpected end tag".into()))?;
+                attach(&mut stack, &mut root, element);
+            }
+            Event::Text(content) => {
+                let unescaped = content
+                    .unescape()
+                    .map_err(|e| error_at(start, e.to_string()))?;
+                match stack.last_mut() {
+                    Some(parent) => parent.text.push_str(&unescaped),
+                    None if unescaped.trim().is_empty() => {}
+                    None => return Err(error_at(start, "text outside the root element".into())),
+                }
+            }
+            Event::CData(data) => {
+                let raw = String::from_utf8_lossy(&data.into_inner()).into_owned();
+                match stack.last_mut() {
+                    Some(parent) => parent.text.push_str(&raw),
+                    None => return Err(error_at(start, "CDATA outside the root element".into())),
+                }
+            }
+            Event::DocType(_) => {
+                return Err(error_at(
+                    start,
+                    "DOCTYPE declarations are not allowed in agent metadata".into(),
+                ))
+            }
+            Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
+            Event::Eof => break,
+        }
+    }
+    if let Some(open) = stack.last() {
+        return Err(error_at(
+            bytes.len(),
+            format!(
+                "truncated: <{}> (line {}) is never closed",
+                open.name, open.line
+            ),
+        ));
+    }
+    root.ok_or_else(|| error_at(bytes.len(), "no root element".into()))
+}
+
+enum Kind {
+    Empty,
+    Other,
+}
+
+fn start_element(tag: &quick_xml::events::BytesStart<'_>, line: usize) -> Result<Element, String> {
+    let name = String::from_utf8_lossy(tag.name().as_ref()).into_owned();
+    let mut attrs = Vec::new();
+    for attr in tag.attributes() {
+        let attr = attr.map_err(|e| format!("in <{name}>: {e}"))?;
+        let key = String::from_utf8_lossy(attr.key.as_ref()).into_owned();
+        let value = attr
+            .unescape_value()
+            .map_err(|e| format!("in <{name}> attribute {key}: {e}"))?
+            .into_owned();
+        attrs.push((key, value));
+    }
+    Ok(Element {
+        name,
+        attrs,
+        children: Vec::new(),
+        text: String::new(),
+        line,
+    })
+}
+
+fn attach(stack: &mut [Element], root: &mut Option<Element>, element: Element) {
+    match stack.last_mut() {
+        Some(parent) => parent.children.push(element),
+        None => *root = Some(element),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tree_with_lines() {
+        let doc =
+            parse(b"<?xml version=\"1.0\"?>\n<a x=\"1&amp;2\">\n  <b/>\n  <c>t&lt;</c>\n</a>\n")
+                .unwrap();
+        assert_eq!(doc.name, "a");
+        assert_eq!(doc.attr("x"), Some("1&2"));
+        assert_eq!(doc.children.len(), 2);
+        assert_eq!(doc.children[0].line, 3);
+        assert_eq!(doc.child("c").unwrap().text, "t<");
+    }
+
+    #[test]
+    fn errors_have_positions() {
+        let truncated = parse(b"<a>\n<b>").unwrap_err();
+        assert!(truncated.message.contains("never closed"), "{truncated}");
+        let entity = parse(b"<a>\n &nbsp;</a>").unwrap_err();
+        assert_eq!(entity.line, 2);
+        let utf8 = parse(b"<a>\n\xff</a>").unwrap_err();
+        assert_eq!((utf8.line, utf8.column), (2, 1));
+        assert!(parse(b"garbage").is_err());
+        assert!(parse(b"").is_err());
+        assert!(parse(b"<a/><b/>").is_err());
+        assert!(parse(b"<!DOCTYPE a [<!ENTITY x \"y\">]><a>&x;</a>").is_err());
+        assert!(parse(b"<a></b>").is_err());
+    }
+}
