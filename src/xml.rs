@@ -148,7 +148,7 @@ pub fn parse(bytes: &[u8]) -> Result<Element, XmlError> {
             Event::Text(content) => {
                 let unescaped = content
                     .unescape()
-                    .map_err(|e| error_at(start, e.to_string()))?;
+                    .map_err(|e| error_at(start + bad_reference(&content), e.to_string()))?;
                 match stack.last_mut() {
                     Some(parent) => parent.text.push_str(&unescaped),
                     None if unescaped.trim().is_empty() => {}
@@ -182,6 +182,21 @@ pub fn parse(bytes: &[u8]) -> Result<Element, XmlError> {
         ));
     }
     root.ok_or_else(|| error_at(bytes.len(), "no root element".into()))
+}
+
+/// Where in raw text the first reference that is not one of XML's own
+/// (`&amp;`, `&#10;`...) starts, to place an entity error on its line.
+fn bad_reference(raw: &[u8]) -> usize {
+    const KNOWN: [&[u8]; 5] = [b"&amp;", b"&lt;", b"&gt;", b"&quot;", b"&apos;"];
+    raw.iter()
+        .enumerate()
+        .filter(|(_, &b)| b == b'&')
+        .map(|(i, _)| i)
+        .find(|&i| {
+            let rest = &raw[i..];
+            !rest.starts_with(b"&#") && !KNOWN.iter().any(|k| rest.starts_with(k))
+        })
+        .unwrap_or(0)
 }
 
 enum Kind {

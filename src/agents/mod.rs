@@ -8,6 +8,7 @@ pub mod check;
 pub mod discovery;
 pub mod finding;
 pub mod metadata;
+pub mod pacemaker;
 pub mod params;
 pub mod runner;
 

@@ -153,6 +153,11 @@ fn wait(
     let mut pause = Duration::from_millis(1);
     loop {
         if let Some(status) = child.try_wait().context("waiting for the agent")? {
+            // A reader that hit the cap closed its pipe: the agent may have
+            // died of SIGPIPE, but the cause is its output.
+            if overflow.try_recv().is_ok() {
+                return Ok(Ending::TooMuchOutput);
+            }
             return Ok(match (status.code(), status.signal()) {
                 (Some(code), _) => Ending::Exited(code),
                 (None, Some(signal)) => Ending::Signalled(signal),

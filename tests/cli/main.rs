@@ -1,1 +1,9 @@
-fn main() {}
+//! fencectl's integration tests: one binary, run against the real Debian
+//! fence agents and Pacemaker tools, and fixture agents for failures.
+
+mod assets;
+mod check;
+mod list_installed;
+mod metadata;
+mod support;
+mod validate;

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs every check CI runs: installs the Debian packages the tests need
+# when they are missing, then rustfmt, clippy and the whole test suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(fence-agents pacemaker-cli-utils libxml2-utils)
+missing=()
+for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if ((${#missing[@]})); then
+    as_root=()
+    [ "$(id -u)" -eq 0 ] || as_root=(sudo)
+    echo "installing ${missing[*]}"
+    "${as_root[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+cargo fmt --check
+cargo clippy --all-targets --locked -- -D warnings
+cargo test --locked --all-targets
