@@ -206,3 +206,11 @@ pub fn parse() -> Result<Cli, ExitStatus> {
 pub fn command() -> clap::Command {
     Cli::command()
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn verify_cli() {
+        super::command().debug_assert();
+    }
+}

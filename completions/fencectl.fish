@@ -1,0 +1,119 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_fencectl_global_optspecs
+    string join \n v/verbose q/quiet format= color= agent-dir= agent-timeout= h/help V/version
+end
+
+function __fish_fencectl_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_fencectl_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_fencectl_using_subcommand
+    set -l cmd (__fish_fencectl_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c fencectl -n "__fish_fencectl_needs_command" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
+json\t'A stable JSON document'
+xml\t'The agent\'s own XML (metadata only)'"
+complete -c fencectl -n "__fish_fencectl_needs_command" -l color -d 'When to use colour' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c fencectl -n "__fish_fencectl_needs_command" -l agent-dir -d 'Directory holding fence agents (repeatable; searched in order)' -r -F
+complete -c fencectl -n "__fish_fencectl_needs_command" -l agent-timeout -d 'How long one agent may take to print its metadata (e.g. 10s, 500ms)' -r
+complete -c fencectl -n "__fish_fencectl_needs_command" -s v -l verbose -d 'More detail (repeat for more: -vv, -vvv)'
+complete -c fencectl -n "__fish_fencectl_needs_command" -s q -l quiet -d 'Only errors on stderr'
+complete -c fencectl -n "__fish_fencectl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fencectl -n "__fish_fencectl_needs_command" -s V -l version -d 'Print version'
+complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "list-installed" -d 'List the installed fence agents, with descriptions and capabilities'
+complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "list" -d 'List the installed fence agents, with descriptions and capabilities'
+complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "metadata" -d 'Show an agent\'s parameters and actions, or check its metadata'
+complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "validate" -d 'Check a device\'s parameters against the agent\'s metadata'
+complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "generate-assets" -d 'Write shell completions and man pages (for packagers)'
+complete -c fencectl -n "__fish_fencectl_using_subcommand list-installed" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
+json\t'A stable JSON document'
+xml\t'The agent\'s own XML (metadata only)'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand list-installed" -l color -d 'When to use colour' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand list-installed" -l agent-dir -d 'Directory holding fence agents (repeatable; searched in order)' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand list-installed" -l agent-timeout -d 'How long one agent may take to print its metadata (e.g. 10s, 500ms)' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand list-installed" -l names-only -d 'Print names only; never runs an agent'
+complete -c fencectl -n "__fish_fencectl_using_subcommand list-installed" -l refresh -d 'Run every agent again instead of using the cache'
+complete -c fencectl -n "__fish_fencectl_using_subcommand list-installed" -s v -l verbose -d 'More detail (repeat for more: -vv, -vvv)'
+complete -c fencectl -n "__fish_fencectl_using_subcommand list-installed" -s q -l quiet -d 'Only errors on stderr'
+complete -c fencectl -n "__fish_fencectl_using_subcommand list-installed" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fencectl -n "__fish_fencectl_using_subcommand list-installed" -s V -l version -d 'Print version'
+complete -c fencectl -n "__fish_fencectl_using_subcommand list" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
+json\t'A stable JSON document'
+xml\t'The agent\'s own XML (metadata only)'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand list" -l color -d 'When to use colour' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand list" -l agent-dir -d 'Directory holding fence agents (repeatable; searched in order)' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand list" -l agent-timeout -d 'How long one agent may take to print its metadata (e.g. 10s, 500ms)' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand list" -l names-only -d 'Print names only; never runs an agent'
+complete -c fencectl -n "__fish_fencectl_using_subcommand list" -l refresh -d 'Run every agent again instead of using the cache'
+complete -c fencectl -n "__fish_fencectl_using_subcommand list" -s v -l verbose -d 'More detail (repeat for more: -vv, -vvv)'
+complete -c fencectl -n "__fish_fencectl_using_subcommand list" -s q -l quiet -d 'Only errors on stderr'
+complete -c fencectl -n "__fish_fencectl_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fencectl -n "__fish_fencectl_using_subcommand list" -s V -l version -d 'Print version'
+complete -c fencectl -n "__fish_fencectl_using_subcommand metadata" -s a -l agent -d 'The agent: a name (fence_ipmilan) or a path' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand metadata" -l file -d 'With --check: a metadata XML file to check' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand metadata" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
+json\t'A stable JSON document'
+xml\t'The agent\'s own XML (metadata only)'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand metadata" -l color -d 'When to use colour' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand metadata" -l agent-dir -d 'Directory holding fence agents (repeatable; searched in order)' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand metadata" -l agent-timeout -d 'How long one agent may take to print its metadata (e.g. 10s, 500ms)' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand metadata" -l check -d 'Check the metadata against fence-agents\' rules instead of showing it'
+complete -c fencectl -n "__fish_fencectl_using_subcommand metadata" -l all -d 'With --check: check every installed agent. Otherwise: also show deprecated parameters'
+complete -c fencectl -n "__fish_fencectl_using_subcommand metadata" -l strict -d 'With --check: warnings count as errors'
+complete -c fencectl -n "__fish_fencectl_using_subcommand metadata" -l refresh -d 'Run the agent again instead of using the cache'
+complete -c fencectl -n "__fish_fencectl_using_subcommand metadata" -s v -l verbose -d 'More detail (repeat for more: -vv, -vvv)'
+complete -c fencectl -n "__fish_fencectl_using_subcommand metadata" -s q -l quiet -d 'Only errors on stderr'
+complete -c fencectl -n "__fish_fencectl_using_subcommand metadata" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fencectl -n "__fish_fencectl_using_subcommand metadata" -s V -l version -d 'Print version'
+complete -c fencectl -n "__fish_fencectl_using_subcommand validate" -s a -l agent -d 'The agent: a name (fence_ipmilan) or a path' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand validate" -l params-file -d 'Read NAME=VALUE lines from FILE ("-" for standard input)' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand validate" -l ask -d 'Ask for this parameter\'s value without echo (repeatable)' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand validate" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
+json\t'A stable JSON document'
+xml\t'The agent\'s own XML (metadata only)'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand validate" -l color -d 'When to use colour' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand validate" -l agent-dir -d 'Directory holding fence agents (repeatable; searched in order)' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand validate" -l agent-timeout -d 'How long one agent may take to print its metadata (e.g. 10s, 500ms)' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand validate" -l no-agent -d 'Do not run the agent\'s validate-all'
+complete -c fencectl -n "__fish_fencectl_using_subcommand validate" -l show-secrets -d 'Show secret values in output instead of masking them'
+complete -c fencectl -n "__fish_fencectl_using_subcommand validate" -s v -l verbose -d 'More detail (repeat for more: -vv, -vvv)'
+complete -c fencectl -n "__fish_fencectl_using_subcommand validate" -s q -l quiet -d 'Only errors on stderr'
+complete -c fencectl -n "__fish_fencectl_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fencectl -n "__fish_fencectl_using_subcommand validate" -s V -l version -d 'Print version'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate-assets" -l dir -d 'Directory to write completions/ and man/ into' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate-assets" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
+json\t'A stable JSON document'
+xml\t'The agent\'s own XML (metadata only)'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate-assets" -l color -d 'When to use colour' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate-assets" -l agent-dir -d 'Directory holding fence agents (repeatable; searched in order)' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate-assets" -l agent-timeout -d 'How long one agent may take to print its metadata (e.g. 10s, 500ms)' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate-assets" -s v -l verbose -d 'More detail (repeat for more: -vv, -vvv)'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate-assets" -s q -l quiet -d 'Only errors on stderr'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate-assets" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate-assets" -s V -l version -d 'Print version'

@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+"""Times fencectl against its peers in one run and prints the ratios.
+
+Each command runs several times; the median wall-clock time is compared.
+Caches: "warm" means fencectl's metadata cache is filled and the OS page
+cache is warm (every command ran once before timing); "cold" means
+fencectl's cache is bypassed with --refresh, so every agent is started
+(the OS page cache is still warm, as it is for the peer).
+
+Usage: scripts/bench.py [--runs N] [--fencectl PATH]
+"""
+
+import argparse
+import glob
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def timed(argv, env, runs):
+    """Median seconds of `runs` runs of argv (output discarded)."""
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def timed_shell(script, env, runs):
+    return timed(["/bin/sh", "-c", script], env, runs)
+
+
+def report(title, ours, theirs, target):
+    ratio = ours / theirs
+    verdict = "ok" if target(ratio) else "MISSED"
+    print(f"{title}\n    fencectl {ours * 1000:9.1f} ms   peer {theirs * 1000:9.1f} ms   ratio {ratio:6.3f}   {verdict}")
+    return target(ratio)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=11)
+    parser.add_argument("--fencectl", default="target/release/fencectl")
+    args = parser.parse_args()
+    if not os.path.exists(args.fencectl):
+        subprocess.run(["cargo", "build", "--release", "--quiet"], check=True)
+    fencectl = os.path.abspath(args.fencectl)
+    agents = sorted(glob.glob("/usr/sbin/fence_*"))
+    if not agents or not shutil.which("stonith_admin"):
+        sys.exit("needs fence-agents and pacemaker-cli-utils: apt-get install fence-agents pacemaker-cli-utils")
+
+    cache = tempfile.mkdtemp(prefix="fencectl-bench-")
+    env = dict(os.environ, FENCECTL_CACHE_DIR=cache, NO_COLOR="1")
+    env.pop("FENCECTL_AGENT_PATH", None)
+    runs = args.runs
+    print(f"fencectl {fencectl}; {len(agents)} agents in /usr/sbin; {os.cpu_count()} cores; medians of {runs} runs")
+    ok = True
+
+    # Warm everything once: fencectl's cache and the page cache.
+    subprocess.run([fencectl, "list-installed"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run([fencectl, "metadata", "-a", "fence_ipmilan"], env=env, stdout=subprocess.DEVNULL)
+
+    ours = timed([fencectl, "list-installed"], env, runs)
+    theirs = timed(["stonith_admin", "--list-installed"], env, runs)
+    ok &= report("list-installed with descriptions (warm cache) vs stonith_admin --list-installed (names only); target <= 1.0",
+                 ours, theirs, lambda r: r <= 1.0)
+
+    if shutil.which("pcs"):
+        pcs = timed(["pcs", "stonith", "list"], env, max(3, runs // 3))
+        ok &= report("list-installed (warm) vs pcs stonith list; target <= 0.01", ours, pcs, lambda r: r <= 0.01)
+    else:
+        print("list-installed vs pcs stonith list: pcs is not installed here (Debian 12 has no pcs package in the tests' set); not measured")
+
+    cold_runs = max(3, runs // 3)
+    ours = timed([fencectl, "list-installed", "--refresh"], env, cold_runs)
+    sequential = "for a in /usr/sbin/fence_*; do \"$a\" -o metadata >/dev/null 2>&1 </dev/null; done"
+    theirs = timed_shell(sequential, env, cold_runs)
+    ok &= report(f"list-installed --refresh (cold: every agent run) vs every agent's metadata one after another; target <= 0.6 (medians of {cold_runs})",
+                 ours, theirs, lambda r: r <= 0.6)
+
+    ours = timed([fencectl, "metadata", "-a", "fence_ipmilan"], env, runs)
+    theirs = timed(["stonith_admin", "--metadata", "-a", "fence_ipmilan"], env, runs)
+    ok &= report("metadata -a fence_ipmilan (warm cache) vs stonith_admin --metadata -a fence_ipmilan; target <= 0.2",
+                 ours, theirs, lambda r: r <= 0.2)
+
+    shutil.rmtree(cache, ignore_errors=True)
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
