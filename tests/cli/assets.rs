@@ -9,7 +9,9 @@ use crate::support::Sandbox;
 fn files_under(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     let mut files = BTreeMap::new();
     for sub in ["completions", "man"] {
-        let Ok(entries) = std::fs::read_dir(root.join(sub)) else { continue };
+        let Ok(entries) = std::fs::read_dir(root.join(sub)) else {
+            continue;
+        };
         for entry in entries.flatten() {
             let relative = Path::new(sub).join(entry.file_name());
             files.insert(relative, std::fs::read(entry.path()).unwrap());
@@ -22,13 +24,23 @@ fn files_under(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 fn completions_and_man_pages_are_current() {
     let sandbox = Sandbox::new();
     let out = sandbox.path().join("assets");
-    sandbox.cmd().args(["generate-assets", "--dir"]).arg(&out).assert().success();
+    sandbox
+        .cmd()
+        .args(["generate-assets", "--dir"])
+        .arg(&out)
+        .assert()
+        .success();
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     if std::env::var_os("FENCECTL_BLESS").is_some() {
         for sub in ["completions", "man"] {
             let _ = std::fs::remove_dir_all(repo.join(sub));
         }
-        sandbox.cmd().args(["generate-assets", "--dir"]).arg(repo).assert().success();
+        sandbox
+            .cmd()
+            .args(["generate-assets", "--dir"])
+            .arg(repo)
+            .assert()
+            .success();
     }
     let fresh = files_under(&out);
     assert!(fresh.keys().any(|p| p.ends_with("fencectl.1")));
@@ -41,7 +53,9 @@ fn completions_and_man_pages_are_current() {
 
 #[test]
 fn man_page_documents_exit_codes() {
-    let page = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("man/fencectl.1")).unwrap();
+    let page =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("man/fencectl.1"))
+            .unwrap();
     assert!(page.contains("EXIT STATUS"));
     assert!(page.contains("usage error"));
 }
@@ -55,6 +69,10 @@ fn usage_errors_exit_64_and_help_exits_0() {
     assert_eq!(out.status.code(), Some(64));
     sandbox.cmd().arg("--help").assert().success();
     sandbox.cmd().arg("--version").assert().success();
-    let out = sandbox.cmd().args(["list-installed", "--agent-timeout", "soon"]).output().unwrap();
+    let out = sandbox
+        .cmd()
+        .args(["list-installed", "--agent-timeout", "soon"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(64));
 }

@@ -29,7 +29,9 @@ fn json_list(sandbox: &Sandbox, dirs: &str) -> Vec<serde_json::Value> {
 }
 
 fn by_name<'a>(list: &'a [serde_json::Value], name: &str) -> &'a serde_json::Value {
-    list.iter().find(|a| a["name"] == name).unwrap_or_else(|| panic!("{name} not listed"))
+    list.iter()
+        .find(|a| a["name"] == name)
+        .unwrap_or_else(|| panic!("{name} not listed"))
 }
 
 #[test]
@@ -37,12 +39,20 @@ fn names_match_stonith_admin() {
     let sandbox = Sandbox::new();
     let ours = sandbox
         .cmd()
-        .args(["list-installed", "--names-only", "--agent-dir", SYSTEM_AGENTS])
+        .args([
+            "list-installed",
+            "--names-only",
+            "--agent-dir",
+            SYSTEM_AGENTS,
+        ])
         .output()
         .unwrap();
     assert!(ours.status.success());
     let ours: BTreeSet<String> = text(&ours.stdout).lines().map(str::to_string).collect();
-    let theirs = StdCommand::new("stonith_admin").arg("--list-installed").output().unwrap();
+    let theirs = StdCommand::new("stonith_admin")
+        .arg("--list-installed")
+        .output()
+        .unwrap();
     let theirs: BTreeSet<String> = text(&theirs.stdout)
         .lines()
         .map(str::trim)
@@ -65,11 +75,23 @@ fn real_agents_with_descriptions_aliases_and_capabilities() {
     assert_eq!(ilo3["description"], "Fence agent for HP iLO3");
     assert_eq!(ilo3["alias_of"], "fence_ipmilan");
     assert_eq!(by_name(&list, "fence_idrac")["alias_of"], "fence_ipmilan");
-    assert!(ipmilan["capabilities"].as_array().unwrap().iter().any(|c| c == "reboot"));
+    assert!(ipmilan["capabilities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c == "reboot"));
     // fabric agents unfence and have no reboot
     let scsi = by_name(&list, "fence_scsi");
-    let caps: Vec<&str> = scsi["capabilities"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
-    assert!(caps.contains(&"unfencing") && !caps.contains(&"reboot"), "{caps:?}");
+    let caps: Vec<&str> = scsi["capabilities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    assert!(
+        caps.contains(&"unfencing") && !caps.contains(&"reboot"),
+        "{caps:?}"
+    );
     // fence_ack_manual prints usage: listed, marked, not dropped
     let ack = by_name(&list, "fence_ack_manual");
     assert!(ack["error"].as_str().unwrap().contains("exited 1"), "{ack}");
@@ -83,7 +105,10 @@ fn second_run_uses_the_cache_and_starts_no_agent() {
     let marker = sandbox.path().join("runs");
     sandbox.agent(
         "fence_good",
-        &format!("echo run >> '{}'\ncat <<'XML'\n{GOOD_METADATA}XML", marker.display()),
+        &format!(
+            "echo run >> '{}'\ncat <<'XML'\n{GOOD_METADATA}XML",
+            marker.display()
+        ),
     );
     let dir = sandbox.agents_dir();
     let dir = dir.to_str().unwrap();
@@ -91,7 +116,11 @@ fn second_run_uses_the_cache_and_starts_no_agent() {
     json_list(&sandbox, dir);
     assert_eq!(std::fs::read_to_string(&marker).unwrap().lines().count(), 1);
     // --refresh runs it again
-    sandbox.cmd().args(["list-installed", "--refresh", "--agent-dir", dir]).assert().success();
+    sandbox
+        .cmd()
+        .args(["list-installed", "--refresh", "--agent-dir", dir])
+        .assert()
+        .success();
     assert_eq!(std::fs::read_to_string(&marker).unwrap().lines().count(), 2);
     // a changed agent file is run again
     let agent = sandbox.agents_dir().join("fence_good");
@@ -112,10 +141,21 @@ fn corrupt_or_foreign_cache_is_rebuilt() {
     for file in walk(&sandbox.cache_dir()) {
         std::fs::write(&file, b"\xff\x00 not a cache {").unwrap();
     }
-    std::fs::write(sandbox.cache_dir().join("agents-v1.json"), br#"{"format":"someone-else","version":9}"#).unwrap();
+    std::fs::write(
+        sandbox.cache_dir().join("agents-v1.json"),
+        br#"{"format":"someone-else","version":9}"#,
+    )
+    .unwrap();
     let list = json_list(&sandbox, dir);
-    assert_eq!(by_name(&list, "fence_good")["description"], "Fixture agent that works");
-    sandbox.cmd().args(["metadata", "-a", "fence_good", "--agent-dir", dir]).assert().success();
+    assert_eq!(
+        by_name(&list, "fence_good")["description"],
+        "Fixture agent that works"
+    );
+    sandbox
+        .cmd()
+        .args(["metadata", "-a", "fence_good", "--agent-dir", dir])
+        .assert()
+        .success();
 }
 
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
@@ -142,50 +182,124 @@ fn every_kind_of_broken_agent_is_listed_with_its_reason() {
     );
     sandbox.agent("fence_garbage", "echo 'this is not xml at all'");
     sandbox.agent("fence_truncated", "printf '<?xml version=\"1.0\"?>\\n<resource-agent name=\"fence_truncated\" shortdesc=\"x\">\\n<longdesc>'");
-    sandbox.agent("fence_badutf8", "printf '<resource-agent name=\"x\" shortdesc=\"caf\\351\"/>'");
+    sandbox.agent(
+        "fence_badutf8",
+        "printf '<resource-agent name=\"x\" shortdesc=\"caf\\351\"/>'",
+    );
     sandbox.agent("fence_huge", "head -c 100000000 /dev/zero | tr '\\0' 'x'");
-    sandbox.agent("fence_fails", "echo 'usage: fence_fails <nodename>' >&2; exit 1");
+    sandbox.agent(
+        "fence_fails",
+        "echo 'usage: fence_fails <nodename>' >&2; exit 1",
+    );
     let not_exec = sandbox.agent("fence_noexec", "exit 0");
-    std::fs::set_permissions(&not_exec, std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
-    std::os::unix::fs::symlink("/nonexistent/fence_gone", sandbox.agents_dir().join("fence_dangling")).unwrap();
+    std::fs::set_permissions(
+        &not_exec,
+        std::os::unix::fs::PermissionsExt::from_mode(0o644),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(
+        "/nonexistent/fence_gone",
+        sandbox.agents_dir().join("fence_dangling"),
+    )
+    .unwrap();
 
     let started = Instant::now();
     let out = sandbox
         .cmd()
-        .args(["list-installed", "--format", "json", "--agent-timeout", "1s", "--agent-dir"])
+        .args([
+            "list-installed",
+            "--format",
+            "json",
+            "--agent-timeout",
+            "1s",
+            "--agent-dir",
+        ])
         .arg(sandbox.agents_dir())
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(started.elapsed() < Duration::from_secs(30), "took {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "took {:?}",
+        started.elapsed()
+    );
     let list: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(list.len(), 9, "nothing is dropped: {list:#?}");
     assert!(by_name(&list, "fence_good")["error"].is_null());
-    let reason = |name: &str| by_name(&list, name)["error"].as_str().unwrap_or_default().to_string();
-    assert!(reason("fence_hangs").contains("timed out after 1s"), "{}", reason("fence_hangs"));
-    assert!(reason("fence_garbage").contains("line 1"), "{}", reason("fence_garbage"));
-    assert!(reason("fence_truncated").contains("never closed"), "{}", reason("fence_truncated"));
-    assert!(reason("fence_badutf8").contains("UTF-8"), "{}", reason("fence_badutf8"));
-    assert!(reason("fence_huge").contains("more output"), "{}", reason("fence_huge"));
-    assert!(reason("fence_fails").contains("exited 1: usage: fence_fails"), "{}", reason("fence_fails"));
-    assert!(reason("fence_noexec").contains("not executable"), "{}", reason("fence_noexec"));
-    assert!(reason("fence_dangling").contains("dangling symlink"), "{}", reason("fence_dangling"));
+    let reason = |name: &str| {
+        by_name(&list, name)["error"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(
+        reason("fence_hangs").contains("timed out after 1s"),
+        "{}",
+        reason("fence_hangs")
+    );
+    assert!(
+        reason("fence_garbage").contains("line 1"),
+        "{}",
+        reason("fence_garbage")
+    );
+    assert!(
+        reason("fence_truncated").contains("never closed"),
+        "{}",
+        reason("fence_truncated")
+    );
+    assert!(
+        reason("fence_badutf8").contains("UTF-8"),
+        "{}",
+        reason("fence_badutf8")
+    );
+    assert!(
+        reason("fence_huge").contains("more output"),
+        "{}",
+        reason("fence_huge")
+    );
+    assert!(
+        reason("fence_fails").contains("exited 1: usage: fence_fails"),
+        "{}",
+        reason("fence_fails")
+    );
+    assert!(
+        reason("fence_noexec").contains("not executable"),
+        "{}",
+        reason("fence_noexec")
+    );
+    assert!(
+        reason("fence_dangling").contains("dangling symlink"),
+        "{}",
+        reason("fence_dangling")
+    );
 
     // the hanging agent's child was killed with it
     let pid = std::fs::read_to_string(&pid_file).unwrap();
     let alive = std::path::Path::new("/proc").join(pid.trim()).exists()
-        && !std::fs::read_to_string(format!("/proc/{}/stat", pid.trim())).unwrap_or_default().contains(") Z ");
+        && !std::fs::read_to_string(format!("/proc/{}/stat", pid.trim()))
+            .unwrap_or_default()
+            .contains(") Z ");
     assert!(!alive, "the agent's child {pid} outlived the timeout");
 
     // the table marks them; -v says why
     let out = sandbox
         .cmd()
-        .args(["list-installed", "-v", "--agent-timeout", "1s", "--agent-dir"])
+        .args([
+            "list-installed",
+            "-v",
+            "--agent-timeout",
+            "1s",
+            "--agent-dir",
+        ])
         .arg(sandbox.agents_dir())
         .output()
         .unwrap();
     assert!(text(&out.stdout).contains("(no metadata: see -v)"));
-    assert!(text(&out.stderr).contains("fence_noexec: not executable"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("fence_noexec: not executable"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]
@@ -197,12 +311,21 @@ fn filter_matches_name_or_description() {
         .output()
         .unwrap();
     let stdout = text(&out.stdout);
-    assert!(stdout.contains("fence_idrac"), "matched by description: {stdout}");
+    assert!(
+        stdout.contains("fence_idrac"),
+        "matched by description: {stdout}"
+    );
     assert!(stdout.contains("fence_drac5"));
     assert!(!stdout.contains("fence_apc"));
     let names = sandbox
         .cmd()
-        .args(["list-installed", "--names-only", "ilo", "--agent-dir", SYSTEM_AGENTS])
+        .args([
+            "list-installed",
+            "--names-only",
+            "ilo",
+            "--agent-dir",
+            SYSTEM_AGENTS,
+        ])
         .output()
         .unwrap();
     assert!(text(&names.stdout).lines().all(|l| l.contains("ilo")));
@@ -240,7 +363,10 @@ fn first_directory_wins_and_env_path_works() {
     let list: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(list.len(), 1);
     assert!(list[0]["error"].is_null());
-    assert_eq!(list[0]["shadows"][0], other.join("fence_good").to_str().unwrap());
+    assert_eq!(
+        list[0]["shadows"][0],
+        other.join("fence_good").to_str().unwrap()
+    );
 }
 
 #[test]
@@ -248,7 +374,12 @@ fn no_agents_says_where_it_looked_and_what_to_install() {
     let sandbox = Sandbox::new();
     let empty = sandbox.path().join("empty");
     std::fs::create_dir_all(&empty).unwrap();
-    let out = sandbox.cmd().args(["list-installed", "--agent-dir"]).arg(&empty).output().unwrap();
+    let out = sandbox
+        .cmd()
+        .args(["list-installed", "--agent-dir"])
+        .arg(&empty)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let stderr = text(&out.stderr);
     assert!(stderr.contains(empty.to_str().unwrap()), "{stderr}");
@@ -258,6 +389,10 @@ fn no_agents_says_where_it_looked_and_what_to_install() {
 #[test]
 fn xml_format_is_a_usage_error_here() {
     let sandbox = Sandbox::new();
-    let out = sandbox.cmd().args(["list-installed", "--format", "xml"]).output().unwrap();
+    let out = sandbox
+        .cmd()
+        .args(["list-installed", "--format", "xml"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(64));
 }

@@ -3,6 +3,7 @@
 
 mod assets;
 mod check;
+mod cluster;
 mod list_installed;
 mod metadata;
 mod support;

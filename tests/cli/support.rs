@@ -1,6 +1,9 @@
 //! The test harness: a `fencectl` command with a scrubbed environment and
 //! its own cache, and fixture agents written into a temporary directory.
 
+// A harness: not every test module uses every helper.
+#![allow(dead_code)]
+
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
@@ -37,7 +40,13 @@ impl Sandbox {
     /// `fencectl` with none of the caller's colour, home or fencectl settings.
     pub fn cmd(&self) -> Command {
         let mut cmd = Command::cargo_bin("fencectl").expect("fencectl binary");
-        for var in ["NO_COLOR", "XDG_CACHE_HOME", "FENCECTL_AGENT_PATH", "FENCECTL_OVH_API_URL", "COLUMNS"] {
+        for var in [
+            "NO_COLOR",
+            "XDG_CACHE_HOME",
+            "FENCECTL_AGENT_PATH",
+            "FENCECTL_OVH_API_URL",
+            "COLUMNS",
+        ] {
             cmd.env_remove(var);
         }
         cmd.env("HOME", self.path().join("home"));
@@ -49,7 +58,8 @@ impl Sandbox {
     pub fn agent(&self, name: &str, script: &str) -> PathBuf {
         let path = self.agents_dir().join(name);
         std::fs::write(&path, format!("#!/bin/sh\n{script}\n")).expect("write agent");
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod agent");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))
+            .expect("chmod agent");
         path
     }
 
@@ -70,7 +80,9 @@ impl Sandbox {
 
 /// A file under tests/fixtures.
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 /// The installed fence-agents directory (the tests' real peers).
