@@ -40,6 +40,8 @@ complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "list-installed" -
 complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "list" -d 'List the installed fence agents, with descriptions and capabilities'
 complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "metadata" -d 'Show an agent\'s parameters and actions, or check its metadata'
 complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "validate" -d 'Check a device\'s parameters against the agent\'s metadata'
+complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "fence" -d 'Fence a node from cluster.conf or the CIB, showing what each agent gets'
+complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "history" -d 'Show the audit log of fencing runs'
 complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "generate-assets" -d 'Write shell completions and man pages (for packagers)'
 complete -c fencectl -n "__fish_fencectl_using_subcommand list-installed" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
 json\t'A stable JSON document'
@@ -104,6 +106,45 @@ complete -c fencectl -n "__fish_fencectl_using_subcommand validate" -s v -l verb
 complete -c fencectl -n "__fish_fencectl_using_subcommand validate" -s q -l quiet -d 'Only errors on stderr'
 complete -c fencectl -n "__fish_fencectl_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fencectl -n "__fish_fencectl_using_subcommand validate" -s V -l version -d 'Print version'
+complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -l action -d 'The action (default: cluster.conf: each device\'s configured action, else the agent\'s default; CIB: reboot)' -r -f -a "reboot\t''
+off\t''
+on\t''
+status\t''"
+complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -l config -d 'A cman cluster.conf (default: /etc/pve/cluster.conf, then /etc/cluster/cluster.conf, then the live CIB)' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -l cib -d 'A Pacemaker CIB file' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -l timeout -d 'Time each device gets (default: pcmk_<action>_timeout, else at least 60s or the agent\'s power_timeout plus a margin; twice for reboot)' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -l log -d 'The audit log (default: /var/log/fencectl/fence.log for root, else the XDG state directory)' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
+json\t'A stable JSON document'
+xml\t'The agent\'s own XML (metadata only)'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -l color -d 'When to use colour' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -l agent-dir -d 'Directory holding fence agents (repeatable; searched in order)' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -l agent-timeout -d 'How long one agent may take to print its metadata (e.g. 10s, 500ms)' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -s U -l unfence -d 'Unfence the node (run its unfence devices with action on)'
+complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -l cib-live -d 'The running cluster\'s CIB (cibadmin --query)'
+complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -l dry-run -d 'Print the plan (levels, devices, arguments, timeouts, delays) and run no fencing action'
+complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -l offline -d 'With --dry-run: do not ask devices (list/status) whether they can fence the node; show them as decided at run time'
+complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -l show-secrets -d 'Show passwords and other secrets instead of masking them'
+complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -l no-delay -d 'Skip pcmk_delay_base / pcmk_delay_max'
+complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -s v -l verbose -d 'More detail (repeat for more: -vv, -vvv)'
+complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -s q -l quiet -d 'Only errors on stderr'
+complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -s V -l version -d 'Print version'
+complete -c fencectl -n "__fish_fencectl_using_subcommand history" -l log -d 'The audit log to read' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand history" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
+json\t'A stable JSON document'
+xml\t'The agent\'s own XML (metadata only)'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand history" -l color -d 'When to use colour' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand history" -l agent-dir -d 'Directory holding fence agents (repeatable; searched in order)' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand history" -l agent-timeout -d 'How long one agent may take to print its metadata (e.g. 10s, 500ms)' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand history" -s v -l verbose -d 'More detail (repeat for more: -vv, -vvv)'
+complete -c fencectl -n "__fish_fencectl_using_subcommand history" -s q -l quiet -d 'Only errors on stderr'
+complete -c fencectl -n "__fish_fencectl_using_subcommand history" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fencectl -n "__fish_fencectl_using_subcommand history" -s V -l version -d 'Print version'
 complete -c fencectl -n "__fish_fencectl_using_subcommand generate-assets" -l dir -d 'Directory to write completions/ and man/ into' -r -F
 complete -c fencectl -n "__fish_fencectl_using_subcommand generate-assets" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
 json\t'A stable JSON document'

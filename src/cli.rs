@@ -95,6 +95,10 @@ pub enum Command {
     Metadata(MetadataArgs),
     /// Check a device's parameters against the agent's metadata.
     Validate(ValidateArgs),
+    /// Fence a node from cluster.conf or the CIB, showing what each agent gets.
+    Fence(FenceArgs),
+    /// Show the audit log of fencing runs.
+    History(HistoryArgs),
     /// Write shell completions and man pages (for packagers).
     #[command(hide = true)]
     GenerateAssets(GenerateAssetsArgs),
@@ -171,6 +175,83 @@ pub struct ValidateArgs {
     /// Show secret values in output instead of masking them.
     #[arg(long)]
     pub show_secrets: bool,
+}
+
+/// `fencectl fence`
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("configuration").args(["config", "cib", "cib_live"]))]
+pub struct FenceArgs {
+    /// The node to fence, as the configuration names it.
+    pub node: String,
+
+    /// The action (default: cluster.conf: each device's configured action,
+    /// else the agent's default; CIB: reboot).
+    #[arg(long, value_enum)]
+    pub action: Option<FenceActionArg>,
+
+    /// Unfence the node (run its unfence devices with action on).
+    #[arg(short = 'U', long, conflicts_with = "action")]
+    pub unfence: bool,
+
+    /// A cman cluster.conf (default: /etc/pve/cluster.conf, then
+    /// /etc/cluster/cluster.conf, then the live CIB).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// A Pacemaker CIB file.
+    #[arg(long, value_name = "FILE")]
+    pub cib: Option<PathBuf>,
+
+    /// The running cluster's CIB (cibadmin --query).
+    #[arg(long)]
+    pub cib_live: bool,
+
+    /// Print the plan (levels, devices, arguments, timeouts, delays) and run no fencing action.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// With --dry-run: do not ask devices (list/status) whether they can fence
+    /// the node; show them as decided at run time.
+    #[arg(long, requires = "dry_run")]
+    pub offline: bool,
+
+    /// Show passwords and other secrets instead of masking them.
+    #[arg(long)]
+    pub show_secrets: bool,
+
+    /// Time each device gets (default: pcmk_<action>_timeout, else at least
+    /// 60s or the agent's power_timeout plus a margin; twice for reboot).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+
+    /// Skip pcmk_delay_base / pcmk_delay_max.
+    #[arg(long)]
+    pub no_delay: bool,
+
+    /// The audit log (default: /var/log/fencectl/fence.log for root, else
+    /// the XDG state directory).
+    #[arg(long, value_name = "FILE", env = "FENCECTL_LOG_FILE")]
+    pub log: Option<PathBuf>,
+}
+
+/// Fencing actions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FenceActionArg {
+    Reboot,
+    Off,
+    On,
+    Status,
+}
+
+/// `fencectl history`
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// Only runs for this node.
+    pub node: Option<String>,
+
+    /// The audit log to read.
+    #[arg(long, value_name = "FILE", env = "FENCECTL_LOG_FILE")]
+    pub log: Option<PathBuf>,
 }
 
 /// `fencectl generate-assets`

@@ -8,6 +8,7 @@ pub mod agents;
 pub mod cli;
 pub mod commands;
 pub mod exit;
+pub mod fencing;
 pub mod output;
 pub mod secrets;
 pub mod suggest;

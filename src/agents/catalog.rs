@@ -74,6 +74,7 @@ impl Catalog {
             stdin: None,
             timeout: self.timeout,
             output_cap: DEFAULT_OUTPUT_CAP,
+            echo: None,
         })?;
         Ok(StoredRun::from_run(&run, self.timeout))
     }

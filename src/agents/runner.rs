@@ -6,7 +6,8 @@ use std::io::{Read, Write};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -18,8 +19,36 @@ pub const DEFAULT_OUTPUT_CAP: usize = 8 * 1024 * 1024;
 /// How long a process group gets between SIGTERM and SIGKILL.
 const KILL_GRACE: Duration = Duration::from_secs(2);
 
+/// Set by the SIGINT/SIGTERM handler: a running agent is then stopped.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn on_signal(_: libc::c_int) {
+    INTERRUPTED.store(true, Ordering::SeqCst);
+}
+
+/// Makes Ctrl-C (and SIGTERM) stop the running agent's whole process group
+/// and report the run as interrupted, instead of killing fencectl alone
+/// and leaving the agent running in its own group.
+pub fn install_interrupt_handler() {
+    let handler = on_signal as extern "C" fn(libc::c_int) as libc::sighandler_t;
+    // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
+    unsafe {
+        libc::signal(libc::SIGINT, handler);
+        libc::signal(libc::SIGTERM, handler);
+    }
+}
+
+/// Whether an interrupt arrived.
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(Ordering::SeqCst)
+}
+
+/// A callback that sees each line an agent prints, as it prints it:
+/// `(is_stderr, line)`.
+pub type Echo = Arc<dyn Fn(bool, &str) + Send + Sync>;
+
 /// What to run and how.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Invocation<'a> {
     pub program: &'a Path,
     /// Command-line arguments: never secrets (those go in `stdin`).
@@ -28,6 +57,18 @@ pub struct Invocation<'a> {
     pub stdin: Option<Vec<u8>>,
     pub timeout: Duration,
     pub output_cap: usize,
+    /// Streams the agent's output lines as they come (fence -vvv).
+    pub echo: Option<Echo>,
+}
+
+impl std::fmt::Debug for Invocation<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Invocation")
+            .field("program", &self.program)
+            .field("args", &self.args)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
 }
 
 /// How an agent run ended.
@@ -41,6 +82,8 @@ pub enum Ending {
     TimedOut,
     /// It printed more than the cap and its process group was killed.
     TooMuchOutput,
+    /// fencectl was interrupted and killed the process group.
+    Interrupted,
 }
 
 /// The result of one run.
@@ -76,6 +119,9 @@ impl AgentRun {
             ),
             Ending::TooMuchOutput => {
                 "printed more output than fencectl keeps; it was killed".into()
+            }
+            Ending::Interrupted => {
+                "interrupted: fencectl was stopped (Ctrl-C) and killed the agent".into()
             }
         }
     }
@@ -118,12 +164,24 @@ pub fn run(invocation: &Invocation<'_>) -> Result<AgentRun> {
     }
 
     let (overflow_tx, overflow_rx) = mpsc::channel();
-    let stdout = capture(
-        child.stdout.take(),
-        invocation.output_cap,
-        overflow_tx.clone(),
-    );
-    let stderr = capture(child.stderr.take(), invocation.output_cap, overflow_tx);
+    let echo = |is_stderr: bool| {
+        invocation.echo.clone().map(|echo| {
+            let mut pending = Vec::new();
+            move |chunk: &[u8], done: bool| {
+                pending.extend_from_slice(chunk);
+                while let Some(newline) = pending.iter().position(|&b| b == b'\n') {
+                    let line: Vec<u8> = pending.drain(..=newline).collect();
+                    echo(is_stderr, String::from_utf8_lossy(&line[..line.len() - 1]).as_ref());
+                }
+                if done && !pending.is_empty() {
+                    echo(is_stderr, String::from_utf8_lossy(&pending).as_ref());
+                    pending.clear();
+                }
+            }
+        })
+    };
+    let stdout = capture(child.stdout.take(), invocation.output_cap, overflow_tx.clone(), echo(false));
+    let stderr = capture(child.stderr.take(), invocation.output_cap, overflow_tx, echo(true));
 
     let ending = wait(
         &mut child,
@@ -168,6 +226,10 @@ fn wait(
             group.terminate(child);
             return Ok(Ending::TooMuchOutput);
         }
+        if interrupted() {
+            group.terminate(child);
+            return Ok(Ending::Interrupted);
+        }
         let now = Instant::now();
         if now >= deadline {
             group.terminate(child);
@@ -207,10 +269,11 @@ impl ProcessGroup {
 
 /// Reads a stream to its end, keeping at most `cap` bytes; past the cap it
 /// tells the waiter, which kills the agent.
-fn capture<R: Read + Send + 'static>(
+fn capture<R: Read + Send + 'static, E: FnMut(&[u8], bool) + Send + 'static>(
     stream: Option<R>,
     cap: usize,
     overflow: mpsc::Sender<()>,
+    mut echo: Option<E>,
 ) -> thread::JoinHandle<Vec<u8>> {
     thread::spawn(move || {
         let mut kept = Vec::new();
@@ -222,6 +285,9 @@ fn capture<R: Read + Send + 'static>(
             match stream.read(&mut buffer) {
                 Ok(0) => break,
                 Ok(n) => {
+                    if let Some(echo) = echo.as_mut() {
+                        echo(&buffer[..n], false);
+                    }
                     let room = cap.saturating_sub(kept.len());
                     kept.extend_from_slice(&buffer[..n.min(room)]);
                     if n > room {
@@ -232,6 +298,9 @@ fn capture<R: Read + Send + 'static>(
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                 Err(_) => break,
             }
+        }
+        if let Some(echo) = echo.as_mut() {
+            echo(&[], true);
         }
         kept
     })
@@ -248,6 +317,7 @@ mod tests {
             stdin: None,
             timeout,
             output_cap: 1024,
+            echo: None,
         })
         .unwrap()
     }
@@ -282,6 +352,7 @@ mod tests {
             stdin: Some(b"action=status\n".to_vec()),
             timeout: Duration::from_secs(5),
             output_cap: 1024,
+            echo: None,
         })
         .unwrap();
         assert_eq!(run.stdout, b"action=status\n");

@@ -4,6 +4,7 @@
 mod assets;
 mod check;
 mod cluster;
+mod fence;
 mod list_installed;
 mod metadata;
 mod support;

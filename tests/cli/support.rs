@@ -39,12 +39,19 @@ impl Sandbox {
 
     /// `fencectl` with none of the caller's colour, home or fencectl settings.
     pub fn cmd(&self) -> Command {
-        let mut cmd = Command::cargo_bin("fencectl").expect("fencectl binary");
+        Command::from_std(self.std_cmd())
+    }
+
+    /// The same, as a std Command (for spawning in the background).
+    pub fn std_cmd(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("fencectl"));
         for var in [
             "NO_COLOR",
             "XDG_CACHE_HOME",
             "FENCECTL_AGENT_PATH",
             "FENCECTL_OVH_API_URL",
+            "FENCECTL_LOG_FILE",
+            "FENCECTL_LOCK_DIR",
             "COLUMNS",
         ] {
             cmd.env_remove(var);

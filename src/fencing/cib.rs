@@ -1,0 +1,185 @@
+//! Reading a Pacemaker CIB for fencing: nodes and their attributes, stonith
+//! primitives, and the fencing topology.
+
+use anyhow::{bail, Result};
+
+use crate::xml::Element;
+
+/// The parts of a CIB that fencing uses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cib {
+    pub nodes: Vec<CibNode>,
+    pub devices: Vec<StonithDevice>,
+    pub levels: Vec<FencingLevel>,
+}
+
+/// A `<node>` of `<nodes>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CibNode {
+    pub id: String,
+    pub uname: String,
+    /// Node attributes (`instance_attributes` nvpairs).
+    pub attributes: Vec<(String, String)>,
+}
+
+/// A `<primitive class="stonith">`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StonithDevice {
+    pub id: String,
+    pub agent: String,
+    /// `instance_attributes` nvpairs, in document order.
+    pub params: Vec<(String, String)>,
+    /// `meta_attributes` nvpairs.
+    pub meta: Vec<(String, String)>,
+}
+
+impl StonithDevice {
+    pub fn param(&self, name: &str) -> Option<&str> {
+        lookup(&self.params, name)
+    }
+
+    /// Whether the device is configured as stopped (Pacemaker does not use it).
+    pub fn disabled(&self) -> bool {
+        lookup(&self.meta, "target-role").is_some_and(|role| role.eq_ignore_ascii_case("stopped"))
+    }
+}
+
+/// Which nodes a fencing level applies to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LevelTarget {
+    Node(String),
+    Pattern(String),
+    Attribute { name: String, value: String },
+}
+
+/// A `<fencing-level>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FencingLevel {
+    pub id: String,
+    pub index: u32,
+    pub target: LevelTarget,
+    pub devices: Vec<String>,
+}
+
+/// The value of `name` in name/value pairs (the last one wins).
+pub fn lookup<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    pairs.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+}
+
+impl Cib {
+    /// Reads the fencing parts of a parsed CIB (a whole `<cib>` or a bare
+    /// `<configuration>`).
+    pub fn from_element(root: &Element) -> Result<Cib> {
+        let configuration = match root.name.as_str() {
+            "cib" => root.child("configuration").ok_or_else(|| {
+                anyhow::anyhow!("the <cib> has no <configuration> section")
+            })?,
+            "configuration" => root,
+            other => bail!("the root element is <{other}>, not <cib>: this is not a Pacemaker CIB"),
+        };
+        let nodes = configuration
+            .child("nodes")
+            .map(|n| n.children_named("node").map(cib_node).collect())
+            .unwrap_or_default();
+        let mut devices = Vec::new();
+        if let Some(resources) = configuration.child("resources") {
+            collect_stonith(resources, &mut devices);
+        }
+        let levels = configuration
+            .child("fencing-topology")
+            .map(|t| t.children_named("fencing-level").map(fencing_level).collect::<Result<Vec<_>>>())
+            .transpose()?
+            .unwrap_or_default();
+        Ok(Cib { nodes, devices, levels })
+    }
+
+    pub fn node(&self, uname: &str) -> Option<&CibNode> {
+        self.nodes.iter().find(|n| n.uname == uname)
+    }
+
+    pub fn device(&self, id: &str) -> Option<&StonithDevice> {
+        self.devices.iter().find(|d| d.id == id)
+    }
+}
+
+fn nvpairs(element: &Element, set: &str) -> Vec<(String, String)> {
+    element
+        .children_named(set)
+        .flat_map(|s| s.children_named("nvpair"))
+        .filter_map(|nv| Some((nv.attr("name")?.to_string(), nv.attr("value").unwrap_or_default().to_string())))
+        .collect()
+}
+
+fn cib_node(element: &Element) -> CibNode {
+    CibNode {
+        id: element.attr("id").unwrap_or_default().to_string(),
+        uname: element.attr("uname").unwrap_or_default().to_string(),
+        attributes: nvpairs(element, "instance_attributes"),
+    }
+}
+
+/// Stonith primitives anywhere under `<resources>` (groups and clones too).
+fn collect_stonith(element: &Element, out: &mut Vec<StonithDevice>) {
+    for child in &element.children {
+        if child.name == "primitive" && child.attr("class") == Some("stonith") {
+            out.push(StonithDevice {
+                id: child.attr("id").unwrap_or_default().to_string(),
+                agent: child.attr("type").unwrap_or_default().to_string(),
+                params: nvpairs(child, "instance_attributes"),
+                meta: nvpairs(child, "meta_attributes"),
+            });
+        } else {
+            collect_stonith(child, out);
+        }
+    }
+}
+
+fn fencing_level(element: &Element) -> Result<FencingLevel> {
+    let id = element.attr("id").unwrap_or_default().to_string();
+    let index = element
+        .attr("index")
+        .and_then(|i| i.trim().parse().ok())
+        .ok_or_else(|| anyhow::anyhow!("line {}: fencing-level {id} has no valid index", element.line))?;
+    let target = if let Some(node) = element.attr("target") {
+        LevelTarget::Node(node.to_string())
+    } else if let Some(pattern) = element.attr("target-pattern") {
+        LevelTarget::Pattern(pattern.to_string())
+    } else if let (Some(name), Some(value)) = (element.attr("target-attribute"), element.attr("target-value")) {
+        LevelTarget::Attribute { name: name.to_string(), value: value.to_string() }
+    } else {
+        bail!("line {}: fencing-level {id} names no target (target, target-pattern or target-attribute)", element.line);
+    };
+    let devices = element
+        .attr("devices")
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(str::to_string)
+        .collect();
+    Ok(FencingLevel { id, index, target, devices })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_devices_levels_and_nodes() {
+        let xml = br#"<cib><configuration><crm_config/>
+<nodes><node id="1" uname="node1"><instance_attributes id="n1"><nvpair id="n1a" name="rack" value="r1"/></instance_attributes></node></nodes>
+<resources><primitive id="ipmi1" class="stonith" type="fence_ipmilan">
+<instance_attributes id="i"><nvpair id="i1" name="ip" value="192.0.2.1"/></instance_attributes>
+<meta_attributes id="m"><nvpair id="m1" name="target-role" value="Stopped"/></meta_attributes></primitive></resources>
+<constraints/>
+<fencing-topology><fencing-level id="l1" index="1" target-attribute="rack" target-value="r1" devices="ipmi1,pdu"/></fencing-topology>
+</configuration><status/></cib>"#;
+        let cib = Cib::from_element(&crate::xml::parse(xml).unwrap()).unwrap();
+        assert_eq!(cib.node("node1").unwrap().attributes[0].1, "r1");
+        let device = cib.device("ipmi1").unwrap();
+        assert_eq!(device.param("ip"), Some("192.0.2.1"));
+        assert!(device.disabled());
+        assert_eq!(cib.levels[0].devices, ["ipmi1", "pdu"]);
+        assert_eq!(cib.levels[0].target, LevelTarget::Attribute { name: "rack".into(), value: "r1".into() });
+    }
+}

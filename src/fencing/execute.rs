@@ -1,0 +1,212 @@
+//! Running a plan: each agent with its arguments on stdin, within its
+//! timeout, with retries and delays, until a method or level succeeds.
+
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use super::lock::lock_device;
+use super::plan::{DeviceStep, Plan};
+use crate::agents::runner::{self, Echo, Ending, Invocation, DEFAULT_OUTPUT_CAP};
+
+/// How to run.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunOptions {
+    /// Skip pcmk_delay_base / pcmk_delay_max.
+    pub no_delay: bool,
+    /// Ask every device (status) instead of stopping at the first success.
+    pub ask_all: bool,
+}
+
+/// What a run reports as it goes; the command prints it.
+pub trait Observer {
+    fn stage_started(&mut self, _label: &str) {}
+    /// `masked_args` is what the agent gets, secrets masked.
+    fn step_started(&mut self, _step: &DeviceStep, _attempt: u32) {}
+    fn waiting_for_lock(&mut self, _step: &DeviceStep) {}
+    fn delaying(&mut self, _step: &DeviceStep, _delay: Duration) {}
+    fn step_finished(&mut self, _step: &DeviceStep, _result: &StepResult) {}
+    /// A line of agent output streamer (only when `echo` is given).
+    fn echo(&self) -> Option<Echo> {
+        None
+    }
+}
+
+/// A power state reported by `status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Power {
+    On,
+    Off,
+}
+
+/// The result of one step.
+#[derive(Debug, Clone, Serialize)]
+pub struct StepResult {
+    pub position: String,
+    pub device: String,
+    pub agent: String,
+    pub action: Option<String>,
+    pub ok: bool,
+    pub required: bool,
+    pub exit_code: Option<i32>,
+    /// `success`, or what went wrong (secrets masked).
+    pub result: String,
+    pub attempts: u32,
+    pub elapsed_ms: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub power: Option<Power>,
+}
+
+/// The result of a whole run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outcome {
+    pub success: bool,
+    /// The method or level that succeeded.
+    pub succeeded_with: Option<String>,
+    pub interrupted: bool,
+    pub steps: Vec<StepResult>,
+}
+
+/// Runs the plan's stages in order; the first whose required steps all
+/// succeed ends it (with `ask_all`, every stage runs).
+pub fn execute(plan: &Plan, options: RunOptions, observer: &mut dyn Observer) -> Outcome {
+    let mut outcome = Outcome { success: false, succeeded_with: None, interrupted: false, steps: Vec::new() };
+    for stage in &plan.stages {
+        observer.stage_started(&stage.label);
+        let mut stage_ok = true;
+        for step in &stage.steps {
+            let skip_rest = !stage_ok && step.required && !options.ask_all;
+            if skip_rest {
+                break;
+            }
+            let result = run_step(step, options, observer);
+            observer.step_finished(step, &result);
+            if step.required && !result.ok {
+                stage_ok = false;
+            }
+            outcome.steps.push(result);
+            if runner::interrupted() {
+                outcome.interrupted = true;
+                return outcome;
+            }
+        }
+        if stage_ok && !outcome.success {
+            outcome.success = true;
+            outcome.succeeded_with = Some(stage.label.clone());
+            if !options.ask_all {
+                break;
+            }
+        }
+    }
+    outcome
+}
+
+fn run_step(step: &DeviceStep, options: RunOptions, observer: &mut dyn Observer) -> StepResult {
+    let started = Instant::now();
+    let mut result = StepResult {
+        position: step.position.clone(),
+        device: step.device.clone(),
+        agent: step.agent.clone(),
+        action: step.action.clone(),
+        ok: false,
+        required: step.required,
+        exit_code: None,
+        result: String::new(),
+        attempts: 0,
+        elapsed_ms: 0,
+        power: None,
+    };
+    let finish = |mut result: StepResult, why: String| {
+        result.result = why;
+        result.elapsed_ms = millis(started.elapsed());
+        result
+    };
+    let (Some(program), None) = (&step.agent_path, &step.problem) else {
+        let why = step.problem.clone().unwrap_or_else(|| format!("agent {} is not installed", step.agent));
+        return finish(result, why);
+    };
+    let deadline = started + step.timeout;
+    let _lock = match lock_device(&step.lock_key, deadline, || observer.waiting_for_lock(step)) {
+        Ok(lock) => lock,
+        Err(e) => return finish(result, format!("{e:#}")),
+    };
+    if !options.no_delay {
+        let delay = random_delay(step.delay_base, step.delay_max);
+        if !delay.is_zero() {
+            observer.delaying(step, delay);
+            sleep_interruptibly(delay);
+        }
+    }
+    let secrets = step.secret_values();
+    let is_status = step.action.as_deref() == Some("status");
+    let mut last = String::from("not run");
+    for attempt in 1..=step.retries + 1 {
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        if remaining.is_zero() || runner::interrupted() {
+            break;
+        }
+        result.attempts = attempt;
+        observer.step_started(step, attempt);
+        let run = runner::run(&Invocation {
+            program,
+            args: Vec::new(),
+            stdin: Some(step.stdin()),
+            timeout: remaining,
+            output_cap: DEFAULT_OUTPUT_CAP,
+            echo: observer.echo(),
+        });
+        let run = match run {
+            Ok(run) => run,
+            Err(e) => {
+                last = format!("{e:#}");
+                break;
+            }
+        };
+        result.exit_code = match run.ending {
+            Ending::Exited(code) => Some(code),
+            _ => None,
+        };
+        match (&run.ending, is_status) {
+            (Ending::Exited(0), _) => {
+                result.ok = true;
+                result.power = is_status.then_some(Power::On);
+                return finish(result, "success".into());
+            }
+            (Ending::Exited(2), true) => {
+                result.ok = true;
+                result.power = Some(Power::Off);
+                return finish(result, "success".into());
+            }
+            _ => {}
+        }
+        last = crate::secrets::mask_values(&run.failure_reason(step.timeout), &secrets);
+        if matches!(run.ending, Ending::TimedOut | Ending::Interrupted) {
+            break;
+        }
+    }
+    finish(result, last)
+}
+
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// base plus a random part that keeps the sum at most `max`.
+fn random_delay(base: Duration, max: Duration) -> Duration {
+    if max <= base {
+        return base;
+    }
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(Instant::now().elapsed().as_nanos());
+    let span = (max - base).as_millis().max(1) as u64;
+    base + Duration::from_millis(hasher.finish() % span)
+}
+
+fn sleep_interruptibly(duration: Duration) {
+    let until = Instant::now() + duration;
+    while Instant::now() < until && !runner::interrupted() {
+        std::thread::sleep(Duration::from_millis(50).min(until - Instant::now()));
+    }
+}

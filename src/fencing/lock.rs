@@ -1,0 +1,62 @@
+//! One fencing action per device at a time (Pacemaker's default
+//! pcmk_action_limit of 1): fencectl processes that use the same device
+//! take turns through a lock file.
+
+use std::fs::File;
+use std::os::unix::io::AsRawFd;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+
+/// Held while a device runs; released when dropped (or when the process dies).
+#[derive(Debug)]
+pub struct DeviceLock {
+    _file: File,
+}
+
+/// Where lock files live: /run/lock/fencectl for root, else the runtime dir.
+pub fn lock_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("FENCECTL_LOCK_DIR").filter(|d| !d.is_empty()) {
+        return PathBuf::from(dir);
+    }
+    // SAFETY: geteuid has no preconditions.
+    let uid = unsafe { libc::geteuid() };
+    if uid == 0 {
+        return PathBuf::from("/run/lock/fencectl");
+    }
+    match std::env::var_os("XDG_RUNTIME_DIR").filter(|d| !d.is_empty()) {
+        Some(dir) => PathBuf::from(dir).join("fencectl"),
+        None => std::env::temp_dir().join(format!("fencectl-{uid}")),
+    }
+}
+
+/// Takes the lock for `key`, calling `waiting` once if another process
+/// holds it, and giving up at `deadline` or on an interrupt.
+pub fn lock_device(key: &str, deadline: Instant, waiting: impl FnOnce()) -> Result<DeviceLock> {
+    let dir = lock_dir();
+    fs_err::create_dir_all(&dir).context("creating the device lock directory")?;
+    let path = dir.join(format!("{:016x}.lock", fnv1a(key.as_bytes())));
+    let file = File::create(&path).with_context(|| format!("cannot create lock file {}", path.display()))?;
+    let mut waiting = Some(waiting);
+    loop {
+        // SAFETY: flock(2) on a descriptor we own.
+        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
+            return Ok(DeviceLock { _file: file });
+        }
+        if let Some(waiting) = waiting.take() {
+            waiting();
+        }
+        if crate::agents::runner::interrupted() {
+            bail!("interrupted while waiting for the device lock");
+        }
+        if Instant::now() >= deadline {
+            bail!("another fencectl kept the device busy until the timeout ({})", path.display());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}

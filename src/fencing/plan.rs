@@ -1,0 +1,178 @@
+//! The fencing plan: which devices run, in which order, with which
+//! arguments, timeouts, retries and delays, decided exactly as cman's
+//! libfence (cluster.conf) or pacemaker-fenced (CIB) decides it.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::Serialize;
+
+/// What fencing is asked to do to a node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FenceAction {
+    Reboot,
+    Off,
+    On,
+    Status,
+}
+
+impl FenceAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FenceAction::Reboot => "reboot",
+            FenceAction::Off => "off",
+            FenceAction::On => "on",
+            FenceAction::Status => "status",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<FenceAction> {
+        match name {
+            "reboot" => Some(FenceAction::Reboot),
+            "off" => Some(FenceAction::Off),
+            "on" => Some(FenceAction::On),
+            "status" | "monitor" => Some(FenceAction::Status),
+            _ => None,
+        }
+    }
+}
+
+/// Where the configuration came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind", content = "path")]
+pub enum SourceKind {
+    ClusterConf(PathBuf),
+    CibFile(PathBuf),
+    CibLive,
+}
+
+impl SourceKind {
+    pub fn describe(&self) -> String {
+        match self {
+            SourceKind::ClusterConf(path) => format!("cluster.conf {}", path.display()),
+            SourceKind::CibFile(path) => format!("CIB file {}", path.display()),
+            SourceKind::CibLive => "the live CIB (cibadmin --query)".into(),
+        }
+    }
+
+    pub fn is_cib(&self) -> bool {
+        !matches!(self, SourceKind::ClusterConf(_))
+    }
+}
+
+/// The whole plan for one node.
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    pub node: String,
+    /// What was asked: reboot, off, on, status, or `configured` (cluster.conf
+    /// without --action: each device's configured action, else the agent's default).
+    pub action: String,
+    pub unfence: bool,
+    pub source: SourceKind,
+    /// Methods (cluster.conf) or levels (CIB), tried in order until one succeeds.
+    pub stages: Vec<Stage>,
+    /// Things the administrator should know (overridden actions, remaps...).
+    pub warnings: Vec<String>,
+    /// How the plan was decided, for -v.
+    pub notes: Vec<String>,
+}
+
+/// A method or level: all of its required steps must succeed.
+#[derive(Debug, Clone, Serialize)]
+pub struct Stage {
+    /// `method 1`, `level 2`, `device ipmi1`, `unfence`.
+    pub label: String,
+    pub steps: Vec<DeviceStep>,
+}
+
+/// One agent run.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeviceStep {
+    /// fence_node's numbering: `<stage>.<device>`.
+    pub position: String,
+    pub device: String,
+    pub agent: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agent_path: Option<PathBuf>,
+    /// Why this step cannot run (missing agent or device); it then fails.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+    /// The action sent; None when none is sent and the agent's default runs.
+    pub action: Option<String>,
+    /// The agent's own default action, shown when none is sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agent_default_action: Option<String>,
+    /// What the agent receives on stdin, in order (secrets included: mask
+    /// with [`DeviceStep::masked_args`] before showing).
+    #[serde(skip)]
+    pub args: Vec<(String, String)>,
+    /// Names of the arguments that hold secrets.
+    #[serde(skip)]
+    pub secret_names: Vec<String>,
+    #[serde(serialize_with = "as_millis")]
+    pub timeout: Duration,
+    pub retries: u32,
+    #[serde(serialize_with = "as_millis")]
+    pub delay_base: Duration,
+    #[serde(serialize_with = "as_millis")]
+    pub delay_max: Duration,
+    /// False for the "on" half of a remapped reboot: its failure is a warning.
+    pub required: bool,
+    /// Identifies the physical device: two runs with the same key are
+    /// serialized (Pacemaker's pcmk_action_limit of 1).
+    #[serde(skip)]
+    pub lock_key: String,
+    /// A host check that needs the device's answer and was not asked (--offline).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decided_at_run_time: Option<String>,
+}
+
+fn as_millis<S: serde::Serializer>(duration: &Duration, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_u64(u64::try_from(duration.as_millis()).unwrap_or(u64::MAX))
+}
+
+impl DeviceStep {
+    /// The arguments with every secret value replaced by the mask.
+    pub fn masked_args(&self) -> Vec<(String, String)> {
+        self.args
+            .iter()
+            .map(|(k, v)| {
+                let value = if self.secret_names.iter().any(|s| s == k) {
+                    crate::secrets::MASK.to_string()
+                } else {
+                    v.clone()
+                };
+                (k.clone(), value)
+            })
+            .collect()
+    }
+
+    /// The secret values, for masking them in agent output.
+    pub fn secret_values(&self) -> Vec<String> {
+        self.args
+            .iter()
+            .filter(|(k, _)| self.secret_names.iter().any(|s| s == k))
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+
+    /// The stdin the agent gets: `name=value` lines.
+    pub fn stdin(&self) -> Vec<u8> {
+        self.args.iter().map(|(k, v)| format!("{k}={v}\n")).collect::<String>().into_bytes()
+    }
+}
+
+/// Renders arguments the way fence_node -vv does: one line, spaces between.
+pub fn args_line(args: &[(String, String)]) -> String {
+    args.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" ")
+}
+
+/// The default time an agent gets: at least 60 s, else its power_timeout
+/// default plus a margin, twice that for a reboot (off, then on).
+pub fn default_timeout(power_timeout: Option<Duration>, action: &str) -> Duration {
+    const MARGIN: Duration = Duration::from_secs(30);
+    let one = power_timeout.unwrap_or(Duration::from_secs(20)) + MARGIN;
+    let needed = if action == "reboot" { one * 2 } else { one };
+    needed.max(Duration::from_secs(60))
+}

@@ -1,0 +1,482 @@
+//! The plan for a node from a Pacemaker CIB, as pacemaker-fenced decides
+//! it: matching fencing levels by ascending index, or else every device
+//! whose host check says it can fence the node; arguments built as
+//! `make_args` builds them; reboot remapped where Pacemaker remaps it.
+
+use std::time::Duration;
+
+use anyhow::Result;
+
+use super::agents::{secret_names, AgentDirectory, AgentInfo};
+use super::cib::{lookup, Cib, FencingLevel, LevelTarget, StonithDevice};
+use super::plan::{default_timeout, DeviceStep, FenceAction, Plan, SourceKind, Stage};
+use super::plan_cman::broken;
+use super::UnknownNode;
+use crate::agents::runner::{self, Invocation};
+
+/// How host checks that need a device's answer are handled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Probing {
+    /// Ask the device (`list` or `status`: read-only).
+    Ask,
+    /// Do not ask; such devices are "decided at run time".
+    Offline,
+}
+
+/// Plans fencing (or unfencing) of `node` from `cib`.
+pub fn plan(
+    cib: &Cib,
+    source: SourceKind,
+    node: &str,
+    action: Option<FenceAction>,
+    unfence: bool,
+    probing: Probing,
+    agents: &mut AgentDirectory<'_>,
+) -> Result<Plan> {
+    let action = if unfence { FenceAction::On } else { action.unwrap_or(FenceAction::Reboot) };
+    let mut plan = Plan {
+        node: node.to_string(),
+        action: action.as_str().to_string(),
+        unfence,
+        source,
+        stages: Vec::new(),
+        warnings: Vec::new(),
+        notes: Vec::new(),
+    };
+    let levels = matching_levels(cib, node, &mut plan.warnings);
+    if !levels.is_empty() && !unfence {
+        plan.notes.push(format!("{} fencing level(s) match {node}; tried by ascending index", levels.len()));
+        for level in levels {
+            let devices: Vec<Result<&StonithDevice, String>> = level
+                .devices
+                .iter()
+                .map(|id| cib.device(id).ok_or_else(|| id.clone()))
+                .collect();
+            let steps = level_steps(cib, node, level.index, &devices, action, agents, &mut plan.warnings);
+            plan.stages.push(Stage { label: format!("level {}", level.index), steps });
+        }
+        return Ok(plan);
+    }
+    let capable = capable_devices(cib, node, probing, agents, &mut plan)?;
+    if unfence {
+        let unfencing: Vec<_> = capable.iter().filter(|(device, _)| needs_unfencing(device, agents)).collect();
+        let steps: Vec<DeviceStep> = unfencing
+            .into_iter()
+            .enumerate()
+            .map(|(i, (device, pending))| {
+                let mut step = device_step(cib, node, device, "on", format!("unfence.{}", i + 1), agents);
+                step.decided_at_run_time = pending.clone();
+                step
+            })
+            .collect();
+        if !steps.is_empty() {
+            plan.stages.push(Stage { label: "unfence".into(), steps });
+        }
+        return Ok(plan);
+    }
+    plan.notes.push(format!("no fencing level matches {node}: each device that can fence it is tried in turn"));
+    for (i, (device, pending)) in capable.iter().enumerate() {
+        let mut steps = level_steps(cib, node, (i + 1) as u32, &[Ok(*device)], action, agents, &mut plan.warnings);
+        for step in &mut steps {
+            step.decided_at_run_time = pending.clone();
+        }
+        plan.stages.push(Stage { label: format!("device {}", device.id), steps });
+    }
+    Ok(plan)
+}
+
+/// The levels whose target matches `node`, by ascending index. Levels
+/// with an index over 9 are ignored by the fencer, and said so.
+fn matching_levels<'a>(cib: &'a Cib, node: &str, warnings: &mut Vec<String>) -> Vec<&'a FencingLevel> {
+    let attributes = cib.node(node).map(|n| n.attributes.as_slice()).unwrap_or_default();
+    let mut levels: Vec<&FencingLevel> = cib
+        .levels
+        .iter()
+        .filter(|level| match &level.target {
+            LevelTarget::Node(target) => target == node,
+            // regexec(3) semantics: the pattern may match anywhere.
+            LevelTarget::Pattern(pattern) => regex::Regex::new(pattern).is_ok_and(|re| re.is_match(node)),
+            LevelTarget::Attribute { name, value } => lookup(attributes, name) == Some(value.as_str()),
+        })
+        .collect();
+    levels.retain(|level| {
+        let usable = (1..=9).contains(&level.index);
+        if !usable {
+            warnings.push(format!(
+                "fencing level {} has index {}: the fencer ignores levels outside 1..9",
+                level.id, level.index
+            ));
+        }
+        usable
+    });
+    levels.sort_by_key(|level| level.index);
+    levels
+}
+
+/// The steps of one level: each device's action, with Pacemaker's
+/// remapping of reboot (off when the agent cannot reboot; all off, then
+/// all on, when the level has several devices).
+fn level_steps(
+    cib: &Cib,
+    node: &str,
+    index: u32,
+    devices: &[Result<&StonithDevice, String>],
+    action: FenceAction,
+    agents: &mut AgentDirectory<'_>,
+    warnings: &mut Vec<String>,
+) -> Vec<DeviceStep> {
+    let position = |d: usize| format!("{index}.{}", d + 1);
+    let multi_reboot = action == FenceAction::Reboot && devices.len() > 1;
+    if multi_reboot {
+        warnings.push(format!(
+            "level {index} has {} devices: reboot is run as off on all of them, then on on all (success = all off)",
+            devices.len()
+        ));
+    }
+    let mut steps = Vec::new();
+    let phases: &[&str] = if multi_reboot { &["off", "on"] } else { &[action.as_str()] };
+    for (p, phase) in phases.iter().enumerate() {
+        for (d, device) in devices.iter().enumerate() {
+            let step = match device {
+                Err(id) => broken(position(d), id, "", format!("level {index} names device '{id}', but the CIB has no stonith primitive with that id")),
+                Ok(device) => {
+                    let mut act = phase.to_string();
+                    if act == "reboot" && !agent_can(device, "reboot", agents) {
+                        warnings.push(format!("device {}: its agent has no reboot; off is run instead", device.id));
+                        act = "off".into();
+                    }
+                    let mut step = device_step(cib, node, device, &act, position(d), agents);
+                    step.required = p == 0;
+                    step
+                }
+            };
+            steps.push(step);
+        }
+    }
+    steps
+}
+
+fn agent_can(device: &StonithDevice, action: &str, agents: &mut AgentDirectory<'_>) -> bool {
+    agents.get(&device.agent).map_or(true, |info| info.metadata.has_action(action))
+}
+
+fn needs_unfencing(device: &StonithDevice, agents: &mut AgentDirectory<'_>) -> bool {
+    let provides = lookup(&device.meta, "provides").or_else(|| device.param("provides"));
+    provides == Some("unfencing") || agents.get(&device.agent).is_ok_and(|info| info.metadata.needs_unfencing())
+}
+
+/// One device run with pacemaker-fenced's arguments for `action` on `node`.
+fn device_step(
+    cib: &Cib,
+    node: &str,
+    device: &StonithDevice,
+    action: &str,
+    position: String,
+    agents: &mut AgentDirectory<'_>,
+) -> DeviceStep {
+    let info = agents.get(&device.agent).cloned();
+    let args = make_args(cib, node, device, action, info.as_ref().ok());
+    let sent = lookup(&args, "action").map(str::to_string);
+    let timeout = device
+        .param(&format!("pcmk_{action}_timeout"))
+        .and_then(|t| crate::timespec::parse(t).ok())
+        .unwrap_or_else(|| default_timeout(info.as_ref().ok().and_then(AgentInfo::power_timeout), action));
+    let retries = device
+        .param(&format!("pcmk_{action}_retries"))
+        .and_then(|r| r.trim().parse().ok())
+        .unwrap_or(2);
+    let (delay_base, delay_max) = if matches!(action, "reboot" | "off") { delays(device, node) } else { (Duration::ZERO, Duration::ZERO) };
+    DeviceStep {
+        position,
+        device: device.id.clone(),
+        agent: device.agent.clone(),
+        agent_path: info.as_ref().ok().map(|i| i.path.clone()),
+        problem: info.as_ref().err().map(|why| format!("agent {}: {why}", device.agent)),
+        action: sent,
+        agent_default_action: None,
+        secret_names: secret_names(&args, info.as_ref().ok()),
+        args,
+        timeout,
+        retries,
+        delay_base,
+        delay_max,
+        required: true,
+        lock_key: format!("{}|{}", device.agent, super::plan::args_line(&device.params)),
+        decided_at_run_time: None,
+    }
+}
+
+/// What pacemaker-fenced sends an agent (lib/fencing/st_actions.c
+/// `make_args`): the action (or its pcmk_<action>_action override),
+/// nodename, nodeid when the agent takes one, the host argument unless the
+/// device sets it, then every instance attribute that is not Pacemaker's own.
+pub fn make_args(
+    cib: &Cib,
+    node: &str,
+    device: &StonithDevice,
+    action: &str,
+    agent: Option<&AgentInfo>,
+) -> Vec<(String, String)> {
+    let mut args = Vec::new();
+    let sent = device.param(&format!("pcmk_{action}_action")).unwrap_or(action);
+    args.push(("action".to_string(), sent.to_string()));
+    args.push(("nodename".to_string(), node.to_string()));
+    let takes_nodeid = agent.is_some_and(|a| a.metadata.parameter("nodeid").is_some());
+    if let (true, Some(member)) = (takes_nodeid, cib.node(node)) {
+        if !member.id.is_empty() {
+            args.push(("nodeid".to_string(), member.id.clone()));
+        }
+    }
+    if let Some(param) = host_argument(device, agent) {
+        let configured = device.param(&param);
+        if configured.is_none_or(|v| v.eq_ignore_ascii_case("dynamic")) {
+            let alias = host_map(device.param("pcmk_host_map").unwrap_or_default())
+                .into_iter()
+                .find(|(name, _)| name == node)
+                .map_or_else(|| node.to_string(), |(_, value)| value);
+            args.push((param, alias));
+        }
+    }
+    for (name, value) in &device.params {
+        if name != "action" && !is_pacemaker_param(name) && !name.contains("CRM_meta") && name != "crm_feature_set" {
+            args.push((name.clone(), value.clone()));
+        }
+    }
+    args
+}
+
+/// The parameter that names the target: pcmk_host_argument, else `port`
+/// when the agent has it, else `plug`; None for `none` (and fence_legacy).
+fn host_argument(device: &StonithDevice, agent: Option<&AgentInfo>) -> Option<String> {
+    if device.agent == "fence_legacy" {
+        return None;
+    }
+    match device.param("pcmk_host_argument") {
+        Some(arg) if arg.eq_ignore_ascii_case("none") => None,
+        Some(arg) => Some(arg.to_string()),
+        None => {
+            let has = |name: &str| agent.is_some_and(|a| a.metadata.parameter(name).is_some());
+            Some(if has("port") || !has("plug") { "port" } else { "plug" }.to_string())
+        }
+    }
+}
+
+/// Pacemaker's own device parameters, which it never sends to the agent
+/// (`pcmk_stonith_param`).
+pub fn is_pacemaker_param(name: &str) -> bool {
+    if matches!(name, "provides" | "stonith-timeout") {
+        return true;
+    }
+    let Some(rest) = name.strip_prefix("pcmk_") else { return false };
+    matches!(
+        rest,
+        "action_limit" | "delay_base" | "delay_max" | "host_argument" | "host_check" | "host_list" | "host_map"
+    ) || ["_action", "_timeout", "_retries"].iter().any(|suffix| rest.ends_with(suffix) && rest.len() > suffix.len())
+}
+
+/// The base and maximum random delay before `node` is fenced by `device`.
+fn delays(device: &StonithDevice, node: &str) -> (Duration, Duration) {
+    let base = device.param("pcmk_delay_base").map_or(Duration::ZERO, |value| {
+        if value.contains(':') || value.contains('=') {
+            host_map(value)
+                .into_iter()
+                .find(|(name, _)| name == node)
+                .and_then(|(_, v)| crate::timespec::parse(&v).ok())
+                .unwrap_or(Duration::ZERO)
+        } else {
+            crate::timespec::parse(value).unwrap_or(Duration::ZERO)
+        }
+    });
+    let max = device
+        .param("pcmk_delay_max")
+        .and_then(|v| crate::timespec::parse(v).ok())
+        .unwrap_or(Duration::ZERO);
+    (base, max.max(base))
+}
+
+/// Devices that can fence `node`, with a note for those whose answer was
+/// not asked (--offline), by each device's pcmk_host_check.
+fn capable_devices<'c>(
+    cib: &'c Cib,
+    node: &str,
+    probing: Probing,
+    agents: &mut AgentDirectory<'_>,
+    plan: &mut Plan,
+) -> Result<Vec<(&'c StonithDevice, Option<String>)>> {
+    let mut capable = Vec::new();
+    let mut known_statically = cib.node(node).is_some();
+    for device in &cib.devices {
+        if device.disabled() {
+            plan.notes.push(format!("device {} is stopped (target-role=Stopped): not used", device.id));
+            continue;
+        }
+        let check = host_check(device, agents);
+        let verdict = match check.as_str() {
+            "static-list" => {
+                let listed = static_targets(device).iter().any(|t| t == node);
+                known_statically |= listed;
+                Some(listed)
+            }
+            "none" => Some(true),
+            "dynamic-list" | "status" => match probing {
+                Probing::Offline => None,
+                Probing::Ask => {
+                    plan.notes.push(format!("asked device {} ({check}) whether it can fence {node}", device.id));
+                    Some(probe(cib, node, device, &check, agents))
+                }
+            },
+            other => {
+                plan.warnings.push(format!("device {}: pcmk_host_check={other} is not a host check Pacemaker knows", device.id));
+                Some(false)
+            }
+        };
+        match verdict {
+            Some(true) => capable.push((device, None)),
+            Some(false) => {}
+            None => capable.push((device, Some(format!("{check}: the device is asked at run time")))),
+        }
+    }
+    let any_dynamic = cib.devices.iter().any(|d| host_check(d, agents) != "static-list");
+    if !known_statically && capable.is_empty() && !any_dynamic {
+        return Err(UnknownNode::new(node, known_nodes(cib)).into());
+    }
+    Ok(capable)
+}
+
+/// pcmk_host_check, or Pacemaker's default for the device.
+fn host_check(device: &StonithDevice, agents: &mut AgentDirectory<'_>) -> String {
+    if let Some(check) = device.param("pcmk_host_check") {
+        return check.to_string();
+    }
+    if device.param("pcmk_host_list").is_some() || device.param("pcmk_host_map").is_some() {
+        return "static-list".into();
+    }
+    match agents.get(&device.agent) {
+        Ok(info) if info.metadata.has_action("list") => "dynamic-list".into(),
+        Ok(info) if info.metadata.has_action("status") => "status".into(),
+        Ok(_) => "none".into(),
+        Err(_) => "dynamic-list".into(),
+    }
+}
+
+/// The nodes a static-list device names (pcmk_host_list and pcmk_host_map).
+fn static_targets(device: &StonithDevice) -> Vec<String> {
+    let mut targets = host_list(device.param("pcmk_host_list").unwrap_or_default());
+    targets.extend(host_map(device.param("pcmk_host_map").unwrap_or_default()).into_iter().map(|(k, _)| k));
+    targets
+}
+
+/// Every node the CIB names: nodes, level targets, static host lists.
+fn known_nodes(cib: &Cib) -> Vec<String> {
+    let mut nodes: Vec<String> = cib.nodes.iter().map(|n| n.uname.clone()).collect();
+    for level in &cib.levels {
+        if let LevelTarget::Node(target) = &level.target {
+            nodes.push(target.clone());
+        }
+    }
+    for device in &cib.devices {
+        nodes.extend(static_targets(device));
+    }
+    nodes.sort();
+    nodes.dedup();
+    nodes
+}
+
+/// Asks a device `list` (is the node's plug listed?) or `status` (does it
+/// answer on or off for the node?).
+fn probe(cib: &Cib, node: &str, device: &StonithDevice, check: &str, agents: &mut AgentDirectory<'_>) -> bool {
+    let Ok(info) = agents.get(&device.agent).cloned() else { return false };
+    let action = if check == "dynamic-list" { "list" } else { "status" };
+    let args = make_args(cib, node, device, action, Some(&info));
+    let stdin: String = args.iter().map(|(k, v)| format!("{k}={v}\n")).collect();
+    let run = runner::run(&Invocation {
+        program: &info.path,
+        args: Vec::new(),
+        stdin: Some(stdin.into_bytes()),
+        timeout: Duration::from_secs(60),
+        output_cap: runner::DEFAULT_OUTPUT_CAP,
+        echo: None,
+    });
+    let Ok(run) = run else { return false };
+    if action == "status" {
+        return matches!(run.ending, runner::Ending::Exited(0) | runner::Ending::Exited(2));
+    }
+    if !run.success() {
+        return false;
+    }
+    let wanted = lookup(&args, &host_argument(device, Some(&info)).unwrap_or_default())
+        .unwrap_or(node)
+        .to_string();
+    String::from_utf8_lossy(&run.stdout).lines().any(|line| {
+        let mut fields = line.split(',').map(str::trim);
+        let plug = fields.next().unwrap_or_default();
+        let alias = fields.next().unwrap_or_default();
+        plug == wanted || alias == wanted || plug == node || alias == node
+    })
+}
+
+/// pcmk_host_list: names separated by whitespace, `,` or `;`.
+fn host_list(value: &str) -> Vec<String> {
+    value
+        .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// pcmk_host_map: `name:value` or `name=value` pairs separated by `;` or
+/// whitespace, `\` escaping the next character.
+fn host_map(value: &str) -> Vec<(String, String)> {
+    let mut pairs = Vec::new();
+    let mut entry = String::new();
+    let mut chars = value.chars();
+    let mut entries = Vec::new();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                if let Some(next) = chars.next() {
+                    entry.push('\u{0}');
+                    entry.push(next);
+                }
+            }
+            ';' | ' ' | '\t' | '\n' => entries.push(std::mem::take(&mut entry)),
+            _ => entry.push(c),
+        }
+    }
+    entries.push(entry);
+    for entry in entries.into_iter().filter(|e| !e.is_empty()) {
+        let split = entry
+            .char_indices()
+            .find(|&(i, c)| (c == ':' || c == '=') && !entry[..i].ends_with('\u{0}'))
+            .map(|(i, _)| i);
+        if let Some(i) = split {
+            let unescape = |s: &str| s.replace('\u{0}', "");
+            pairs.push((unescape(&entry[..i]), unescape(&entry[i + 1..])));
+        }
+    }
+    pairs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_map_grammar() {
+        assert_eq!(
+            host_map("node1:1;node2=2,3 node3:a\\:b"),
+            [("node1".into(), "1".into()), ("node2".into(), "2,3".into()), ("node3".into(), "a:b".into())]
+        );
+        assert_eq!(host_list("a, b;c\td"), ["a", "b", "c", "d"]);
+    }
+
+    #[test]
+    fn pacemaker_params() {
+        for name in ["pcmk_host_list", "pcmk_reboot_action", "pcmk_off_timeout", "pcmk_status_retries", "provides"] {
+            assert!(is_pacemaker_param(name), "{name}");
+        }
+        for name in ["ip", "pcmk_unknown", "port"] {
+            assert!(!is_pacemaker_param(name), "{name}");
+        }
+    }
+}

@@ -1,0 +1,162 @@
+//! The plan for a cluster.conf node, as cman's `fence_node` (libfence)
+//! runs it: methods in document order, every device of a method, and
+//! each agent's stdin built by libfence's `make_args`. cman has no reboot
+//! remapping and no retries.
+
+use anyhow::Result;
+
+use super::agents::{secret_names, AgentDirectory};
+use super::clusterconf::{ClusterConf, ClusterNode, DeviceRef};
+use super::plan::{default_timeout, DeviceStep, FenceAction, Plan, SourceKind, Stage};
+use super::UnknownNode;
+
+/// Plans fencing (or with `unfence`, unfencing) of `node`.
+pub fn plan(
+    conf: &ClusterConf,
+    source: SourceKind,
+    node: &str,
+    action: Option<FenceAction>,
+    unfence: bool,
+    agents: &mut AgentDirectory<'_>,
+) -> Result<Plan> {
+    let Some(member) = conf.node(node) else {
+        return Err(UnknownNode::new(node, conf.nodes.iter().map(|n| n.name.clone()).collect()).into());
+    };
+    let mut plan = Plan {
+        node: node.to_string(),
+        action: action.map_or("configured", FenceAction::as_str).to_string(),
+        unfence,
+        source,
+        stages: Vec::new(),
+        warnings: Vec::new(),
+        notes: vec!["cluster.conf: methods in document order; no reboot remapping (cman has none)".into()],
+    };
+    if unfence {
+        let action = Some(action.unwrap_or(FenceAction::On));
+        let steps = member
+            .unfence
+            .iter()
+            .enumerate()
+            .map(|(i, dref)| step(conf, member, dref, format!("unfence.{}", i + 1), action, agents, &mut plan.warnings))
+            .collect();
+        plan.stages.push(Stage { label: "unfence".into(), steps });
+        plan.stages.retain(|s| !s.steps.is_empty());
+        return Ok(plan);
+    }
+    for (m, method) in member.methods.iter().enumerate() {
+        let steps = method
+            .devices
+            .iter()
+            .enumerate()
+            .map(|(d, dref)| step(conf, member, dref, format!("{}.{}", m + 1, d + 1), action, agents, &mut plan.warnings))
+            .collect();
+        let label = if method.name.is_empty() { format!("method {}", m + 1) } else { format!("method {}", method.name) };
+        plan.stages.push(Stage { label, steps });
+    }
+    plan.stages.retain(|s| !s.steps.is_empty());
+    Ok(plan)
+}
+
+/// One device of a method, with libfence's arguments: the node's
+/// `<device>` attributes, `nodename` unless given, then the
+/// `<fencedevice>` attributes (so those win: the agent keeps the last).
+fn step(
+    conf: &ClusterConf,
+    member: &ClusterNode,
+    dref: &DeviceRef,
+    position: String,
+    action: Option<FenceAction>,
+    agents: &mut AgentDirectory<'_>,
+    warnings: &mut Vec<String>,
+) -> DeviceStep {
+    let Some(device) = conf.device(&dref.name) else {
+        return broken(position, &dref.name, "", format!(
+            "line {}: node {} names device '{}', but no <fencedevice> has that name",
+            dref.line, member.name, dref.name
+        ));
+    };
+    let mut args = renamed(&dref.attrs, &device.name, warnings);
+    if !args.iter().any(|(k, _)| k == "nodename") {
+        args.push(("nodename".into(), member.name.clone()));
+    }
+    args.extend(renamed(&device.attrs, &device.name, warnings));
+    if let Some(action) = action {
+        if let Some((_, configured)) = args.iter().rev().find(|(k, _)| k == "action") {
+            if configured != action.as_str() && action != FenceAction::Status {
+                warnings.push(format!(
+                    "device {} is configured with action={configured}; --action {} overrides it (sent last)",
+                    device.name,
+                    action.as_str()
+                ));
+            }
+        }
+        args.push(("action".into(), action.as_str().into()));
+    }
+    let sent = args.iter().rev().find(|(k, _)| k == "action").map(|(_, v)| v.clone());
+    let info = agents.get(&device.agent);
+    let (agent_path, problem, default_action, power_timeout) = match &info {
+        Ok(info) => (Some(info.path.clone()), None, info.default_of("action").map(str::to_string), info.power_timeout()),
+        Err(why) => (None, Some(format!("agent {}: {why}", device.agent)), None, None),
+    };
+    let effective = sent.clone().or(default_action.clone()).unwrap_or_else(|| "reboot".into());
+    let secret_names = secret_names(&args, info.ok());
+    DeviceStep {
+        position,
+        device: device.name.clone(),
+        agent: device.agent.clone(),
+        agent_path,
+        problem,
+        action: sent.clone(),
+        agent_default_action: if sent.is_none() { default_action } else { None },
+        secret_names,
+        args,
+        timeout: default_timeout(power_timeout, &effective),
+        retries: 0,
+        delay_base: std::time::Duration::ZERO,
+        delay_max: std::time::Duration::ZERO,
+        required: true,
+        lock_key: format!("{}|{}", device.agent, super::plan::args_line(&device.attrs)),
+        decided_at_run_time: None,
+    }
+}
+
+/// Attributes as libfence sends them, except that the retired `option=`
+/// is sent as `action=` (agents no longer understand `option`).
+fn renamed(attrs: &[(String, String)], device: &str, warnings: &mut Vec<String>) -> Vec<(String, String)> {
+    attrs
+        .iter()
+        .map(|(k, v)| {
+            if k == "option" {
+                warnings.push(format!(
+                    "device {device}: option=\"{v}\" is the retired name of action; sent as action={v} \
+                     (rename it in cluster.conf: agents ignore option= and run their default, usually reboot)"
+                ));
+                ("action".to_string(), v.clone())
+            } else {
+                (k.clone(), v.clone())
+            }
+        })
+        .collect()
+}
+
+/// A step that cannot run, kept in the plan so the failure is reported.
+pub fn broken(position: String, device: &str, agent: &str, problem: String) -> DeviceStep {
+    DeviceStep {
+        position,
+        device: device.to_string(),
+        agent: agent.to_string(),
+        agent_path: None,
+        problem: Some(problem),
+        action: None,
+        agent_default_action: None,
+        args: Vec::new(),
+        secret_names: Vec::new(),
+        timeout: std::time::Duration::ZERO,
+        retries: 0,
+        delay_base: std::time::Duration::ZERO,
+        delay_max: std::time::Duration::ZERO,
+        required: true,
+        lock_key: String::new(),
+        decided_at_run_time: None,
+    }
+}

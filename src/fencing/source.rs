@@ -1,0 +1,93 @@
+//! Where the cluster's configuration comes from: a cluster.conf, a CIB
+//! file, or the running cluster's CIB.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{bail, Context, Result};
+
+use super::cib::Cib;
+use super::clusterconf::ClusterConf;
+use super::plan::SourceKind;
+use crate::agents::runner::{self, Invocation};
+
+/// cluster.conf locations tried, in order, when none is given: Proxmox VE
+/// 3, then RHCS.
+pub const DEFAULT_CLUSTER_CONFS: &[&str] = &["/etc/pve/cluster.conf", "/etc/cluster/cluster.conf"];
+
+/// What the user asked for.
+#[derive(Debug, Clone)]
+pub enum ConfigChoice {
+    ClusterConf(PathBuf),
+    CibFile(PathBuf),
+    CibLive,
+    /// The first of the default cluster.conf files, else the live CIB.
+    Auto,
+}
+
+/// A loaded configuration.
+#[derive(Debug, Clone)]
+pub enum Config {
+    ClusterConf(ClusterConf),
+    Cib(Cib),
+}
+
+/// Loads the configuration; also says which source was chosen.
+pub fn load(choice: &ConfigChoice) -> Result<(SourceKind, Config)> {
+    match choice {
+        ConfigChoice::ClusterConf(path) => Ok((SourceKind::ClusterConf(path.clone()), read_cluster_conf(path)?)),
+        ConfigChoice::CibFile(path) => Ok((SourceKind::CibFile(path.clone()), read_cib(path)?)),
+        ConfigChoice::CibLive => Ok((SourceKind::CibLive, live_cib()?)),
+        ConfigChoice::Auto => {
+            for candidate in DEFAULT_CLUSTER_CONFS {
+                let path = Path::new(candidate);
+                if path.exists() {
+                    return Ok((SourceKind::ClusterConf(path.to_path_buf()), read_cluster_conf(path)?));
+                }
+            }
+            let live = live_cib().with_context(|| {
+                format!(
+                    "no configuration given and none found: no {} and no running cluster; \
+                     give --config FILE (cluster.conf) or --cib FILE",
+                    DEFAULT_CLUSTER_CONFS.join(" or ")
+                )
+            })?;
+            Ok((SourceKind::CibLive, live))
+        }
+    }
+}
+
+fn parse_file(path: &Path, what: &str) -> Result<crate::xml::Element> {
+    let bytes = fs_err::read(path).with_context(|| format!("cannot read the {what}"))?;
+    crate::xml::parse(&bytes).with_context(|| format!("{} is not well-formed XML", path.display()))
+}
+
+fn read_cluster_conf(path: &Path) -> Result<Config> {
+    let root = parse_file(path, "cluster.conf")?;
+    let conf = ClusterConf::from_element(&root).with_context(|| format!("{}", path.display()))?;
+    Ok(Config::ClusterConf(conf))
+}
+
+fn read_cib(path: &Path) -> Result<Config> {
+    let root = parse_file(path, "CIB")?;
+    let cib = Cib::from_element(&root).with_context(|| format!("{}", path.display()))?;
+    Ok(Config::Cib(cib))
+}
+
+/// The running cluster's CIB, from `cibadmin --query`.
+fn live_cib() -> Result<Config> {
+    let run = runner::run(&Invocation {
+        program: Path::new("cibadmin"),
+        args: vec!["--query".into()],
+        stdin: None,
+        timeout: Duration::from_secs(30),
+        output_cap: 256 * 1024 * 1024,
+        echo: None,
+    })
+    .context("cannot run cibadmin (install pacemaker-cli-utils)")?;
+    if !run.success() {
+        bail!("cibadmin --query failed ({}): is the cluster running on this node?", run.failure_reason(Duration::from_secs(30)));
+    }
+    let root = crate::xml::parse(&run.stdout).context("cibadmin --query printed malformed XML")?;
+    Ok(Config::Cib(Cib::from_element(&root)?))
+}
