@@ -111,13 +111,20 @@ pub fn parse(bytes: &[u8]) -> Result<Element, XmlError> {
 
     let mut stack: Vec<Element> = Vec::new();
     let mut root: Option<Element> = None;
+    let (mut line, mut counted) = (1usize, 0usize);
     loop {
         let start = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
         let event = reader.read_event().map_err(|e| {
             let at = usize::try_from(reader.error_position()).unwrap_or(start);
             error_at(at, e.to_string())
         })?;
-        let line = line_column(bytes, start).0;
+        // Lines are counted as the reader moves on, not from the start of
+        // the document each time (that would be quadratic).
+        line += bytes[counted..start.min(bytes.len())]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        counted = start.min(bytes.len());
         let event_kind = if matches!(event, Event::Empty(_)) {
             Kind::Empty
         } else {

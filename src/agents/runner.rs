@@ -171,7 +171,10 @@ pub fn run(invocation: &Invocation<'_>) -> Result<AgentRun> {
                 pending.extend_from_slice(chunk);
                 while let Some(newline) = pending.iter().position(|&b| b == b'\n') {
                     let line: Vec<u8> = pending.drain(..=newline).collect();
-                    echo(is_stderr, String::from_utf8_lossy(&line[..line.len() - 1]).as_ref());
+                    echo(
+                        is_stderr,
+                        String::from_utf8_lossy(&line[..line.len() - 1]).as_ref(),
+                    );
                 }
                 if done && !pending.is_empty() {
                     echo(is_stderr, String::from_utf8_lossy(&pending).as_ref());
@@ -180,16 +183,20 @@ pub fn run(invocation: &Invocation<'_>) -> Result<AgentRun> {
             }
         })
     };
-    let stdout = capture(child.stdout.take(), invocation.output_cap, overflow_tx.clone(), echo(false));
-    let stderr = capture(child.stderr.take(), invocation.output_cap, overflow_tx, echo(true));
+    let stdout = capture(
+        child.stdout.take(),
+        invocation.output_cap,
+        overflow_tx.clone(),
+        echo(false),
+    );
+    let stderr = capture(
+        child.stderr.take(),
+        invocation.output_cap,
+        overflow_tx,
+        echo(true),
+    );
 
-    let ending = wait(
-        &mut child,
-        &group,
-        invocation.timeout,
-        started,
-        &overflow_rx,
-    )?;
+    let ending = wait(child, &group, invocation.timeout, started, &overflow_rx)?;
     // Whatever the agent left behind in its group must not outlive it.
     group.signal(libc::SIGKILL);
     Ok(AgentRun {
@@ -201,42 +208,53 @@ pub fn run(invocation: &Invocation<'_>) -> Result<AgentRun> {
 }
 
 fn wait(
-    child: &mut Child,
+    child: Child,
     group: &ProcessGroup,
     timeout: Duration,
     started: Instant,
     overflow: &mpsc::Receiver<()>,
 ) -> Result<Ending> {
+    // A thread blocks in wait(2) so that an exit is seen the moment it
+    // happens; this thread watches the deadline, the output cap and Ctrl-C.
+    let (exit_tx, exit) = mpsc::channel();
+    let mut child = child;
+    thread::spawn(move || {
+        let _ = exit_tx.send(child.wait());
+    });
     let deadline = started + timeout;
-    let mut pause = Duration::from_millis(1);
     loop {
-        if let Some(status) = child.try_wait().context("waiting for the agent")? {
-            // A reader that hit the cap closed its pipe: the agent may have
-            // died of SIGPIPE, but the cause is its output.
-            if overflow.try_recv().is_ok() {
-                return Ok(Ending::TooMuchOutput);
-            }
-            return Ok(match (status.code(), status.signal()) {
-                (Some(code), _) => Ending::Exited(code),
-                (None, Some(signal)) => Ending::Signalled(signal),
-                (None, None) => Ending::Signalled(0),
-            });
-        }
-        if overflow.try_recv().is_ok() {
-            group.terminate(child);
-            return Ok(Ending::TooMuchOutput);
-        }
-        if interrupted() {
-            group.terminate(child);
-            return Ok(Ending::Interrupted);
-        }
         let now = Instant::now();
-        if now >= deadline {
-            group.terminate(child);
-            return Ok(Ending::TimedOut);
+        let step = Duration::from_millis(50).min(deadline.saturating_duration_since(now));
+        match exit.recv_timeout(step) {
+            Ok(status) => {
+                let status = status.context("waiting for the agent")?;
+                // A reader that hit the cap closed its pipe: the agent may have
+                // died of SIGPIPE, but the cause is its output.
+                if overflow.try_recv().is_ok() {
+                    return Ok(Ending::TooMuchOutput);
+                }
+                return Ok(match (status.code(), status.signal()) {
+                    (Some(code), _) => Ending::Exited(code),
+                    (None, Some(signal)) => Ending::Signalled(signal),
+                    (None, None) => Ending::Signalled(0),
+                });
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                anyhow::bail!("lost track of the agent process")
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
         }
-        thread::sleep(pause.min(deadline - now));
-        pause = (pause * 2).min(Duration::from_millis(20));
+        let ending = if overflow.try_recv().is_ok() {
+            Ending::TooMuchOutput
+        } else if interrupted() {
+            Ending::Interrupted
+        } else if Instant::now() >= deadline {
+            Ending::TimedOut
+        } else {
+            continue;
+        };
+        group.terminate(&exit);
+        return Ok(ending);
     }
 }
 
@@ -252,18 +270,13 @@ impl ProcessGroup {
         }
     }
 
-    /// SIGTERM, a grace period, then SIGKILL; reaps the child.
-    fn terminate(&self, child: &mut Child) {
+    /// SIGTERM, a grace period, then SIGKILL; waits until the child is reaped.
+    fn terminate<T>(&self, exited: &mpsc::Receiver<T>) {
         self.signal(libc::SIGTERM);
-        let until = Instant::now() + KILL_GRACE;
-        while Instant::now() < until {
-            if let Ok(Some(_)) = child.try_wait() {
-                break;
-            }
-            thread::sleep(Duration::from_millis(10));
+        if exited.recv_timeout(KILL_GRACE).is_err() {
+            self.signal(libc::SIGKILL);
+            let _ = exited.recv();
         }
-        self.signal(libc::SIGKILL);
-        let _ = child.wait();
     }
 }
 

@@ -18,8 +18,8 @@ use crate::fencing::audit::{self, AuditDevice, AuditRecord};
 use crate::fencing::execute::{self, Observer, Outcome, Power, RunOptions, StepResult};
 use crate::fencing::plan::{args_line, DeviceStep, FenceAction, Plan};
 use crate::fencing::plan_cib::{self, Probing};
-use crate::fencing::source::{self, Config, ConfigChoice};
 use crate::fencing::plan_cman;
+use crate::fencing::source::{self, Config, ConfigChoice};
 use crate::output::Printer;
 
 pub fn run(args: &FenceArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
@@ -34,10 +34,15 @@ pub fn run(args: &FenceArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
         printer.warn(warning);
     }
     if plan.stages.is_empty() {
-        let what = if plan.unfence { "no unfence device is configured for" } else { "no fencing method or level can fence" };
+        let what = if plan.unfence {
+            "no unfence device is configured for"
+        } else {
+            "no fencing method or level can fence"
+        };
         let message = format!("{what} node {} in {}", plan.node, plan.source.describe());
         if printer.json_output() {
-            printer.json(&json!({ "plan": plan_json(&plan, args.show_secrets), "error": message }))?;
+            printer
+                .json(&json!({ "plan": plan_json(&plan, args.show_secrets), "error": message }))?;
         }
         crate::output::print_error(&anyhow::anyhow!(message));
         return Err(Reported(ExitStatus::NothingConfigured).into());
@@ -46,7 +51,10 @@ pub fn run(args: &FenceArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
         return dry_run(&plan, args, printer);
     }
     crate::agents::runner::install_interrupt_handler();
-    let options = RunOptions { no_delay: args.no_delay, ask_all: plan.action == "status" };
+    let options = RunOptions {
+        no_delay: args.no_delay,
+        ask_all: plan.action == "status",
+    };
     let mut reporter = Reporter::new(&plan, printer, args.show_secrets);
     let outcome = execute::execute(&plan, options, &mut reporter);
     reporter.done();
@@ -71,10 +79,24 @@ fn make_plan(args: &FenceArgs, ctx: &Context<'_>) -> Result<Plan> {
         FenceActionArg::On => FenceAction::On,
         FenceActionArg::Status => FenceAction::Status,
     });
-    let probing = if args.offline { Probing::Offline } else { Probing::Ask };
+    let probing = if args.offline {
+        Probing::Offline
+    } else {
+        Probing::Ask
+    };
     let mut plan = match &config {
-        Config::ClusterConf(conf) => plan_cman::plan(conf, source, &args.node, action, args.unfence, &mut agents)?,
-        Config::Cib(cib) => plan_cib::plan(cib, source, &args.node, action, args.unfence, probing, &mut agents)?,
+        Config::ClusterConf(conf) => {
+            plan_cman::plan(conf, source, &args.node, action, args.unfence, &mut agents)?
+        }
+        Config::Cib(cib) => plan_cib::plan(
+            cib,
+            source,
+            &args.node,
+            action,
+            args.unfence,
+            probing,
+            &mut agents,
+        )?,
     };
     if let Some(timeout) = args.timeout {
         for step in plan.stages.iter_mut().flat_map(|s| s.steps.iter_mut()) {
@@ -128,7 +150,16 @@ fn dry_run(plan: &Plan, args: &FenceArgs, printer: &Printer) -> Result<ExitStatu
     );
     for stage in &plan.stages {
         out.push_str(&format!("\n{} (every device must succeed):\n", stage.label));
-        let mut table = printer.table(&["DEV", "DEVICE", "AGENT", "ACTION", "TIMEOUT", "RETRIES", "DELAY", "ARGUMENTS"]);
+        let mut table = printer.table(&[
+            "DEV",
+            "DEVICE",
+            "AGENT",
+            "ACTION",
+            "TIMEOUT",
+            "RETRIES",
+            "DELAY",
+            "ARGUMENTS",
+        ]);
         for step in &stage.steps {
             let mut arguments = args_line(&shown_args(step, args.show_secrets));
             if let Some(problem) = &step.problem {
@@ -136,7 +167,11 @@ fn dry_run(plan: &Plan, args: &FenceArgs, printer: &Printer) -> Result<ExitStatu
             } else if let Some(pending) = &step.decided_at_run_time {
                 arguments = format!("decided at run time ({pending}); {arguments}");
             }
-            let action = if step.required { action_label(step) } else { format!("{} (after all off)", action_label(step)) };
+            let action = if step.required {
+                action_label(step)
+            } else {
+                format!("{} (after all off)", action_label(step))
+            };
             table.add_row(vec![
                 Cell::new(&step.position),
                 Cell::new(&step.device),
@@ -159,7 +194,9 @@ fn plan_json(plan: &Plan, show_secrets: bool) -> Value {
     let mut value = serde_json::to_value(plan).unwrap_or(Value::Null);
     if let Some(stages) = value.get_mut("stages").and_then(Value::as_array_mut) {
         for (stage_value, stage) in stages.iter_mut().zip(&plan.stages) {
-            let Some(steps) = stage_value.get_mut("steps").and_then(Value::as_array_mut) else { continue };
+            let Some(steps) = stage_value.get_mut("steps").and_then(Value::as_array_mut) else {
+                continue;
+            };
             for (step_value, step) in steps.iter_mut().zip(&stage.steps) {
                 let args: Vec<Value> = shown_args(step, show_secrets)
                     .into_iter()
@@ -201,7 +238,11 @@ fn verdict(plan: &Plan, outcome: &Outcome) -> Verdict {
         return Verdict::Interrupted;
     }
     if plan.action != "status" {
-        return if outcome.success { Verdict::Fenced } else { Verdict::Failed };
+        return if outcome.success {
+            Verdict::Fenced
+        } else {
+            Verdict::Failed
+        };
     }
     let powers: Vec<Power> = outcome.steps.iter().filter_map(|s| s.power).collect();
     if powers.contains(&Power::On) {
@@ -213,7 +254,13 @@ fn verdict(plan: &Plan, outcome: &Outcome) -> Verdict {
     }
 }
 
-fn report(plan: &Plan, outcome: &Outcome, verdict: &Verdict, args: &FenceArgs, printer: &Printer) -> Result<ExitStatus> {
+fn report(
+    plan: &Plan,
+    outcome: &Outcome,
+    verdict: &Verdict,
+    args: &FenceArgs,
+    printer: &Printer,
+) -> Result<ExitStatus> {
     if printer.json_output() {
         printer.json(&json!({
             "plan": plan_json(plan, args.show_secrets),
@@ -221,7 +268,11 @@ fn report(plan: &Plan, outcome: &Outcome, verdict: &Verdict, args: &FenceArgs, p
             "result": verdict.word(),
         }))?;
     } else if plan.action == "status" {
-        printer.out(&format!("Status of {}: {}", plan.node, verdict.word().to_uppercase()))?;
+        printer.out(&format!(
+            "Status of {}: {}",
+            plan.node,
+            verdict.word().to_uppercase()
+        ))?;
     } else if *verdict == Verdict::Fenced {
         let what = if plan.unfence { "unfence" } else { "fence" };
         printer.out(&format!("{what} {} success", plan.node))?;
@@ -245,12 +296,19 @@ fn report(plan: &Plan, outcome: &Outcome, verdict: &Verdict, args: &FenceArgs, p
             "node {} was NOT {}: {}",
             plan.node,
             if plan.unfence { "unfenced" } else { "fenced" },
-            if reasons.is_empty() { "nothing ran".to_string() } else { reasons.join("; ") }
+            if reasons.is_empty() {
+                "nothing ran".to_string()
+            } else {
+                reasons.join("; ")
+            }
         ));
         return Err(Reported(status).into());
     }
     if *verdict == Verdict::PowerUnknown {
-        crate::output::print_error(&anyhow::anyhow!("no device could tell the power state of {}", plan.node));
+        crate::output::print_error(&anyhow::anyhow!(
+            "no device could tell the power state of {}",
+            plan.node
+        ));
         return Err(Reported(status).into());
     }
     Ok(status)
@@ -262,7 +320,9 @@ fn log(plan: &Plan, outcome: &Outcome, verdict: &Verdict, args: &FenceArgs, prin
         .steps
         .iter()
         .map(|result| {
-            let step = steps.clone().find(|s| s.position == result.position && s.device == result.device);
+            let step = steps
+                .clone()
+                .find(|s| s.position == result.position && s.device == result.device);
             AuditDevice {
                 position: result.position.clone(),
                 device: result.device.clone(),
@@ -279,7 +339,11 @@ fn log(plan: &Plan, outcome: &Outcome, verdict: &Verdict, args: &FenceArgs, prin
         time: audit::rfc3339(SystemTime::now()),
         user: audit::current_user(),
         node: plan.node.clone(),
-        action: if plan.unfence { "unfence".into() } else { plan.action.clone() },
+        action: if plan.unfence {
+            "unfence".into()
+        } else {
+            plan.action.clone()
+        },
         source: plan.source.describe(),
         result: verdict.word().into(),
         devices,
@@ -302,15 +366,33 @@ struct Reporter<'a> {
 
 impl<'a> Reporter<'a> {
     fn new(plan: &Plan, printer: &'a Printer, show_secrets: bool) -> Reporter<'a> {
-        let secrets = plan.stages.iter().flat_map(|s| s.steps.iter()).flat_map(DeviceStep::secret_values).collect();
-        let spinner = (std::io::stderr().is_terminal() && !printer.quiet && !printer.json_output() && printer.verbosity < 3)
+        let secrets = plan
+            .stages
+            .iter()
+            .flat_map(|s| s.steps.iter())
+            .flat_map(DeviceStep::secret_values)
+            .collect();
+        let spinner = (std::io::stderr().is_terminal()
+            && !printer.quiet
+            && !printer.json_output()
+            && printer.verbosity < 3)
             .then(|| {
                 let bar = ProgressBar::new_spinner();
-                bar.set_style(ProgressStyle::with_template("{spinner} {msg} [{elapsed}]").unwrap_or_else(|_| ProgressStyle::default_spinner()));
+                bar.set_style(
+                    ProgressStyle::with_template("{spinner} {msg} [{elapsed}]")
+                        .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+                );
                 bar.enable_steady_tick(Duration::from_millis(100));
                 bar
             });
-        Reporter { node: plan.node.clone(), printer, show_secrets, secrets, spinner, started: Instant::now() }
+        Reporter {
+            node: plan.node.clone(),
+            printer,
+            show_secrets,
+            secrets,
+            spinner,
+            started: Instant::now(),
+        }
     }
 
     fn line(&self, text: &str) {
@@ -330,20 +412,34 @@ impl<'a> Reporter<'a> {
 impl Observer for Reporter<'_> {
     fn step_started(&mut self, step: &DeviceStep, attempt: u32) {
         if let Some(bar) = &self.spinner {
-            bar.set_message(format!("fencing {}: dev {} {} ({})", self.node, step.position, step.device, step.agent));
+            bar.set_message(format!(
+                "fencing {}: dev {} {} ({})",
+                self.node, step.position, step.device, step.agent
+            ));
         }
         if self.printer.verbosity >= 2 {
             if attempt > 1 {
-                self.line(&format!("retry {attempt} of dev {} ({} elapsed)", step.position, crate::timespec::format(Duration::from_millis(self.started.elapsed().as_millis() as u64))));
+                self.line(&format!(
+                    "retry {attempt} of dev {} ({} elapsed)",
+                    step.position,
+                    crate::timespec::format(Duration::from_millis(
+                        self.started.elapsed().as_millis() as u64
+                    ))
+                ));
             }
             if step.action.is_none() {
                 self.line(&format!(
                     "no action is configured for dev {}: the agent's default ({}) runs",
                     step.position,
-                    step.agent_default_action.as_deref().unwrap_or("usually reboot")
+                    step.agent_default_action
+                        .as_deref()
+                        .unwrap_or("usually reboot")
                 ));
             }
-            self.line(&format!("agent args: {}", args_line(&shown_args(step, self.show_secrets))));
+            self.line(&format!(
+                "agent args: {}",
+                args_line(&shown_args(step, self.show_secrets))
+            ));
         }
     }
 
@@ -364,11 +460,21 @@ impl Observer for Reporter<'_> {
 
     fn step_finished(&mut self, step: &DeviceStep, result: &StepResult) {
         if self.printer.verbosity >= 1 {
-            let outcome = if result.ok { "success".to_string() } else { format!("error from agent: {}", result.result) };
-            self.line(&format!("fence {} dev {} agent {} result: {outcome}", self.node, step.position, step.agent));
+            let outcome = if result.ok {
+                "success".to_string()
+            } else {
+                format!("error from agent: {}", result.result)
+            };
+            self.line(&format!(
+                "fence {} dev {} agent {} result: {outcome}",
+                self.node, step.position, step.agent
+            ));
         }
         if !result.ok && !step.required {
-            self.printer.warn(&format!("dev {} could not power the node back on: {}", step.position, result.result));
+            self.printer.warn(&format!(
+                "dev {} could not power the node back on: {}",
+                step.position, result.result
+            ));
         }
     }
 
@@ -376,10 +482,17 @@ impl Observer for Reporter<'_> {
         if self.printer.verbosity < 3 {
             return None;
         }
-        let secrets = if self.show_secrets { Vec::new() } else { self.secrets.clone() };
+        let secrets = if self.show_secrets {
+            Vec::new()
+        } else {
+            self.secrets.clone()
+        };
         Some(Arc::new(move |is_stderr: bool, line: &str| {
             let stream = if is_stderr { "stderr" } else { "stdout" };
-            eprintln!("agent {stream}: {}", crate::secrets::mask_values(line, &secrets));
+            eprintln!(
+                "agent {stream}: {}",
+                crate::secrets::mask_values(line, &secrets)
+            );
         }))
     }
 }

@@ -14,7 +14,10 @@ pub fn run(args: &HistoryArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
     let path = args.log.clone().unwrap_or_else(audit::default_path);
     let (mut records, bad) = audit::read(&path)?;
     if bad > 0 {
-        printer.warn(&format!("{bad} line(s) of {} are not fencectl records; skipped", path.display()));
+        printer.warn(&format!(
+            "{bad} line(s) of {} are not fencectl records; skipped",
+            path.display()
+        ));
     }
     if let Some(node) = &args.node {
         records.retain(|r| &r.node == node);
@@ -32,9 +35,20 @@ pub fn run(args: &HistoryArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
         let devices: Vec<String> = record
             .devices
             .iter()
-            .map(|d| format!("{} {} {}", d.position, d.device, if d.ok { "ok" } else { "failed" }))
+            .map(|d| {
+                format!(
+                    "{} {} {}",
+                    d.position,
+                    d.device,
+                    if d.ok { "ok" } else { "failed" }
+                )
+            })
             .collect();
-        let result = if record.result == "failed" { printer.problem_cell(&record.result) } else { Cell::new(&record.result) };
+        let result = if record.result == "failed" {
+            printer.problem_cell(&record.result)
+        } else {
+            Cell::new(&record.result)
+        };
         table.add_row(vec![
             Cell::new(&record.time),
             Cell::new(&record.node),

@@ -18,12 +18,15 @@ pub struct AgentInfo {
 impl AgentInfo {
     /// The default of parameter `name` in the metadata.
     pub fn default_of(&self, name: &str) -> Option<&str> {
-        self.metadata.parameter(name).and_then(|p| p.default.as_deref())
+        self.metadata
+            .parameter(name)
+            .and_then(|p| p.default.as_deref())
     }
 
     /// The agent's power_timeout default, if it declares one.
     pub fn power_timeout(&self) -> Option<Duration> {
-        self.default_of("power_timeout").and_then(|v| crate::timespec::parse(v).ok())
+        self.default_of("power_timeout")
+            .and_then(|v| crate::timespec::parse(v).ok())
     }
 
     /// Whether a parameter holds a secret: by its name, or by a metadata
@@ -51,7 +54,10 @@ pub struct AgentDirectory<'a> {
 
 impl<'a> AgentDirectory<'a> {
     pub fn new(catalog: &'a Catalog) -> AgentDirectory<'a> {
-        AgentDirectory { catalog, known: HashMap::new() }
+        AgentDirectory {
+            catalog,
+            known: HashMap::new(),
+        }
     }
 
     /// The agent called `name`, or why it cannot be used.
@@ -74,8 +80,13 @@ fn lookup(catalog: &Catalog, name: &str) -> Result<AgentInfo, String> {
         return Err("the device names no agent".into());
     }
     let agent = discovery::resolve(name, &catalog.dirs).map_err(|e| format!("{e:#}"))?;
-    let (_, metadata) = catalog.metadata(&agent, false).map_err(|e| format!("{e:#}"))?;
-    Ok(AgentInfo { path: agent.path, metadata })
+    let (_, metadata) = catalog
+        .metadata(&agent, false)
+        .map_err(|e| format!("{e:#}"))?;
+    Ok(AgentInfo {
+        path: agent.path,
+        metadata,
+    })
 }
 
 /// Secret names among `args`, judged with the agent's metadata when known.

@@ -66,7 +66,8 @@ pub fn append(path: &Path, record: &AuditRecord) -> Result<()> {
         .open(path)
         .with_context(|| format!("cannot open the audit log {}", path.display()))?;
     // One write: appends of one line do not interleave with another process's.
-    file.write_all(&line).with_context(|| format!("cannot write the audit log {}", path.display()))?;
+    file.write_all(&line)
+        .with_context(|| format!("cannot write the audit log {}", path.display()))?;
     Ok(())
 }
 
@@ -93,7 +94,9 @@ pub fn current_user() -> String {
     let name = |var: &str| std::env::var(var).ok().filter(|v| !v.is_empty());
     // SAFETY: geteuid has no preconditions.
     let uid = unsafe { libc::geteuid() };
-    let who = name("SUDO_USER").or_else(|| name("USER")).or_else(|| name("LOGNAME"));
+    let who = name("SUDO_USER")
+        .or_else(|| name("USER"))
+        .or_else(|| name("LOGNAME"));
     match who {
         Some(who) => format!("{who} (uid {uid})"),
         None => format!("uid {uid}"),
@@ -102,7 +105,9 @@ pub fn current_user() -> String {
 
 /// `time` as RFC 3339 UTC with seconds.
 pub fn rfc3339(time: SystemTime) -> String {
-    let secs = time.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let secs = time
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
     let (days, rem) = ((secs / 86_400) as i64, secs % 86_400);
     // Howard Hinnant's civil_from_days.
     let z = days + 719_468;

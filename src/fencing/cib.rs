@@ -63,7 +63,11 @@ pub struct FencingLevel {
 
 /// The value of `name` in name/value pairs (the last one wins).
 pub fn lookup<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    pairs.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    pairs
+        .iter()
+        .rev()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
 }
 
 impl Cib {
@@ -71,9 +75,9 @@ impl Cib {
     /// `<configuration>`).
     pub fn from_element(root: &Element) -> Result<Cib> {
         let configuration = match root.name.as_str() {
-            "cib" => root.child("configuration").ok_or_else(|| {
-                anyhow::anyhow!("the <cib> has no <configuration> section")
-            })?,
+            "cib" => root
+                .child("configuration")
+                .ok_or_else(|| anyhow::anyhow!("the <cib> has no <configuration> section"))?,
             "configuration" => root,
             other => bail!("the root element is <{other}>, not <cib>: this is not a Pacemaker CIB"),
         };
@@ -87,10 +91,18 @@ impl Cib {
         }
         let levels = configuration
             .child("fencing-topology")
-            .map(|t| t.children_named("fencing-level").map(fencing_level).collect::<Result<Vec<_>>>())
+            .map(|t| {
+                t.children_named("fencing-level")
+                    .map(fencing_level)
+                    .collect::<Result<Vec<_>>>()
+            })
             .transpose()?
             .unwrap_or_default();
-        Ok(Cib { nodes, devices, levels })
+        Ok(Cib {
+            nodes,
+            devices,
+            levels,
+        })
     }
 
     pub fn node(&self, uname: &str) -> Option<&CibNode> {
@@ -106,7 +118,12 @@ fn nvpairs(element: &Element, set: &str) -> Vec<(String, String)> {
     element
         .children_named(set)
         .flat_map(|s| s.children_named("nvpair"))
-        .filter_map(|nv| Some((nv.attr("name")?.to_string(), nv.attr("value").unwrap_or_default().to_string())))
+        .filter_map(|nv| {
+            Some((
+                nv.attr("name")?.to_string(),
+                nv.attr("value").unwrap_or_default().to_string(),
+            ))
+        })
         .collect()
 }
 
@@ -139,13 +156,24 @@ fn fencing_level(element: &Element) -> Result<FencingLevel> {
     let index = element
         .attr("index")
         .and_then(|i| i.trim().parse().ok())
-        .ok_or_else(|| anyhow::anyhow!("line {}: fencing-level {id} has no valid index", element.line))?;
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "line {}: fencing-level {id} has no valid index",
+                element.line
+            )
+        })?;
     let target = if let Some(node) = element.attr("target") {
         LevelTarget::Node(node.to_string())
     } else if let Some(pattern) = element.attr("target-pattern") {
         LevelTarget::Pattern(pattern.to_string())
-    } else if let (Some(name), Some(value)) = (element.attr("target-attribute"), element.attr("target-value")) {
-        LevelTarget::Attribute { name: name.to_string(), value: value.to_string() }
+    } else if let (Some(name), Some(value)) = (
+        element.attr("target-attribute"),
+        element.attr("target-value"),
+    ) {
+        LevelTarget::Attribute {
+            name: name.to_string(),
+            value: value.to_string(),
+        }
     } else {
         bail!("line {}: fencing-level {id} names no target (target, target-pattern or target-attribute)", element.line);
     };
@@ -157,7 +185,12 @@ fn fencing_level(element: &Element) -> Result<FencingLevel> {
         .filter(|d| !d.is_empty())
         .map(str::to_string)
         .collect();
-    Ok(FencingLevel { id, index, target, devices })
+    Ok(FencingLevel {
+        id,
+        index,
+        target,
+        devices,
+    })
 }
 
 #[cfg(test)]
@@ -180,6 +213,12 @@ mod tests {
         assert_eq!(device.param("ip"), Some("192.0.2.1"));
         assert!(device.disabled());
         assert_eq!(cib.levels[0].devices, ["ipmi1", "pdu"]);
-        assert_eq!(cib.levels[0].target, LevelTarget::Attribute { name: "rack".into(), value: "r1".into() });
+        assert_eq!(
+            cib.levels[0].target,
+            LevelTarget::Attribute {
+                name: "rack".into(),
+                value: "r1".into()
+            }
+        );
     }
 }

@@ -54,7 +54,10 @@ impl ClusterConf {
     /// Reads the fencing parts of a parsed cluster.conf.
     pub fn from_element(root: &Element) -> Result<ClusterConf> {
         if root.name != "cluster" {
-            bail!("the root element is <{}>, not <cluster>: this is not a cluster.conf", root.name);
+            bail!(
+                "the root element is <{}>, not <cluster>: this is not a cluster.conf",
+                root.name
+            );
         }
         let devices = root
             .child("fencedevices")
@@ -64,7 +67,11 @@ impl ClusterConf {
             .child("clusternodes")
             .map(|n| n.children_named("clusternode").map(cluster_node).collect())
             .unwrap_or_default();
-        Ok(ClusterConf { name: root.attr("name").unwrap_or_default().to_string(), nodes, devices })
+        Ok(ClusterConf {
+            name: root.attr("name").unwrap_or_default().to_string(),
+            nodes,
+            devices,
+        })
     }
 
     pub fn node(&self, name: &str) -> Option<&ClusterNode> {
@@ -77,7 +84,12 @@ impl ClusterConf {
 }
 
 fn attrs_without_name(element: &Element) -> Vec<(String, String)> {
-    element.attrs.iter().filter(|(k, _)| k != "name").cloned().collect()
+    element
+        .attrs
+        .iter()
+        .filter(|(k, _)| k != "name")
+        .cloned()
+        .collect()
 }
 
 fn fence_device(element: &Element) -> FenceDeviceDef {
@@ -141,10 +153,16 @@ mod tests {
 </cluster>"#;
         let conf = ClusterConf::from_element(&crate::xml::parse(xml).unwrap()).unwrap();
         let node = conf.node("ns1").unwrap();
-        assert_eq!(node.methods[0].devices[0].attrs, [("action".to_string(), "off".to_string())]);
+        assert_eq!(
+            node.methods[0].devices[0].attrs,
+            [("action".to_string(), "off".to_string())]
+        );
         assert_eq!(node.unfence.len(), 1);
         let device = conf.device("fence01").unwrap();
         assert_eq!(device.agent, "fence_ovh");
-        assert_eq!(device.attrs[0], ("agent".to_string(), "fence_ovh".to_string()));
+        assert_eq!(
+            device.attrs[0],
+            ("agent".to_string(), "fence_ovh".to_string())
+        );
     }
 }

@@ -71,7 +71,12 @@ pub struct Outcome {
 /// Runs the plan's stages in order; the first whose required steps all
 /// succeed ends it (with `ask_all`, every stage runs).
 pub fn execute(plan: &Plan, options: RunOptions, observer: &mut dyn Observer) -> Outcome {
-    let mut outcome = Outcome { success: false, succeeded_with: None, interrupted: false, steps: Vec::new() };
+    let mut outcome = Outcome {
+        success: false,
+        succeeded_with: None,
+        interrupted: false,
+        steps: Vec::new(),
+    };
     for stage in &plan.stages {
         observer.stage_started(&stage.label);
         let mut stage_ok = true;
@@ -123,7 +128,10 @@ fn run_step(step: &DeviceStep, options: RunOptions, observer: &mut dyn Observer)
         result
     };
     let (Some(program), None) = (&step.agent_path, &step.problem) else {
-        let why = step.problem.clone().unwrap_or_else(|| format!("agent {} is not installed", step.agent));
+        let why = step
+            .problem
+            .clone()
+            .unwrap_or_else(|| format!("agent {} is not installed", step.agent));
         return finish(result, why);
     };
     let deadline = started + step.timeout;

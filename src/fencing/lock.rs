@@ -37,7 +37,8 @@ pub fn lock_device(key: &str, deadline: Instant, waiting: impl FnOnce()) -> Resu
     let dir = lock_dir();
     fs_err::create_dir_all(&dir).context("creating the device lock directory")?;
     let path = dir.join(format!("{:016x}.lock", fnv1a(key.as_bytes())));
-    let file = File::create(&path).with_context(|| format!("cannot create lock file {}", path.display()))?;
+    let file = File::create(&path)
+        .with_context(|| format!("cannot create lock file {}", path.display()))?;
     let mut waiting = Some(waiting);
     loop {
         // SAFETY: flock(2) on a descriptor we own.
@@ -51,12 +52,17 @@ pub fn lock_device(key: &str, deadline: Instant, waiting: impl FnOnce()) -> Resu
             bail!("interrupted while waiting for the device lock");
         }
         if Instant::now() >= deadline {
-            bail!("another fencectl kept the device busy until the timeout ({})", path.display());
+            bail!(
+                "another fencectl kept the device busy until the timeout ({})",
+                path.display()
+            );
         }
         std::thread::sleep(Duration::from_millis(50));
     }
 }
 
 fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
+        (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }

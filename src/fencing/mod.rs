@@ -24,24 +24,41 @@ pub struct UnknownNode {
 
 impl UnknownNode {
     pub fn new(node: &str, known: Vec<String>) -> UnknownNode {
-        UnknownNode { node: node.to_string(), known }
+        UnknownNode {
+            node: node.to_string(),
+            known,
+        }
     }
 }
 
 impl fmt::Display for UnknownNode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         const SHOWN: usize = 20;
-        let mut list = self.known.iter().take(SHOWN).cloned().collect::<Vec<_>>().join(", ");
+        let mut list = self
+            .known
+            .iter()
+            .take(SHOWN)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ");
         if self.known.len() > SHOWN {
             list.push_str(&format!(", ... ({} in all)", self.known.len()));
         }
         if self.known.is_empty() {
-            write!(f, "unknown node '{}': the configuration names no nodes", self.node)
+            write!(
+                f,
+                "unknown node '{}': the configuration names no nodes",
+                self.node
+            )
         } else {
             let hint = crate::suggest::closest(&self.node, self.known.iter().map(String::as_str))
                 .map(|s| format!("; did you mean '{s}'?"))
                 .unwrap_or_default();
-            write!(f, "unknown node '{}'{hint} (known nodes: {list})", self.node)
+            write!(
+                f,
+                "unknown node '{}'{hint} (known nodes: {list})",
+                self.node
+            )
         }
     }
 }

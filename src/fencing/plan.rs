@@ -159,13 +159,20 @@ impl DeviceStep {
 
     /// The stdin the agent gets: `name=value` lines.
     pub fn stdin(&self) -> Vec<u8> {
-        self.args.iter().map(|(k, v)| format!("{k}={v}\n")).collect::<String>().into_bytes()
+        self.args
+            .iter()
+            .map(|(k, v)| format!("{k}={v}\n"))
+            .collect::<String>()
+            .into_bytes()
     }
 }
 
 /// Renders arguments the way fence_node -vv does: one line, spaces between.
 pub fn args_line(args: &[(String, String)]) -> String {
-    args.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" ")
+    args.iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The default time an agent gets: at least 60 s, else its power_timeout

@@ -33,7 +33,11 @@ pub fn plan(
     probing: Probing,
     agents: &mut AgentDirectory<'_>,
 ) -> Result<Plan> {
-    let action = if unfence { FenceAction::On } else { action.unwrap_or(FenceAction::Reboot) };
+    let action = if unfence {
+        FenceAction::On
+    } else {
+        action.unwrap_or(FenceAction::Reboot)
+    };
     let mut plan = Plan {
         node: node.to_string(),
         action: action.as_str().to_string(),
@@ -45,58 +49,109 @@ pub fn plan(
     };
     let levels = matching_levels(cib, node, &mut plan.warnings);
     if !levels.is_empty() && !unfence {
-        plan.notes.push(format!("{} fencing level(s) match {node}; tried by ascending index", levels.len()));
+        plan.notes.push(format!(
+            "{} fencing level(s) match {node}; tried by ascending index",
+            levels.len()
+        ));
         for level in levels {
             let devices: Vec<Result<&StonithDevice, String>> = level
                 .devices
                 .iter()
                 .map(|id| cib.device(id).ok_or_else(|| id.clone()))
                 .collect();
-            let steps = level_steps(cib, node, level.index, &devices, action, agents, &mut plan.warnings);
-            plan.stages.push(Stage { label: format!("level {}", level.index), steps });
+            let steps = level_steps(
+                cib,
+                node,
+                level.index,
+                &devices,
+                action,
+                agents,
+                &mut plan.warnings,
+            );
+            plan.stages.push(Stage {
+                label: format!("level {}", level.index),
+                steps,
+            });
         }
         return Ok(plan);
     }
     let capable = capable_devices(cib, node, probing, agents, &mut plan)?;
     if unfence {
-        let unfencing: Vec<_> = capable.iter().filter(|(device, _)| needs_unfencing(device, agents)).collect();
+        let unfencing: Vec<_> = capable
+            .iter()
+            .filter(|(device, _)| needs_unfencing(device, agents))
+            .collect();
         let steps: Vec<DeviceStep> = unfencing
             .into_iter()
             .enumerate()
             .map(|(i, (device, pending))| {
-                let mut step = device_step(cib, node, device, "on", format!("unfence.{}", i + 1), agents);
+                let mut step = device_step(
+                    cib,
+                    node,
+                    device,
+                    "on",
+                    format!("unfence.{}", i + 1),
+                    agents,
+                );
                 step.decided_at_run_time = pending.clone();
                 step
             })
             .collect();
         if !steps.is_empty() {
-            plan.stages.push(Stage { label: "unfence".into(), steps });
+            plan.stages.push(Stage {
+                label: "unfence".into(),
+                steps,
+            });
         }
         return Ok(plan);
     }
-    plan.notes.push(format!("no fencing level matches {node}: each device that can fence it is tried in turn"));
+    plan.notes.push(format!(
+        "no fencing level matches {node}: each device that can fence it is tried in turn"
+    ));
     for (i, (device, pending)) in capable.iter().enumerate() {
-        let mut steps = level_steps(cib, node, (i + 1) as u32, &[Ok(*device)], action, agents, &mut plan.warnings);
+        let mut steps = level_steps(
+            cib,
+            node,
+            (i + 1) as u32,
+            &[Ok(*device)],
+            action,
+            agents,
+            &mut plan.warnings,
+        );
         for step in &mut steps {
             step.decided_at_run_time = pending.clone();
         }
-        plan.stages.push(Stage { label: format!("device {}", device.id), steps });
+        plan.stages.push(Stage {
+            label: format!("device {}", device.id),
+            steps,
+        });
     }
     Ok(plan)
 }
 
 /// The levels whose target matches `node`, by ascending index. Levels
 /// with an index over 9 are ignored by the fencer, and said so.
-fn matching_levels<'a>(cib: &'a Cib, node: &str, warnings: &mut Vec<String>) -> Vec<&'a FencingLevel> {
-    let attributes = cib.node(node).map(|n| n.attributes.as_slice()).unwrap_or_default();
+fn matching_levels<'a>(
+    cib: &'a Cib,
+    node: &str,
+    warnings: &mut Vec<String>,
+) -> Vec<&'a FencingLevel> {
+    let attributes = cib
+        .node(node)
+        .map(|n| n.attributes.as_slice())
+        .unwrap_or_default();
     let mut levels: Vec<&FencingLevel> = cib
         .levels
         .iter()
         .filter(|level| match &level.target {
             LevelTarget::Node(target) => target == node,
             // regexec(3) semantics: the pattern may match anywhere.
-            LevelTarget::Pattern(pattern) => regex::Regex::new(pattern).is_ok_and(|re| re.is_match(node)),
-            LevelTarget::Attribute { name, value } => lookup(attributes, name) == Some(value.as_str()),
+            LevelTarget::Pattern(pattern) => {
+                regex::Regex::new(pattern).is_ok_and(|re| re.is_match(node))
+            }
+            LevelTarget::Attribute { name, value } => {
+                lookup(attributes, name) == Some(value.as_str())
+            }
         })
         .collect();
     levels.retain(|level| {
@@ -134,7 +189,11 @@ fn level_steps(
         ));
     }
     let mut steps = Vec::new();
-    let phases: &[&str] = if multi_reboot { &["off", "on"] } else { &[action.as_str()] };
+    let phases: &[&str] = if multi_reboot {
+        &["off", "on"]
+    } else {
+        &[action.as_str()]
+    };
     for (p, phase) in phases.iter().enumerate() {
         for (d, device) in devices.iter().enumerate() {
             let step = match device {
@@ -157,12 +216,17 @@ fn level_steps(
 }
 
 fn agent_can(device: &StonithDevice, action: &str, agents: &mut AgentDirectory<'_>) -> bool {
-    agents.get(&device.agent).map_or(true, |info| info.metadata.has_action(action))
+    agents
+        .get(&device.agent)
+        .map_or(true, |info| info.metadata.has_action(action))
 }
 
 fn needs_unfencing(device: &StonithDevice, agents: &mut AgentDirectory<'_>) -> bool {
     let provides = lookup(&device.meta, "provides").or_else(|| device.param("provides"));
-    provides == Some("unfencing") || agents.get(&device.agent).is_ok_and(|info| info.metadata.needs_unfencing())
+    provides == Some("unfencing")
+        || agents
+            .get(&device.agent)
+            .is_ok_and(|info| info.metadata.needs_unfencing())
 }
 
 /// One device run with pacemaker-fenced's arguments for `action` on `node`.
@@ -180,18 +244,30 @@ fn device_step(
     let timeout = device
         .param(&format!("pcmk_{action}_timeout"))
         .and_then(|t| crate::timespec::parse(t).ok())
-        .unwrap_or_else(|| default_timeout(info.as_ref().ok().and_then(AgentInfo::power_timeout), action));
+        .unwrap_or_else(|| {
+            default_timeout(
+                info.as_ref().ok().and_then(AgentInfo::power_timeout),
+                action,
+            )
+        });
     let retries = device
         .param(&format!("pcmk_{action}_retries"))
         .and_then(|r| r.trim().parse().ok())
         .unwrap_or(2);
-    let (delay_base, delay_max) = if matches!(action, "reboot" | "off") { delays(device, node) } else { (Duration::ZERO, Duration::ZERO) };
+    let (delay_base, delay_max) = if matches!(action, "reboot" | "off") {
+        delays(device, node)
+    } else {
+        (Duration::ZERO, Duration::ZERO)
+    };
     DeviceStep {
         position,
         device: device.id.clone(),
         agent: device.agent.clone(),
         agent_path: info.as_ref().ok().map(|i| i.path.clone()),
-        problem: info.as_ref().err().map(|why| format!("agent {}: {why}", device.agent)),
+        problem: info
+            .as_ref()
+            .err()
+            .map(|why| format!("agent {}: {why}", device.agent)),
         action: sent,
         agent_default_action: None,
         secret_names: secret_names(&args, info.as_ref().ok()),
@@ -201,7 +277,11 @@ fn device_step(
         delay_base,
         delay_max,
         required: true,
-        lock_key: format!("{}|{}", device.agent, super::plan::args_line(&device.params)),
+        lock_key: format!(
+            "{}|{}",
+            device.agent,
+            super::plan::args_line(&device.params)
+        ),
         decided_at_run_time: None,
     }
 }
@@ -218,7 +298,9 @@ pub fn make_args(
     agent: Option<&AgentInfo>,
 ) -> Vec<(String, String)> {
     let mut args = Vec::new();
-    let sent = device.param(&format!("pcmk_{action}_action")).unwrap_or(action);
+    let sent = device
+        .param(&format!("pcmk_{action}_action"))
+        .unwrap_or(action);
     args.push(("action".to_string(), sent.to_string()));
     args.push(("nodename".to_string(), node.to_string()));
     let takes_nodeid = agent.is_some_and(|a| a.metadata.parameter("nodeid").is_some());
@@ -238,7 +320,11 @@ pub fn make_args(
         }
     }
     for (name, value) in &device.params {
-        if name != "action" && !is_pacemaker_param(name) && !name.contains("CRM_meta") && name != "crm_feature_set" {
+        if name != "action"
+            && !is_pacemaker_param(name)
+            && !name.contains("CRM_meta")
+            && name != "crm_feature_set"
+        {
             args.push((name.clone(), value.clone()));
         }
     }
@@ -256,7 +342,14 @@ fn host_argument(device: &StonithDevice, agent: Option<&AgentInfo>) -> Option<St
         Some(arg) => Some(arg.to_string()),
         None => {
             let has = |name: &str| agent.is_some_and(|a| a.metadata.parameter(name).is_some());
-            Some(if has("port") || !has("plug") { "port" } else { "plug" }.to_string())
+            Some(
+                if has("port") || !has("plug") {
+                    "port"
+                } else {
+                    "plug"
+                }
+                .to_string(),
+            )
         }
     }
 }
@@ -267,26 +360,38 @@ pub fn is_pacemaker_param(name: &str) -> bool {
     if matches!(name, "provides" | "stonith-timeout") {
         return true;
     }
-    let Some(rest) = name.strip_prefix("pcmk_") else { return false };
+    let Some(rest) = name.strip_prefix("pcmk_") else {
+        return false;
+    };
     matches!(
         rest,
-        "action_limit" | "delay_base" | "delay_max" | "host_argument" | "host_check" | "host_list" | "host_map"
-    ) || ["_action", "_timeout", "_retries"].iter().any(|suffix| rest.ends_with(suffix) && rest.len() > suffix.len())
+        "action_limit"
+            | "delay_base"
+            | "delay_max"
+            | "host_argument"
+            | "host_check"
+            | "host_list"
+            | "host_map"
+    ) || ["_action", "_timeout", "_retries"]
+        .iter()
+        .any(|suffix| rest.ends_with(suffix) && rest.len() > suffix.len())
 }
 
 /// The base and maximum random delay before `node` is fenced by `device`.
 fn delays(device: &StonithDevice, node: &str) -> (Duration, Duration) {
-    let base = device.param("pcmk_delay_base").map_or(Duration::ZERO, |value| {
-        if value.contains(':') || value.contains('=') {
-            host_map(value)
-                .into_iter()
-                .find(|(name, _)| name == node)
-                .and_then(|(_, v)| crate::timespec::parse(&v).ok())
-                .unwrap_or(Duration::ZERO)
-        } else {
-            crate::timespec::parse(value).unwrap_or(Duration::ZERO)
-        }
-    });
+    let base = device
+        .param("pcmk_delay_base")
+        .map_or(Duration::ZERO, |value| {
+            if value.contains(':') || value.contains('=') {
+                host_map(value)
+                    .into_iter()
+                    .find(|(name, _)| name == node)
+                    .and_then(|(_, v)| crate::timespec::parse(&v).ok())
+                    .unwrap_or(Duration::ZERO)
+            } else {
+                crate::timespec::parse(value).unwrap_or(Duration::ZERO)
+            }
+        });
     let max = device
         .param("pcmk_delay_max")
         .and_then(|v| crate::timespec::parse(v).ok())
@@ -307,7 +412,10 @@ fn capable_devices<'c>(
     let mut known_statically = cib.node(node).is_some();
     for device in &cib.devices {
         if device.disabled() {
-            plan.notes.push(format!("device {} is stopped (target-role=Stopped): not used", device.id));
+            plan.notes.push(format!(
+                "device {} is stopped (target-role=Stopped): not used",
+                device.id
+            ));
             continue;
         }
         let check = host_check(device, agents);
@@ -321,22 +429,34 @@ fn capable_devices<'c>(
             "dynamic-list" | "status" => match probing {
                 Probing::Offline => None,
                 Probing::Ask => {
-                    plan.notes.push(format!("asked device {} ({check}) whether it can fence {node}", device.id));
+                    plan.notes.push(format!(
+                        "asked device {} ({check}) whether it can fence {node}",
+                        device.id
+                    ));
                     Some(probe(cib, node, device, &check, agents))
                 }
             },
             other => {
-                plan.warnings.push(format!("device {}: pcmk_host_check={other} is not a host check Pacemaker knows", device.id));
+                plan.warnings.push(format!(
+                    "device {}: pcmk_host_check={other} is not a host check Pacemaker knows",
+                    device.id
+                ));
                 Some(false)
             }
         };
         match verdict {
             Some(true) => capable.push((device, None)),
             Some(false) => {}
-            None => capable.push((device, Some(format!("{check}: the device is asked at run time")))),
+            None => capable.push((
+                device,
+                Some(format!("{check}: the device is asked at run time")),
+            )),
         }
     }
-    let any_dynamic = cib.devices.iter().any(|d| host_check(d, agents) != "static-list");
+    let any_dynamic = cib
+        .devices
+        .iter()
+        .any(|d| host_check(d, agents) != "static-list");
     if !known_statically && capable.is_empty() && !any_dynamic {
         return Err(UnknownNode::new(node, known_nodes(cib)).into());
     }
@@ -362,7 +482,11 @@ fn host_check(device: &StonithDevice, agents: &mut AgentDirectory<'_>) -> String
 /// The nodes a static-list device names (pcmk_host_list and pcmk_host_map).
 fn static_targets(device: &StonithDevice) -> Vec<String> {
     let mut targets = host_list(device.param("pcmk_host_list").unwrap_or_default());
-    targets.extend(host_map(device.param("pcmk_host_map").unwrap_or_default()).into_iter().map(|(k, _)| k));
+    targets.extend(
+        host_map(device.param("pcmk_host_map").unwrap_or_default())
+            .into_iter()
+            .map(|(k, _)| k),
+    );
     targets
 }
 
@@ -384,9 +508,21 @@ fn known_nodes(cib: &Cib) -> Vec<String> {
 
 /// Asks a device `list` (is the node's plug listed?) or `status` (does it
 /// answer on or off for the node?).
-fn probe(cib: &Cib, node: &str, device: &StonithDevice, check: &str, agents: &mut AgentDirectory<'_>) -> bool {
-    let Ok(info) = agents.get(&device.agent).cloned() else { return false };
-    let action = if check == "dynamic-list" { "list" } else { "status" };
+fn probe(
+    cib: &Cib,
+    node: &str,
+    device: &StonithDevice,
+    check: &str,
+    agents: &mut AgentDirectory<'_>,
+) -> bool {
+    let Ok(info) = agents.get(&device.agent).cloned() else {
+        return false;
+    };
+    let action = if check == "dynamic-list" {
+        "list"
+    } else {
+        "status"
+    };
     let args = make_args(cib, node, device, action, Some(&info));
     let stdin: String = args.iter().map(|(k, v)| format!("{k}={v}\n")).collect();
     let run = runner::run(&Invocation {
@@ -399,14 +535,20 @@ fn probe(cib: &Cib, node: &str, device: &StonithDevice, check: &str, agents: &mu
     });
     let Ok(run) = run else { return false };
     if action == "status" {
-        return matches!(run.ending, runner::Ending::Exited(0) | runner::Ending::Exited(2));
+        return matches!(
+            run.ending,
+            runner::Ending::Exited(0) | runner::Ending::Exited(2)
+        );
     }
     if !run.success() {
         return false;
     }
-    let wanted = lookup(&args, &host_argument(device, Some(&info)).unwrap_or_default())
-        .unwrap_or(node)
-        .to_string();
+    let wanted = lookup(
+        &args,
+        &host_argument(device, Some(&info)).unwrap_or_default(),
+    )
+    .unwrap_or(node)
+    .to_string();
     String::from_utf8_lossy(&run.stdout).lines().any(|line| {
         let mut fields = line.split(',').map(str::trim);
         let plug = fields.next().unwrap_or_default();
@@ -465,14 +607,24 @@ mod tests {
     fn host_map_grammar() {
         assert_eq!(
             host_map("node1:1;node2=2,3 node3:a\\:b"),
-            [("node1".into(), "1".into()), ("node2".into(), "2,3".into()), ("node3".into(), "a:b".into())]
+            [
+                ("node1".into(), "1".into()),
+                ("node2".into(), "2,3".into()),
+                ("node3".into(), "a:b".into())
+            ]
         );
         assert_eq!(host_list("a, b;c\td"), ["a", "b", "c", "d"]);
     }
 
     #[test]
     fn pacemaker_params() {
-        for name in ["pcmk_host_list", "pcmk_reboot_action", "pcmk_off_timeout", "pcmk_status_retries", "provides"] {
+        for name in [
+            "pcmk_host_list",
+            "pcmk_reboot_action",
+            "pcmk_off_timeout",
+            "pcmk_status_retries",
+            "provides",
+        ] {
             assert!(is_pacemaker_param(name), "{name}");
         }
         for name in ["ip", "pcmk_unknown", "port"] {

@@ -20,7 +20,9 @@ pub fn plan(
     agents: &mut AgentDirectory<'_>,
 ) -> Result<Plan> {
     let Some(member) = conf.node(node) else {
-        return Err(UnknownNode::new(node, conf.nodes.iter().map(|n| n.name.clone()).collect()).into());
+        return Err(
+            UnknownNode::new(node, conf.nodes.iter().map(|n| n.name.clone()).collect()).into(),
+        );
     };
     let mut plan = Plan {
         node: node.to_string(),
@@ -29,17 +31,35 @@ pub fn plan(
         source,
         stages: Vec::new(),
         warnings: Vec::new(),
-        notes: vec!["cluster.conf: methods in document order; no reboot remapping (cman has none)".into()],
+        notes: vec![
+            "cluster.conf: methods in document order; no reboot remapping (cman has none)".into(),
+        ],
     };
     if unfence {
-        let action = Some(action.unwrap_or(FenceAction::On));
         let steps = member
             .unfence
             .iter()
             .enumerate()
-            .map(|(i, dref)| step(conf, member, dref, format!("unfence.{}", i + 1), action, agents, &mut plan.warnings))
+            .map(|(i, dref)| {
+                let configured = dref.attrs.iter().any(|(k, _)| k == "action" || k == "option")
+                    || conf.device(&dref.name).is_some_and(|d| d.attrs.iter().any(|(k, _)| k == "action"));
+                // An unfence device without action="on" would run the agent's
+                // default (reboot or off): send on, and say so.
+                let action = if configured { None } else { Some(FenceAction::On) };
+                if !configured {
+                    plan.warnings.push(format!(
+                        "unfence device {} has no action=\"on\" in cluster.conf; fencectl sends action=on \
+                         (fence_node would run the agent's default)",
+                        dref.name
+                    ));
+                }
+                step(conf, member, dref, format!("unfence.{}", i + 1), action, agents, &mut plan.warnings)
+            })
             .collect();
-        plan.stages.push(Stage { label: "unfence".into(), steps });
+        plan.stages.push(Stage {
+            label: "unfence".into(),
+            steps,
+        });
         plan.stages.retain(|s| !s.steps.is_empty());
         return Ok(plan);
     }
@@ -48,9 +68,23 @@ pub fn plan(
             .devices
             .iter()
             .enumerate()
-            .map(|(d, dref)| step(conf, member, dref, format!("{}.{}", m + 1, d + 1), action, agents, &mut plan.warnings))
+            .map(|(d, dref)| {
+                step(
+                    conf,
+                    member,
+                    dref,
+                    format!("{}.{}", m + 1, d + 1),
+                    action,
+                    agents,
+                    &mut plan.warnings,
+                )
+            })
             .collect();
-        let label = if method.name.is_empty() { format!("method {}", m + 1) } else { format!("method {}", method.name) };
+        let label = if method.name.is_empty() {
+            format!("method {}", m + 1)
+        } else {
+            format!("method {}", method.name)
+        };
         plan.stages.push(Stage { label, steps });
     }
     plan.stages.retain(|s| !s.steps.is_empty());
@@ -70,10 +104,15 @@ fn step(
     warnings: &mut Vec<String>,
 ) -> DeviceStep {
     let Some(device) = conf.device(&dref.name) else {
-        return broken(position, &dref.name, "", format!(
-            "line {}: node {} names device '{}', but no <fencedevice> has that name",
-            dref.line, member.name, dref.name
-        ));
+        return broken(
+            position,
+            &dref.name,
+            "",
+            format!(
+                "line {}: node {} names device '{}', but no <fencedevice> has that name",
+                dref.line, member.name, dref.name
+            ),
+        );
     };
     let mut args = renamed(&dref.attrs, &device.name, warnings);
     if !args.iter().any(|(k, _)| k == "nodename") {
@@ -92,13 +131,30 @@ fn step(
         }
         args.push(("action".into(), action.as_str().into()));
     }
-    let sent = args.iter().rev().find(|(k, _)| k == "action").map(|(_, v)| v.clone());
+    let sent = args
+        .iter()
+        .rev()
+        .find(|(k, _)| k == "action")
+        .map(|(_, v)| v.clone());
     let info = agents.get(&device.agent);
     let (agent_path, problem, default_action, power_timeout) = match &info {
-        Ok(info) => (Some(info.path.clone()), None, info.default_of("action").map(str::to_string), info.power_timeout()),
-        Err(why) => (None, Some(format!("agent {}: {why}", device.agent)), None, None),
+        Ok(info) => (
+            Some(info.path.clone()),
+            None,
+            info.default_of("action").map(str::to_string),
+            info.power_timeout(),
+        ),
+        Err(why) => (
+            None,
+            Some(format!("agent {}: {why}", device.agent)),
+            None,
+            None,
+        ),
     };
-    let effective = sent.clone().or(default_action.clone()).unwrap_or_else(|| "reboot".into());
+    let effective = sent
+        .clone()
+        .or(default_action.clone())
+        .unwrap_or_else(|| "reboot".into());
     let secret_names = secret_names(&args, info.ok());
     DeviceStep {
         position,
@@ -122,7 +178,11 @@ fn step(
 
 /// Attributes as libfence sends them, except that the retired `option=`
 /// is sent as `action=` (agents no longer understand `option`).
-fn renamed(attrs: &[(String, String)], device: &str, warnings: &mut Vec<String>) -> Vec<(String, String)> {
+fn renamed(
+    attrs: &[(String, String)],
+    device: &str,
+    warnings: &mut Vec<String>,
+) -> Vec<(String, String)> {
     attrs
         .iter()
         .map(|(k, v)| {

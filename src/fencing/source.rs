@@ -35,14 +35,20 @@ pub enum Config {
 /// Loads the configuration; also says which source was chosen.
 pub fn load(choice: &ConfigChoice) -> Result<(SourceKind, Config)> {
     match choice {
-        ConfigChoice::ClusterConf(path) => Ok((SourceKind::ClusterConf(path.clone()), read_cluster_conf(path)?)),
+        ConfigChoice::ClusterConf(path) => Ok((
+            SourceKind::ClusterConf(path.clone()),
+            read_cluster_conf(path)?,
+        )),
         ConfigChoice::CibFile(path) => Ok((SourceKind::CibFile(path.clone()), read_cib(path)?)),
         ConfigChoice::CibLive => Ok((SourceKind::CibLive, live_cib()?)),
         ConfigChoice::Auto => {
             for candidate in DEFAULT_CLUSTER_CONFS {
                 let path = Path::new(candidate);
                 if path.exists() {
-                    return Ok((SourceKind::ClusterConf(path.to_path_buf()), read_cluster_conf(path)?));
+                    return Ok((
+                        SourceKind::ClusterConf(path.to_path_buf()),
+                        read_cluster_conf(path)?,
+                    ));
                 }
             }
             let live = live_cib().with_context(|| {
@@ -86,7 +92,10 @@ fn live_cib() -> Result<Config> {
     })
     .context("cannot run cibadmin (install pacemaker-cli-utils)")?;
     if !run.success() {
-        bail!("cibadmin --query failed ({}): is the cluster running on this node?", run.failure_reason(Duration::from_secs(30)));
+        bail!(
+            "cibadmin --query failed ({}): is the cluster running on this node?",
+            run.failure_reason(Duration::from_secs(30))
+        );
     }
     let root = crate::xml::parse(&run.stdout).context("cibadmin --query printed malformed XML")?;
     Ok(Config::Cib(Cib::from_element(&root)?))
