@@ -36,7 +36,7 @@ pub fn lock_dir() -> PathBuf {
 pub fn lock_device(key: &str, deadline: Instant, waiting: impl FnOnce()) -> Result<DeviceLock> {
     let dir = lock_dir();
     fs_err::create_dir_all(&dir).context("creating the device lock directory")?;
-    let path = dir.join(format!("{:016x}.lock", fnv1a(key.as_bytes())));
+    let path = dir.join(format!("{:016x}.lock", crate::agents::cache::fnv1a(key.as_bytes())));
     let file = File::create(&path)
         .with_context(|| format!("cannot create lock file {}", path.display()))?;
     let mut waiting = Some(waiting);
@@ -59,10 +59,4 @@ pub fn lock_device(key: &str, deadline: Instant, waiting: impl FnOnce()) -> Resu
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-}
-
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
-        (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
 }
