@@ -120,7 +120,7 @@ pub struct ListInstalledArgs {
 }
 
 /// `fencectl metadata`
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Clone)]
 #[command(group = clap::ArgGroup::new("source").args(["agent", "file"]))]
 pub struct MetadataArgs {
     /// The agent: a name (fence_ipmilan) or a path.

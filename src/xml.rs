@@ -159,7 +159,16 @@ pub fn parse(bytes: &[u8]) -> Result<Element, XmlError> {
                 match stack.last_mut() {
                     Some(parent) => parent.text.push_str(&unescaped),
                     None if unescaped.trim().is_empty() => {}
-                    None => return Err(error_at(start, "text outside the root element".into())),
+                    None => {
+                        let stray = content
+                            .iter()
+                            .position(|b| !b.is_ascii_whitespace())
+                            .unwrap_or(0);
+                        return Err(error_at(
+                            start + stray,
+                            "text outside the root element".into(),
+                        ));
+                    }
                 }
             }
             Event::CData(data) => {
