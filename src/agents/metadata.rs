@@ -173,6 +173,23 @@ impl AgentMetadata {
         caps
     }
 
+    /// Whether parameter `name` holds a secret: by its name (passwd,
+    /// application_secret, consumer_key...) or by a description that says
+    /// password or passphrase. A file or script holding one is not a secret.
+    pub fn is_secret_parameter(&self, name: &str) -> bool {
+        if crate::secrets::is_secret_name(name) {
+            return true;
+        }
+        let lower = name.to_ascii_lowercase();
+        if lower.ends_with("_script") || lower.ends_with("_file") {
+            return false;
+        }
+        self.parameter(name).is_some_and(|p| {
+            let desc = p.shortdesc.to_ascii_lowercase();
+            desc.contains("password") || desc.contains("passphrase")
+        })
+    }
+
     /// The description this agent has under `invoked_as`: a `<symlink>`
     /// entry's own shortdesc when the name is one of its aliases.
     pub fn shortdesc_for(&self, invoked_as: &str) -> &str {

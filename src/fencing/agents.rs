@@ -29,20 +29,9 @@ impl AgentInfo {
             .and_then(|v| crate::timespec::parse(v).ok())
     }
 
-    /// Whether a parameter holds a secret: by its name, or by a metadata
-    /// description that says password or passphrase.
+    /// Whether a parameter holds a secret (see [`AgentMetadata::is_secret_parameter`]).
     pub fn is_secret(&self, name: &str) -> bool {
-        if crate::secrets::is_secret_name(name) {
-            return true;
-        }
-        let lower = name.to_ascii_lowercase();
-        if lower.ends_with("_script") || lower.ends_with("_file") {
-            return false;
-        }
-        self.metadata.parameter(name).is_some_and(|p| {
-            let desc = p.shortdesc.to_ascii_lowercase();
-            desc.contains("password") || desc.contains("passphrase")
-        })
+        self.metadata.is_secret_parameter(name)
     }
 }
 

@@ -36,7 +36,10 @@ pub fn lock_dir() -> PathBuf {
 pub fn lock_device(key: &str, deadline: Instant, waiting: impl FnOnce()) -> Result<DeviceLock> {
     let dir = lock_dir();
     fs_err::create_dir_all(&dir).context("creating the device lock directory")?;
-    let path = dir.join(format!("{:016x}.lock", crate::agents::cache::fnv1a(key.as_bytes())));
+    let path = dir.join(format!(
+        "{:016x}.lock",
+        crate::agents::cache::fnv1a(key.as_bytes())
+    ));
     let file = File::create(&path)
         .with_context(|| format!("cannot create lock file {}", path.display()))?;
     let mut waiting = Some(waiting);

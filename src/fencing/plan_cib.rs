@@ -12,6 +12,7 @@ use super::cib::{lookup, Cib, FencingLevel, LevelTarget, StonithDevice};
 use super::plan::{default_timeout, DeviceStep, FenceAction, Plan, SourceKind, Stage};
 use super::plan_cman::broken;
 use super::UnknownNode;
+use crate::agents::pacemaker::{self, HostMap};
 use crate::agents::runner::{self, Invocation};
 
 /// How host checks that need a device's answer are handled.
@@ -312,16 +313,16 @@ pub fn make_args(
     if let Some(param) = host_argument(device, agent) {
         let configured = device.param(&param);
         if configured.is_none_or(|v| v.eq_ignore_ascii_case("dynamic")) {
-            let alias = host_map(device.param("pcmk_host_map").unwrap_or_default())
-                .into_iter()
-                .find(|(name, _)| name == node)
-                .map_or_else(|| node.to_string(), |(_, value)| value);
+            let alias = HostMap::parse_lenient(device.param("pcmk_host_map").unwrap_or_default())
+                .get(node)
+                .unwrap_or(node)
+                .to_string();
             args.push((param, alias));
         }
     }
     for (name, value) in &device.params {
         if name != "action"
-            && !is_pacemaker_param(name)
+            && !pacemaker::is_special(name)
             && !name.contains("CRM_meta")
             && name != "crm_feature_set"
         {
@@ -354,44 +355,12 @@ fn host_argument(device: &StonithDevice, agent: Option<&AgentInfo>) -> Option<St
     }
 }
 
-/// Pacemaker's own device parameters, which it never sends to the agent
-/// (`pcmk_stonith_param`).
-pub fn is_pacemaker_param(name: &str) -> bool {
-    if matches!(name, "provides" | "stonith-timeout") {
-        return true;
-    }
-    let Some(rest) = name.strip_prefix("pcmk_") else {
-        return false;
-    };
-    matches!(
-        rest,
-        "action_limit"
-            | "delay_base"
-            | "delay_max"
-            | "host_argument"
-            | "host_check"
-            | "host_list"
-            | "host_map"
-    ) || ["_action", "_timeout", "_retries"]
-        .iter()
-        .any(|suffix| rest.ends_with(suffix) && rest.len() > suffix.len())
-}
-
 /// The base and maximum random delay before `node` is fenced by `device`.
 fn delays(device: &StonithDevice, node: &str) -> (Duration, Duration) {
     let base = device
         .param("pcmk_delay_base")
-        .map_or(Duration::ZERO, |value| {
-            if value.contains(':') || value.contains('=') {
-                host_map(value)
-                    .into_iter()
-                    .find(|(name, _)| name == node)
-                    .and_then(|(_, v)| crate::timespec::parse(&v).ok())
-                    .unwrap_or(Duration::ZERO)
-            } else {
-                crate::timespec::parse(value).unwrap_or(Duration::ZERO)
-            }
-        });
+        .and_then(|value| pacemaker::delay_base_for(value, node))
+        .unwrap_or(Duration::ZERO);
     let max = device
         .param("pcmk_delay_max")
         .and_then(|v| crate::timespec::parse(v).ok())
@@ -481,12 +450,10 @@ fn host_check(device: &StonithDevice, agents: &mut AgentDirectory<'_>) -> String
 
 /// The nodes a static-list device names (pcmk_host_list and pcmk_host_map).
 fn static_targets(device: &StonithDevice) -> Vec<String> {
-    let mut targets = host_list(device.param("pcmk_host_list").unwrap_or_default());
-    targets.extend(
-        host_map(device.param("pcmk_host_map").unwrap_or_default())
-            .into_iter()
-            .map(|(k, _)| k),
-    );
+    let mut targets =
+        pacemaker::parse_host_list(device.param("pcmk_host_list").unwrap_or_default());
+    let map = HostMap::parse_lenient(device.param("pcmk_host_map").unwrap_or_default());
+    targets.extend(map.nodes().map(str::to_string));
     targets
 }
 
@@ -555,80 +522,4 @@ fn probe(
         let alias = fields.next().unwrap_or_default();
         plug == wanted || alias == wanted || plug == node || alias == node
     })
-}
-
-/// pcmk_host_list: names separated by whitespace, `,` or `;`.
-fn host_list(value: &str) -> Vec<String> {
-    value
-        .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect()
-}
-
-/// pcmk_host_map: `name:value` or `name=value` pairs separated by `;` or
-/// whitespace, `\` escaping the next character.
-fn host_map(value: &str) -> Vec<(String, String)> {
-    let mut pairs = Vec::new();
-    let mut entry = String::new();
-    let mut chars = value.chars();
-    let mut entries = Vec::new();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => {
-                if let Some(next) = chars.next() {
-                    entry.push('\u{0}');
-                    entry.push(next);
-                }
-            }
-            ';' | ' ' | '\t' | '\n' => entries.push(std::mem::take(&mut entry)),
-            _ => entry.push(c),
-        }
-    }
-    entries.push(entry);
-    for entry in entries.into_iter().filter(|e| !e.is_empty()) {
-        let split = entry
-            .char_indices()
-            .find(|&(i, c)| (c == ':' || c == '=') && !entry[..i].ends_with('\u{0}'))
-            .map(|(i, _)| i);
-        if let Some(i) = split {
-            let unescape = |s: &str| s.replace('\u{0}', "");
-            pairs.push((unescape(&entry[..i]), unescape(&entry[i + 1..])));
-        }
-    }
-    pairs
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn host_map_grammar() {
-        assert_eq!(
-            host_map("node1:1;node2=2,3 node3:a\\:b"),
-            [
-                ("node1".into(), "1".into()),
-                ("node2".into(), "2,3".into()),
-                ("node3".into(), "a:b".into())
-            ]
-        );
-        assert_eq!(host_list("a, b;c\td"), ["a", "b", "c", "d"]);
-    }
-
-    #[test]
-    fn pacemaker_params() {
-        for name in [
-            "pcmk_host_list",
-            "pcmk_reboot_action",
-            "pcmk_off_timeout",
-            "pcmk_status_retries",
-            "provides",
-        ] {
-            assert!(is_pacemaker_param(name), "{name}");
-        }
-        for name in ["ip", "pcmk_unknown", "port"] {
-            assert!(!is_pacemaker_param(name), "{name}");
-        }
-    }
 }
