@@ -40,6 +40,8 @@ complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "list-installed" -
 complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "list" -d 'List the installed fence agents, with descriptions and capabilities'
 complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "metadata" -d 'Show an agent\'s parameters and actions, or check its metadata'
 complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "validate" -d 'Check a device\'s parameters against the agent\'s metadata'
+complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "generate" -d 'Write Pacemaker CIB or cman cluster.conf fencing configuration'
+complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "convert" -d 'Convert fencing configuration between stacks'
 complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "fence" -d 'Fence a node from cluster.conf or the CIB, showing what each agent gets'
 complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "history" -d 'Show the audit log of fencing runs'
 complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "generate-assets" -d 'Write shell completions and man pages (for packagers)'
@@ -106,6 +108,92 @@ complete -c fencectl -n "__fish_fencectl_using_subcommand validate" -s v -l verb
 complete -c fencectl -n "__fish_fencectl_using_subcommand validate" -s q -l quiet -d 'Only errors on stderr'
 complete -c fencectl -n "__fish_fencectl_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fencectl -n "__fish_fencectl_using_subcommand validate" -s V -l version -d 'Print version'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and not __fish_seen_subcommand_from cib cluster-conf" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
+json\t'A stable JSON document'
+xml\t'The agent\'s own XML (metadata only)'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and not __fish_seen_subcommand_from cib cluster-conf" -l color -d 'When to use colour' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and not __fish_seen_subcommand_from cib cluster-conf" -l agent-dir -d 'Directory holding fence agents (repeatable; searched in order)' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and not __fish_seen_subcommand_from cib cluster-conf" -l agent-timeout -d 'How long one agent may take to print its metadata (e.g. 10s, 500ms)' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and not __fish_seen_subcommand_from cib cluster-conf" -s v -l verbose -d 'More detail (repeat for more: -vv, -vvv)'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and not __fish_seen_subcommand_from cib cluster-conf" -s q -l quiet -d 'Only errors on stderr'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and not __fish_seen_subcommand_from cib cluster-conf" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and not __fish_seen_subcommand_from cib cluster-conf" -s V -l version -d 'Print version'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and not __fish_seen_subcommand_from cib cluster-conf" -f -a "cib" -d 'Stonith primitives and fencing topology for a Pacemaker CIB'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and not __fish_seen_subcommand_from cib cluster-conf" -f -a "cluster-conf" -d 'A cman cluster.conf (or its fencing sections merged into one)'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -l part -d 'Which part to print' -r -f -a "resources\t'`<resources>`: for cibadmin --create --scope resources'
+topology\t'`<fencing-topology>`: for cibadmin --create --scope configuration'
+all\t'Both, in a `<configuration>`: for cibadmin --modify --scope configuration'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -l agent -d 'Single device: its agent' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -l id -d 'Single device: its id' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -l host-list -d 'Single device: the nodes it fences (comma-separated or repeated)' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -l host-map -d 'Single device: node:plug pairs (pcmk_host_map)' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -l monitor -d 'Single device: monitor interval (default 60s; 0 for none)' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -s o -l output -d 'Write to FILE (atomically, mode 0600: it holds secrets) instead of stdout' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
+json\t'A stable JSON document'
+xml\t'The agent\'s own XML (metadata only)'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -l color -d 'When to use colour' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -l agent-dir -d 'Directory holding fence agents (repeatable; searched in order)' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -l agent-timeout -d 'How long one agent may take to print its metadata (e.g. 10s, 500ms)' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -l full -d 'A whole CIB document (nodes included) for crm_verify --xml-file'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -l force -d 'Replace FILE if it exists'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -l no-metadata -d 'Do not check device parameters against the agents\' metadata'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -s v -l verbose -d 'More detail (repeat for more: -vv, -vvv)'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -s q -l quiet -d 'Only errors on stderr'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -s V -l version -d 'Print version'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cluster-conf" -l update -d 'Merge the fencing sections into this cluster.conf, keep the rest, and increment config_version (writes to FILE, or to -o)' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cluster-conf" -s o -l output -d 'Write to FILE (atomically, mode 0600: it holds secrets) instead of stdout' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cluster-conf" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
+json\t'A stable JSON document'
+xml\t'The agent\'s own XML (metadata only)'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cluster-conf" -l color -d 'When to use colour' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cluster-conf" -l agent-dir -d 'Directory holding fence agents (repeatable; searched in order)' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cluster-conf" -l agent-timeout -d 'How long one agent may take to print its metadata (e.g. 10s, 500ms)' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cluster-conf" -l force -d 'Replace FILE if it exists'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cluster-conf" -l no-metadata -d 'Do not check device parameters against the agents\' metadata'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cluster-conf" -s v -l verbose -d 'More detail (repeat for more: -vv, -vvv)'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cluster-conf" -s q -l quiet -d 'Only errors on stderr'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cluster-conf" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cluster-conf" -s V -l version -d 'Print version'
+complete -c fencectl -n "__fish_fencectl_using_subcommand convert; and not __fish_seen_subcommand_from cluster-conf-to-cib" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
+json\t'A stable JSON document'
+xml\t'The agent\'s own XML (metadata only)'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand convert; and not __fish_seen_subcommand_from cluster-conf-to-cib" -l color -d 'When to use colour' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand convert; and not __fish_seen_subcommand_from cluster-conf-to-cib" -l agent-dir -d 'Directory holding fence agents (repeatable; searched in order)' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand convert; and not __fish_seen_subcommand_from cluster-conf-to-cib" -l agent-timeout -d 'How long one agent may take to print its metadata (e.g. 10s, 500ms)' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand convert; and not __fish_seen_subcommand_from cluster-conf-to-cib" -s v -l verbose -d 'More detail (repeat for more: -vv, -vvv)'
+complete -c fencectl -n "__fish_fencectl_using_subcommand convert; and not __fish_seen_subcommand_from cluster-conf-to-cib" -s q -l quiet -d 'Only errors on stderr'
+complete -c fencectl -n "__fish_fencectl_using_subcommand convert; and not __fish_seen_subcommand_from cluster-conf-to-cib" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fencectl -n "__fish_fencectl_using_subcommand convert; and not __fish_seen_subcommand_from cluster-conf-to-cib" -s V -l version -d 'Print version'
+complete -c fencectl -n "__fish_fencectl_using_subcommand convert; and not __fish_seen_subcommand_from cluster-conf-to-cib" -f -a "cluster-conf-to-cib" -d 'A cman cluster.conf as Pacemaker stonith primitives and fencing levels'
+complete -c fencectl -n "__fish_fencectl_using_subcommand convert; and __fish_seen_subcommand_from cluster-conf-to-cib" -l part -d 'Which part to print' -r -f -a "resources\t'`<resources>`: for cibadmin --create --scope resources'
+topology\t'`<fencing-topology>`: for cibadmin --create --scope configuration'
+all\t'Both, in a `<configuration>`: for cibadmin --modify --scope configuration'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand convert; and __fish_seen_subcommand_from cluster-conf-to-cib" -s o -l output -d 'Write to FILE (atomically, mode 0600: it holds secrets) instead of stdout' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand convert; and __fish_seen_subcommand_from cluster-conf-to-cib" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
+json\t'A stable JSON document'
+xml\t'The agent\'s own XML (metadata only)'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand convert; and __fish_seen_subcommand_from cluster-conf-to-cib" -l color -d 'When to use colour' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand convert; and __fish_seen_subcommand_from cluster-conf-to-cib" -l agent-dir -d 'Directory holding fence agents (repeatable; searched in order)' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand convert; and __fish_seen_subcommand_from cluster-conf-to-cib" -l agent-timeout -d 'How long one agent may take to print its metadata (e.g. 10s, 500ms)' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand convert; and __fish_seen_subcommand_from cluster-conf-to-cib" -l full -d 'A whole CIB document (nodes included)'
+complete -c fencectl -n "__fish_fencectl_using_subcommand convert; and __fish_seen_subcommand_from cluster-conf-to-cib" -l force -d 'Replace FILE if it exists'
+complete -c fencectl -n "__fish_fencectl_using_subcommand convert; and __fish_seen_subcommand_from cluster-conf-to-cib" -l no-metadata -d 'Do not check device parameters against the agents\' metadata'
+complete -c fencectl -n "__fish_fencectl_using_subcommand convert; and __fish_seen_subcommand_from cluster-conf-to-cib" -s v -l verbose -d 'More detail (repeat for more: -vv, -vvv)'
+complete -c fencectl -n "__fish_fencectl_using_subcommand convert; and __fish_seen_subcommand_from cluster-conf-to-cib" -s q -l quiet -d 'Only errors on stderr'
+complete -c fencectl -n "__fish_fencectl_using_subcommand convert; and __fish_seen_subcommand_from cluster-conf-to-cib" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fencectl -n "__fish_fencectl_using_subcommand convert; and __fish_seen_subcommand_from cluster-conf-to-cib" -s V -l version -d 'Print version'
 complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -l action -d 'The action (default: cluster.conf: each device\'s configured action, else the agent\'s default; CIB: reboot)' -r -f -a "reboot\t''
 off\t''
 on\t''

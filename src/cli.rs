@@ -95,6 +95,12 @@ pub enum Command {
     Metadata(MetadataArgs),
     /// Check a device's parameters against the agent's metadata.
     Validate(ValidateArgs),
+    /// Write Pacemaker CIB or cman cluster.conf fencing configuration.
+    #[command(subcommand)]
+    Generate(GenerateCommand),
+    /// Convert fencing configuration between stacks.
+    #[command(subcommand)]
+    Convert(ConvertCommand),
     /// Fence a node from cluster.conf or the CIB, showing what each agent gets.
     Fence(FenceArgs),
     /// Show the audit log of fencing runs.
@@ -175,6 +181,127 @@ pub struct ValidateArgs {
     /// Show secret values in output instead of masking them.
     #[arg(long)]
     pub show_secrets: bool,
+}
+
+/// `fencectl generate ...`
+#[derive(Debug, Subcommand)]
+pub enum GenerateCommand {
+    /// Stonith primitives and fencing topology for a Pacemaker CIB.
+    Cib(GenerateCibArgs),
+    /// A cman cluster.conf (or its fencing sections merged into one).
+    ClusterConf(GenerateClusterConfArgs),
+}
+
+/// Which part of the CIB to print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CibPart {
+    /// `<resources>`: for cibadmin --create --scope resources.
+    Resources,
+    /// `<fencing-topology>`: for cibadmin --create --scope configuration.
+    Topology,
+    /// Both, in a `<configuration>`: for cibadmin --modify --scope configuration.
+    All,
+}
+
+/// Where generated configuration goes.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Write to FILE (atomically, mode 0600: it holds secrets) instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Replace FILE if it exists.
+    #[arg(long, requires = "output")]
+    pub force: bool,
+
+    /// Do not check device parameters against the agents' metadata.
+    #[arg(long)]
+    pub no_metadata: bool,
+}
+
+/// `fencectl generate cib`
+#[derive(Debug, Args)]
+pub struct GenerateCibArgs {
+    /// The inventory (TOML); with --agent instead, the device's parameters
+    /// as NAME=VALUE.
+    #[arg(
+        value_name = "INVENTORY | NAME=VALUE",
+        required_unless_present = "agent"
+    )]
+    pub args: Vec<String>,
+
+    /// Which part to print.
+    #[arg(long, value_enum, default_value_t = CibPart::All)]
+    pub part: CibPart,
+
+    /// A whole CIB document (nodes included) for crm_verify --xml-file.
+    #[arg(long, conflicts_with = "part")]
+    pub full: bool,
+
+    /// Single device: its agent.
+    #[arg(long, value_name = "AGENT", requires = "id")]
+    pub agent: Option<String>,
+
+    /// Single device: its id.
+    #[arg(long, value_name = "ID", requires = "agent")]
+    pub id: Option<String>,
+
+    /// Single device: the nodes it fences (comma-separated or repeated).
+    #[arg(long, value_name = "NODES", value_delimiter = ',', requires = "agent")]
+    pub host_list: Vec<String>,
+
+    /// Single device: node:plug pairs (pcmk_host_map).
+    #[arg(long, value_name = "MAP", requires = "agent")]
+    pub host_map: Option<String>,
+
+    /// Single device: monitor interval (default 60s; 0 for none).
+    #[arg(long, value_name = "INTERVAL", requires = "agent")]
+    pub monitor: Option<String>,
+
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+/// `fencectl generate cluster-conf`
+#[derive(Debug, Args)]
+pub struct GenerateClusterConfArgs {
+    /// The inventory (TOML).
+    #[arg(value_name = "INVENTORY")]
+    pub inventory: PathBuf,
+
+    /// Merge the fencing sections into this cluster.conf, keep the rest,
+    /// and increment config_version (writes to FILE, or to -o).
+    #[arg(long, value_name = "FILE")]
+    pub update: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+/// `fencectl convert ...`
+#[derive(Debug, Subcommand)]
+pub enum ConvertCommand {
+    /// A cman cluster.conf as Pacemaker stonith primitives and fencing levels.
+    ClusterConfToCib(ConvertArgs),
+}
+
+/// `fencectl convert cluster-conf-to-cib`
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// The cluster.conf to convert.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// Which part to print.
+    #[arg(long, value_enum, default_value_t = CibPart::All)]
+    pub part: CibPart,
+
+    /// A whole CIB document (nodes included).
+    #[arg(long, conflicts_with = "part")]
+    pub full: bool,
+
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 /// `fencectl fence`

@@ -19,6 +19,10 @@ pub struct Element {
     pub text: String,
     /// 1-based line of the start tag.
     pub line: usize,
+    /// Byte offsets of the element in the document: from its `<` to just
+    /// after its end tag (so that it can be replaced in place).
+    pub start: usize,
+    pub end: usize,
 }
 
 impl Element {
@@ -108,6 +112,7 @@ pub fn parse(bytes: &[u8]) -> Result<Element, XmlError> {
     let mut reader = Reader::from_str(text);
     reader.config_mut().trim_text(false);
     reader.config_mut().check_end_names = true;
+    reader.config_mut().check_comments = true;
 
     let mut stack: Vec<Element> = Vec::new();
     let mut root: Option<Element> = None;
@@ -133,7 +138,9 @@ pub fn parse(bytes: &[u8]) -> Result<Element, XmlError> {
         match event {
             Event::Start(tag) | Event::Empty(tag) => {
                 let self_closing = matches!(event_kind, Kind::Empty);
-                let element = start_element(&tag, line).map_err(|m| error_at(start, m))?;
+                let mut element = start_element(&tag, line).map_err(|m| error_at(start, m))?;
+                element.start = start;
+                element.end = usize::try_from(reader.buffer_position()).unwrap_or(start);
                 if stack.is_empty() && root.is_some() {
                     return Err(error_at(
                         start,
@@ -147,9 +154,10 @@ pub fn parse(bytes: &[u8]) -> Result<Element, XmlError> {
                 }
             }
             Event::End(_) => {
-                let element = stack
+                let mut element = stack
                     .pop()
                     .ok_or_else(|| error_at(start, "unexpected end tag".into()))?;
+                element.end = usize::try_from(reader.buffer_position()).unwrap_or(start);
                 attach(&mut stack, &mut root, element);
             }
             Event::Text(content) => {
@@ -238,6 +246,8 @@ fn start_element(tag: &quick_xml::events::BytesStart<'_>, line: usize) -> Result
         children: Vec::new(),
         text: String::new(),
         line,
+        start: 0,
+        end: 0,
     })
 }
 

@@ -10,7 +10,9 @@ use crate::exit::{usage, ExitStatus};
 use crate::output::Printer;
 
 pub mod check_metadata;
+pub mod convert;
 pub mod fence;
+pub mod generate;
 pub mod generate_assets;
 pub mod history;
 pub mod list_installed;
@@ -55,6 +57,8 @@ pub fn dispatch(cli: &Cli, printer: &Printer) -> Result<ExitStatus> {
         Command::ListInstalled(args) => list_installed::run(args, &ctx),
         Command::Metadata(args) => metadata::run(args, &ctx),
         Command::Validate(args) => validate::run(args, &ctx),
+        Command::Generate(command) => generate::run(command, &ctx),
+        Command::Convert(command) => convert::run(command, &ctx),
         Command::Fence(args) => fence::run(args, &ctx),
         Command::History(args) => history::run(args, &ctx),
         Command::GenerateAssets(args) => generate_assets::run(args, &ctx),
