@@ -105,6 +105,10 @@ pub enum Command {
     Fence(FenceArgs),
     /// Show the audit log of fencing runs.
     History(HistoryArgs),
+    /// Run a fence agent built into fencectl (`fencectl agent ovh -o status -n SERVICE`).
+    Agent(AgentArgs),
+    /// Link a built-in agent into an agent directory so that clusters can run it.
+    InstallAgent(InstallAgentArgs),
     /// Write shell completions and man pages (for packagers).
     #[command(hide = true)]
     GenerateAssets(GenerateAssetsArgs),
@@ -379,6 +383,41 @@ pub struct HistoryArgs {
     /// The audit log to read.
     #[arg(long, value_name = "FILE", env = "FENCECTL_LOG_FILE")]
     pub log: Option<PathBuf>,
+}
+
+/// `fencectl agent`
+#[derive(Debug, Args)]
+pub struct AgentArgs {
+    /// The built-in agent: ovh (fence_ovh_api).
+    #[arg(value_enum)]
+    pub agent: BuiltinAgentArg,
+
+    /// The agent's own options (as for fence_ovh_api); none reads name=value lines from stdin.
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "AGENT OPTIONS"
+    )]
+    pub args: Vec<String>,
+}
+
+/// The agents built into fencectl.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BuiltinAgentArg {
+    /// fence_ovh_api: OVH dedicated servers through the REST API (rescue mode).
+    Ovh,
+}
+
+/// `fencectl install-agent`
+#[derive(Debug, Args)]
+pub struct InstallAgentArgs {
+    /// Where to create the link (pacemaker-fenced runs agents from /usr/sbin only).
+    #[arg(long, value_name = "DIR", default_value = "/usr/sbin")]
+    pub dir: PathBuf,
+
+    /// Replace an existing file of that name.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `fencectl generate-assets`

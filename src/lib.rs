@@ -12,6 +12,7 @@ pub mod fencing;
 pub mod generate;
 pub mod inventory;
 pub mod output;
+pub mod ovh;
 pub mod secrets;
 pub mod suggest;
 pub mod timespec;

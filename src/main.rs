@@ -8,6 +8,10 @@ use std::process::ExitCode;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    // Multi-call: installed as a link called fence_ovh_api, it is that agent.
+    if let Some(code) = fencectl::agents::builtin::run_if_invoked_as_agent() {
+        return ExitCode::from(code);
+    }
     let status = match fencectl::cli::parse() {
         Ok(cli) => fencectl::run(cli),
         Err(status) => status,

@@ -53,6 +53,18 @@ pub struct FoundAgent {
     pub shadows: Vec<PathBuf>,
 }
 
+impl FoundAgent {
+    /// Arguments that make `path` run this agent: none for an agent on disk,
+    /// `agent NAME` for one built into fencectl (run as the fencectl binary).
+    /// They never carry secrets: those go on stdin.
+    pub fn invocation_args(&self) -> Vec<String> {
+        match (self.provider, builtin::find(&self.name)) {
+            (Provider::BuiltIn, Some(agent)) => vec!["agent".into(), agent.subcommand.into()],
+            _ => Vec::new(),
+        }
+    }
+}
+
 /// The result of a scan.
 #[derive(Debug, Default)]
 pub struct Discovery {

@@ -9,12 +9,14 @@ use crate::cli::{Cli, Command, Format, GlobalArgs};
 use crate::exit::{usage, ExitStatus};
 use crate::output::Printer;
 
+pub mod agent;
 pub mod check_metadata;
 pub mod convert;
 pub mod fence;
 pub mod generate;
 pub mod generate_assets;
 pub mod history;
+pub mod install_agent;
 pub mod list_installed;
 pub mod metadata;
 pub mod validate;
@@ -61,6 +63,8 @@ pub fn dispatch(cli: &Cli, printer: &Printer) -> Result<ExitStatus> {
         Command::Convert(command) => convert::run(command, &ctx),
         Command::Fence(args) => fence::run(args, &ctx),
         Command::History(args) => history::run(args, &ctx),
+        Command::Agent(args) => agent::run(args, &ctx),
+        Command::InstallAgent(args) => install_agent::run(args, &ctx),
         Command::GenerateAssets(args) => generate_assets::run(args, &ctx),
     }
 }

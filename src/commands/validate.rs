@@ -206,7 +206,7 @@ fn validate_all(
     stdin.push_str("action=validate-all\n");
     let run = runner::run(&Invocation {
         program: &agent.path,
-        args: Vec::new(),
+        args: agent.invocation_args(),
         stdin: Some(stdin.into_bytes()),
         timeout: ctx.global.agent_timeout,
         output_cap: DEFAULT_OUTPUT_CAP,

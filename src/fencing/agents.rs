@@ -12,6 +12,8 @@ use crate::agents::Catalog;
 #[derive(Debug, Clone)]
 pub struct AgentInfo {
     pub path: PathBuf,
+    /// Arguments that select the agent (built-in agents: `agent ovh`).
+    pub args: Vec<String>,
     pub metadata: AgentMetadata,
 }
 
@@ -73,6 +75,7 @@ fn lookup(catalog: &Catalog, name: &str) -> Result<AgentInfo, String> {
         .metadata(&agent, false)
         .map_err(|e| format!("{e:#}"))?;
     Ok(AgentInfo {
+        args: agent.invocation_args(),
         path: agent.path,
         metadata,
     })

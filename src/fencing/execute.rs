@@ -158,7 +158,7 @@ fn run_step(step: &DeviceStep, options: RunOptions, observer: &mut dyn Observer)
         observer.step_started(step, attempt);
         let run = runner::run(&Invocation {
             program,
-            args: Vec::new(),
+            args: step.agent_args.clone(),
             stdin: Some(step.stdin()),
             timeout: remaining,
             output_cap: DEFAULT_OUTPUT_CAP,

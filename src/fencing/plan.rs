@@ -95,6 +95,9 @@ pub struct DeviceStep {
     pub agent: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub agent_path: Option<PathBuf>,
+    /// Arguments that select the agent (built-in agents); never secrets.
+    #[serde(skip)]
+    pub agent_args: Vec<String>,
     /// Why this step cannot run (missing agent or device); it then fails.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub problem: Option<String>,

@@ -265,6 +265,7 @@ fn device_step(
         device: device.id.clone(),
         agent: device.agent.clone(),
         agent_path: info.as_ref().ok().map(|i| i.path.clone()),
+        agent_args: info.as_ref().map(|i| i.args.clone()).unwrap_or_default(),
         problem: info
             .as_ref()
             .err()
@@ -494,7 +495,7 @@ fn probe(
     let stdin: String = args.iter().map(|(k, v)| format!("{k}={v}\n")).collect();
     let run = runner::run(&Invocation {
         program: &info.path,
-        args: Vec::new(),
+        args: info.args.clone(),
         stdin: Some(stdin.into_bytes()),
         timeout: Duration::from_secs(60),
         output_cap: runner::DEFAULT_OUTPUT_CAP,

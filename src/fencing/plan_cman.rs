@@ -137,6 +137,7 @@ fn step(
         .find(|(k, _)| k == "action")
         .map(|(_, v)| v.clone());
     let info = agents.get(&device.agent);
+    let agent_args = info.as_ref().map(|i| i.args.clone()).unwrap_or_default();
     let (agent_path, problem, default_action, power_timeout) = match &info {
         Ok(info) => (
             Some(info.path.clone()),
@@ -161,6 +162,7 @@ fn step(
         device: device.name.clone(),
         agent: device.agent.clone(),
         agent_path,
+        agent_args,
         problem,
         action: sent.clone(),
         agent_default_action: if sent.is_none() { default_action } else { None },
@@ -206,6 +208,7 @@ pub fn broken(position: String, device: &str, agent: &str, problem: String) -> D
         device: device.to_string(),
         agent: agent.to_string(),
         agent_path: None,
+        agent_args: Vec::new(),
         problem: Some(problem),
         action: None,
         agent_default_action: None,

@@ -1,0 +1,50 @@
+//! `fencectl install-agent [--dir /usr/sbin]`: links fence_ovh_api to the
+//! fencectl binary so that Pacemaker and cman can run it.
+
+use anyhow::{bail, Context as _, Result};
+
+use super::Context;
+use crate::cli::InstallAgentArgs;
+use crate::exit::ExitStatus;
+
+pub fn run(args: &InstallAgentArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
+    let exe = std::env::current_exe().context("cannot find the fencectl binary")?;
+    let exe = exe.canonicalize().unwrap_or(exe);
+    for agent in crate::agents::builtin::AGENTS {
+        let link = args.dir.join(agent.name);
+        if let Ok(target) = std::fs::read_link(&link) {
+            if target == exe {
+                ctx.printer.info(&format!(
+                    "{} already links to {}",
+                    link.display(),
+                    exe.display()
+                ));
+                continue;
+            }
+        }
+        if std::fs::symlink_metadata(&link).is_ok() {
+            if !args.force {
+                bail!(
+                    "{} already exists: add --force to replace it",
+                    link.display()
+                );
+            }
+            fs_err::remove_file(&link)?;
+        }
+        std::os::unix::fs::symlink(&exe, &link).with_context(|| {
+            format!(
+                "cannot create {} (run as root for /usr/sbin, or pick --dir)",
+                link.display()
+            )
+        })?;
+        if !ctx.printer.quiet {
+            eprintln!(
+                "linked {} -> {} (undo: rm {})",
+                link.display(),
+                exe.display(),
+                link.display()
+            );
+        }
+    }
+    Ok(ExitStatus::Success)
+}

@@ -1,0 +1,187 @@
+//! python-ovh's `ovh.conf`: reading it as python-ovh does (files in order,
+//! later ones winning, `OVH_*` variables over all), and writing it.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+/// An INI file as python-ovh's ConfigParser reads it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IniFile {
+    pub sections: Vec<(String, Vec<(String, String)>)>,
+}
+
+impl IniFile {
+    /// Parses `[section]` headers and `key = value` (or `key: value`) lines.
+    pub fn parse(text: &str) -> Result<IniFile, String> {
+        let mut ini = IniFile::default();
+        for (number, raw) in text.lines().enumerate() {
+            let line = raw.trim();
+            if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
+                continue;
+            }
+            if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+                ini.sections.push((name.trim().to_string(), Vec::new()));
+                continue;
+            }
+            let Some(at) = line.find(['=', ':']) else {
+                return Err(format!(
+                    "line {}: '{line}' is neither [section] nor key = value",
+                    number + 1
+                ));
+            };
+            let (key, value) = (
+                line[..at].trim().to_lowercase(),
+                line[at + 1..].trim().to_string(),
+            );
+            match ini.sections.last_mut() {
+                Some((_, entries)) => entries.push((key, value)),
+                None => {
+                    return Err(format!(
+                        "line {}: '{key}' comes before any [section]",
+                        number + 1
+                    ))
+                }
+            }
+        }
+        Ok(ini)
+    }
+
+    pub fn get(&self, section: &str, key: &str) -> Option<&str> {
+        self.sections
+            .iter()
+            .rev()
+            .filter(|(name, _)| name == section)
+            .find_map(|(_, entries)| {
+                entries
+                    .iter()
+                    .rev()
+                    .find(|(k, _)| k == key)
+                    .map(|(_, v)| v.as_str())
+            })
+    }
+
+    /// Sets `key` in `section`, adding either if missing.
+    pub fn set(&mut self, section: &str, key: &str, value: &str) {
+        let index = match self.sections.iter().position(|(name, _)| name == section) {
+            Some(index) => index,
+            None => {
+                self.sections.push((section.to_string(), Vec::new()));
+                self.sections.len() - 1
+            }
+        };
+        let entries = &mut self.sections[index].1;
+        match entries.iter_mut().find(|(k, _)| k == key) {
+            Some(entry) => entry.1 = value.to_string(),
+            None => entries.push((key.to_string(), value.to_string())),
+        }
+    }
+
+    pub fn has_section(&self, section: &str) -> bool {
+        self.sections.iter().any(|(name, _)| name == section)
+    }
+
+    /// Merges `other` over this one (later files win).
+    pub fn merge(&mut self, other: IniFile) {
+        for (section, entries) in other.sections {
+            for (key, value) in entries {
+                self.set(&section, &key, &value);
+            }
+        }
+    }
+
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        for (i, (name, entries)) in self.sections.iter().enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            out.push_str(&format!("[{name}]\n"));
+            for (key, value) in entries {
+                out.push_str(&format!("{key}={value}\n"));
+            }
+        }
+        out
+    }
+}
+
+/// python-ovh's search path: /etc/ovh.conf, ~/.ovh.conf, ./ovh.conf.
+pub fn default_paths() -> Vec<PathBuf> {
+    let mut paths = vec![PathBuf::from("/etc/ovh.conf")];
+    if let Some(home) = std::env::var_os("HOME") {
+        paths.push(PathBuf::from(home).join(".ovh.conf"));
+    }
+    paths.push(PathBuf::from("ovh.conf"));
+    paths
+}
+
+/// The keys and endpoint found, and where.
+#[derive(Debug, Clone, Default)]
+pub struct Found {
+    pub endpoint: Option<String>,
+    pub application_key: Option<String>,
+    pub application_secret: Option<String>,
+    pub consumer_key: Option<String>,
+    pub files: Vec<PathBuf>,
+}
+
+/// Reads `explicit` (only it), or the default files, then `OVH_*` variables.
+pub fn lookup(explicit: Option<&Path>, endpoint: Option<&str>) -> Result<Found> {
+    let mut ini = IniFile::default();
+    let mut files = Vec::new();
+    let paths = match explicit {
+        Some(path) => {
+            if !path.exists() {
+                anyhow::bail!("the OVH configuration {} does not exist (create it with fencectl ovh-keys create)", path.display());
+            }
+            vec![path.to_path_buf()]
+        }
+        None => default_paths(),
+    };
+    for path in paths {
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        let parsed = IniFile::parse(&text)
+            .map_err(|e| anyhow::anyhow!(e))
+            .with_context(|| format!("{} is not an ovh.conf", path.display()))?;
+        ini.merge(parsed);
+        files.push(path);
+    }
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let endpoint = endpoint
+        .map(str::to_string)
+        .or_else(|| env("OVH_ENDPOINT"))
+        .or_else(|| ini.get("default", "endpoint").map(str::to_string));
+    let key = |name: &str| {
+        env(&format!("OVH_{}", name.to_uppercase())).or_else(|| {
+            endpoint
+                .as_deref()
+                .and_then(|e| ini.get(e, name))
+                .map(str::to_string)
+        })
+    };
+    Ok(Found {
+        application_key: key("application_key"),
+        application_secret: key("application_secret"),
+        consumer_key: key("consumer_key"),
+        endpoint,
+        files,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_renders_python_ovh_files() {
+        let text = "[default]\n; comment\nendpoint=ovh-eu\n\n[ovh-eu]\napplication_key = AK\napplication_secret: AS\nconsumer_key=CK\n";
+        let mut ini = IniFile::parse(text).unwrap();
+        assert_eq!(ini.get("default", "endpoint"), Some("ovh-eu"));
+        assert_eq!(ini.get("ovh-eu", "application_secret"), Some("AS"));
+        ini.set("ovh-ca", "consumer_key", "X");
+        assert!(ini.render().contains("[ovh-ca]\nconsumer_key=X\n"));
+        assert!(IniFile::parse("key=value").is_err());
+    }
+}
