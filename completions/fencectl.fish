@@ -44,6 +44,8 @@ complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "generate" -d 'Wri
 complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "convert" -d 'Convert fencing configuration between stacks'
 complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "fence" -d 'Fence a node from cluster.conf or the CIB, showing what each agent gets'
 complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "history" -d 'Show the audit log of fencing runs'
+complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "agent" -d 'Run a fence agent built into fencectl (`fencectl agent ovh -o status -n SERVICE`)'
+complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "install-agent" -d 'Link a built-in agent into an agent directory so that clusters can run it'
 complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "generate-assets" -d 'Write shell completions and man pages (for packagers)'
 complete -c fencectl -n "__fish_fencectl_using_subcommand list-installed" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
 json\t'A stable JSON document'
@@ -233,6 +235,32 @@ complete -c fencectl -n "__fish_fencectl_using_subcommand history" -s v -l verbo
 complete -c fencectl -n "__fish_fencectl_using_subcommand history" -s q -l quiet -d 'Only errors on stderr'
 complete -c fencectl -n "__fish_fencectl_using_subcommand history" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fencectl -n "__fish_fencectl_using_subcommand history" -s V -l version -d 'Print version'
+complete -c fencectl -n "__fish_fencectl_using_subcommand agent" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
+json\t'A stable JSON document'
+xml\t'The agent\'s own XML (metadata only)'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand agent" -l color -d 'When to use colour' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand agent" -l agent-dir -d 'Directory holding fence agents (repeatable; searched in order)' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand agent" -l agent-timeout -d 'How long one agent may take to print its metadata (e.g. 10s, 500ms)' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand agent" -s v -l verbose -d 'More detail (repeat for more: -vv, -vvv)'
+complete -c fencectl -n "__fish_fencectl_using_subcommand agent" -s q -l quiet -d 'Only errors on stderr'
+complete -c fencectl -n "__fish_fencectl_using_subcommand agent" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fencectl -n "__fish_fencectl_using_subcommand agent" -s V -l version -d 'Print version'
+complete -c fencectl -n "__fish_fencectl_using_subcommand install-agent" -l dir -d 'Where to create the link (pacemaker-fenced runs agents from /usr/sbin only)' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand install-agent" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
+json\t'A stable JSON document'
+xml\t'The agent\'s own XML (metadata only)'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand install-agent" -l color -d 'When to use colour' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand install-agent" -l agent-dir -d 'Directory holding fence agents (repeatable; searched in order)' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand install-agent" -l agent-timeout -d 'How long one agent may take to print its metadata (e.g. 10s, 500ms)' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand install-agent" -l force -d 'Replace an existing file of that name'
+complete -c fencectl -n "__fish_fencectl_using_subcommand install-agent" -s v -l verbose -d 'More detail (repeat for more: -vv, -vvv)'
+complete -c fencectl -n "__fish_fencectl_using_subcommand install-agent" -s q -l quiet -d 'Only errors on stderr'
+complete -c fencectl -n "__fish_fencectl_using_subcommand install-agent" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fencectl -n "__fish_fencectl_using_subcommand install-agent" -s V -l version -d 'Print version'
 complete -c fencectl -n "__fish_fencectl_using_subcommand generate-assets" -l dir -d 'Directory to write completions/ and man/ into' -r -F
 complete -c fencectl -n "__fish_fencectl_using_subcommand generate-assets" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
 json\t'A stable JSON document'

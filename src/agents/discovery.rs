@@ -58,7 +58,13 @@ impl FoundAgent {
     /// `agent NAME` for one built into fencectl (run as the fencectl binary).
     /// They never carry secrets: those go on stdin.
     pub fn invocation_args(&self) -> Vec<String> {
+        let invoked_as_agent = self
+            .path
+            .file_name()
+            .is_some_and(|name| name == self.name.as_str());
         match (self.provider, builtin::find(&self.name)) {
+            // A link named after the agent runs it by itself (multi-call).
+            (Provider::BuiltIn, Some(_)) if invoked_as_agent => Vec::new(),
             (Provider::BuiltIn, Some(agent)) => vec!["agent".into(), agent.subcommand.into()],
             _ => Vec::new(),
         }

@@ -8,5 +8,7 @@ mod fence;
 mod generate;
 mod list_installed;
 mod metadata;
+mod ovh_agent;
+mod ovh_mock;
 mod support;
 mod validate;
