@@ -94,8 +94,7 @@ fn off_status_on_reboot_against_a_stateful_api() {
     let put_body = &mock
         .requests()
         .iter()
-        .filter(|r| r["method"] == "PUT")
-        .last()
+        .rfind(|r| r["method"] == "PUT")
         .unwrap()["body"]
         .clone();
     assert_eq!(
@@ -118,8 +117,7 @@ fn off_status_on_reboot_against_a_stateful_api() {
     let put_body = mock
         .requests()
         .iter()
-        .filter(|r| r["method"] == "PUT")
-        .last()
+        .rfind(|r| r["method"] == "PUT")
         .unwrap()["body"]
         .clone();
     assert_eq!(put_body, json!(format!("{{\"bootId\":{DISK_BOOT}}}")));

@@ -11,7 +11,6 @@ pub const AK: &str = "TDPKJdwZwAQPwKX2";
 pub const AS: &str = "9ufkBmLaTQ9nz5yMUlg79taH0GNnzDjk";
 pub const CK: &str = "5mBuy6SUQcRw2ZUxg0cG68BoDKpED4KY";
 pub const SERVER: &str = "ns567890.ip-123-22-44.eu";
-pub const SERVER2: &str = "ns567891.ip-123-22-45.eu";
 /// The mock's boot ids for SERVER: 101 disk, 102 rescue64-pro, 103
 /// rescue-customer, 104 ipxe-shell.
 pub const DISK_BOOT: u64 = 101;
