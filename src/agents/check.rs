@@ -8,8 +8,18 @@ use std::collections::HashMap;
 use super::finding::Finding;
 use crate::xml::{self, Element};
 
-/// Checks an agent's metadata output. Returns every finding, in document order.
+/// Deeper than this is not metadata (which needs 5 levels); libxml2 stops
+/// at the same depth. Checked before building the tree, whose recursive
+/// drop would overflow the stack on a document nested thousands deep.
+const MAX_DEPTH: usize = 256;
+
+/// Checks an agent's metadata output. Returns every finding, in document
+/// order: errors for what metadata.rng rejects and what breaks consumers,
+/// warnings for the rest.
 pub fn check_metadata(bytes: &[u8]) -> Vec<Finding> {
+    if let Some(finding) = too_deep(bytes) {
+        return vec![finding];
+    }
     let root = match xml::parse(bytes) {
         Ok(root) => root,
         Err(err) => {
@@ -26,6 +36,51 @@ pub fn check_metadata(bytes: &[u8]) -> Vec<Finding> {
     checker.semantics(&root);
     checker.findings.sort_by_key(|f| f.line.unwrap_or(0));
     checker.findings
+}
+
+/// An error when elements nest deeper than [`MAX_DEPTH`]. Anything this
+/// scan cannot read is left to [`xml::parse`], which says where it fails.
+fn too_deep(bytes: &[u8]) -> Option<Finding> {
+    if bytes.len() > xml::MAX_XML_BYTES {
+        return None;
+    }
+    let text = std::str::from_utf8(bytes).ok()?;
+    let mut reader = quick_xml::Reader::from_str(text);
+    // As lenient as possible, so that this scan gets at least as far as
+    // the real parser does.
+    reader.config_mut().check_end_names = false;
+    reader.config_mut().check_comments = false;
+    let mut depth = 0usize;
+    loop {
+        let start = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
+        match reader.read_event().ok()? {
+            quick_xml::events::Event::Start(_) => depth += 1,
+            quick_xml::events::Event::End(_) => depth = depth.saturating_sub(1),
+            quick_xml::events::Event::Eof => return None,
+            _ => {}
+        }
+        if depth > MAX_DEPTH {
+            let (line, column) = xml::line_column(bytes, start);
+            return Some(Finding::error(
+                "not-xml",
+                "document",
+                Some(line),
+                format!(
+                    "not fence agent metadata: elements are nested more than {MAX_DEPTH} deep \
+                     (line {line}, column {column}); metadata needs 5 levels"
+                ),
+            ));
+        }
+    }
+}
+
+/// `" (allowed: a, b)"`, to tell what to write instead of an unknown attribute.
+fn allowed_list(rules: &[AttrRule]) -> String {
+    if rules.is_empty() {
+        return " (this element takes no attributes)".into();
+    }
+    let names: Vec<&str> = rules.iter().map(|r| r.name).collect();
+    format!(" (allowed: {})", names.join(", "))
 }
 
 #[derive(Default)]
@@ -48,13 +103,32 @@ const fn attr(name: &'static str, required: bool, boolean: bool) -> AttrRule {
     }
 }
 
+/// What a finding is about: `parameter ip`, `action off`, `symlink fence_ilo3`
+/// or `<vendor-url>`.
 fn subject(element: &Element) -> String {
     match element.attr("name") {
-        Some(name) if element.name == "parameter" => format!("parameter {name}"),
-        Some(name) if element.name == "action" => format!("action {name}"),
-        Some(name) => format!("<{} name=\"{name}\">", element.name),
-        None => format!("<{}>", element.name),
+        Some(name) if matches!(element.name.as_str(), "parameter" | "action" | "symlink") => {
+            format!("{} {name}", element.name)
+        }
+        _ => format!("<{}>", element.name),
     }
+}
+
+/// XML's own whitespace. Rust's `trim` also strips Unicode spaces (NBSP,
+/// U+3000...), which RelaxNG counts as text.
+fn is_xml_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\r' | '\n')
+}
+
+/// An attribute value as RelaxNG's `token` datatype compares it: without
+/// surrounding whitespace (`unique=" 1 "` is valid; `<value>` is a token).
+fn token(value: &str) -> &str {
+    value.trim_matches(is_xml_space)
+}
+
+/// Namespace declarations are not attributes to RelaxNG.
+fn is_namespace_declaration(name: &str) -> bool {
+    name == "xmlns" || name.starts_with("xmlns:")
 }
 
 impl Checker {
@@ -79,12 +153,14 @@ impl Checker {
     // ---- metadata.rng ----
 
     fn schema(&mut self, root: &Element) {
+        self.namespaces(root, "");
         if root.name != "resource-agent" {
             self.error(
                 "root-element",
                 root,
                 format!(
-                    "the root element must be <resource-agent>, not <{}>",
+                    "the root element must be <resource-agent>, not <{}>: \
+                     this is not fence agent metadata",
                     root.name
                 ),
             );
@@ -122,6 +198,39 @@ impl Checker {
         }
     }
 
+    /// RelaxNG matches an element by name and namespace, and metadata.rng's
+    /// elements have none: an element in a namespace (`xmlns="..."` in scope,
+    /// or a prefix) matches nothing. Reports the outermost such elements.
+    /// The walk is bounded by [`MAX_DEPTH`], checked before parsing.
+    fn namespaces(&mut self, element: &Element, inherited: &str) {
+        let default = element.attr("xmlns").unwrap_or(inherited);
+        if let Some((prefix, local)) = element.name.split_once(':') {
+            self.error(
+                "namespace",
+                element,
+                format!(
+                    "<{}> has the namespace prefix {prefix}: metadata.rng's elements \
+                     have no namespace; write <{local}>",
+                    element.name
+                ),
+            );
+        } else if !default.is_empty() {
+            self.error(
+                "namespace",
+                element,
+                format!(
+                    "<{}> is in the namespace \"{default}\": metadata.rng's elements \
+                     have no namespace; remove xmlns=\"{default}\"",
+                    element.name
+                ),
+            );
+        } else {
+            for child in &element.children {
+                self.namespaces(child, default);
+            }
+        }
+    }
+
     /// Children in the schema's order: each of `once` exactly once, each of
     /// `many` any number of times, nothing else.
     fn sequence(&mut self, parent: &Element, order: &[&str], once: &[&str], many: &[&str]) {
@@ -133,7 +242,7 @@ impl Checker {
                     "unknown-element",
                     child,
                     format!(
-                        "<{}> is not allowed in <{}> (allowed: {})",
+                        "<{}> is not allowed in <{}>: remove or rename it (allowed: {})",
                         child.name,
                         parent.name,
                         order.join(", ")
@@ -146,7 +255,7 @@ impl Checker {
                     "element-order",
                     child,
                     format!(
-                        "<{}> is out of order in <{}>: the order is {}",
+                        "<{}> is out of order in <{}>: move it (the order is {})",
                         child.name,
                         parent.name,
                         order.join(", ")
@@ -160,7 +269,10 @@ impl Checker {
                 self.error(
                     "duplicate-element",
                     child,
-                    format!("<{}> may appear only once in <{}>", child.name, parent.name),
+                    format!(
+                        "<{}> may appear only once in <{}>: merge or remove the copies",
+                        child.name, parent.name
+                    ),
                 );
             }
         }
@@ -171,29 +283,40 @@ impl Checker {
                     subject(parent),
                     Some(parent.line),
                     format!(
-                        "<{}> has no <{name}>, which metadata.rng requires",
-                        parent.name
+                        "<{}> has no <{name}>, which metadata.rng requires: add it \
+                         (order: {})",
+                        parent.name,
+                        order.join(", ")
                     ),
                 ));
             }
         }
     }
 
+    /// The schema's attributes are closed: anything not in `rules` is an
+    /// error, as is a missing required one or a boolean other than 0 or 1.
     fn attributes(&mut self, element: &Element, rules: &[AttrRule]) {
         for (name, value) in &element.attrs {
+            if is_namespace_declaration(name) {
+                continue;
+            }
             match rules.iter().find(|r| r.name == name) {
                 None => self.error(
                     "unknown-attribute",
                     element,
                     format!(
-                        "attribute {name}=\"{value}\" is not allowed on <{}>",
-                        element.name
+                        "attribute {name}=\"{value}\" is not allowed on <{}>: remove it{}",
+                        element.name,
+                        allowed_list(rules)
                     ),
                 ),
-                Some(rule) if rule.boolean && value != "0" && value != "1" => self.error(
+                Some(rule) if rule.boolean && !matches!(token(value), "0" | "1") => self.error(
                     "boolean-attribute",
                     element,
-                    format!("{name}=\"{value}\" must be \"0\" or \"1\""),
+                    format!(
+                        "{name}=\"{value}\" must be \"0\" or \"1\" \
+                         (metadata.rng accepts no other spelling)"
+                    ),
                 ),
                 Some(_) => {}
             }
@@ -204,22 +327,31 @@ impl Checker {
                     "missing-attribute",
                     element,
                     format!(
-                        "<{}> has no {} attribute, which metadata.rng requires",
-                        element.name, rule.name
+                        "<{}> has no {} attribute, which metadata.rng requires: add {}",
+                        element.name,
+                        rule.name,
+                        if rule.boolean {
+                            format!("{0}=\"0\" or {0}=\"1\"", rule.name)
+                        } else {
+                            format!("{}=\"...\"", rule.name)
+                        }
                     ),
                 );
             }
         }
     }
 
+    /// Only XML whitespace may stand between the children of `element`.
     fn no_text(&mut self, element: &Element) {
-        if !element.text.trim().is_empty() {
-            let text: String = element.text.trim().chars().take(40).collect();
+        let text = element.text.trim_matches(is_xml_space);
+        if !text.is_empty() {
+            let shown: String = text.chars().take(40).collect();
             self.error(
                 "unexpected-text",
                 element,
                 format!(
-                    "text \"{text}\" is not allowed directly in <{}>",
+                    "text {shown:?} is not allowed directly in <{}>: remove it, \
+                     or move it into a <longdesc> or <shortdesc>",
                     element.name
                 ),
             );
@@ -232,7 +364,10 @@ impl Checker {
             self.error(
                 "unknown-element",
                 child,
-                format!("<{}> is not allowed in <{}>", child.name, element.name),
+                format!(
+                    "<{}> is not allowed in <{}>, which takes attributes only: remove it",
+                    child.name, element.name
+                ),
             );
         }
     }
@@ -243,7 +378,8 @@ impl Checker {
                 "unknown-element",
                 child,
                 format!(
-                    "<{}> is not allowed in <{}>: it holds text only",
+                    "<{}> is not allowed in <{}>, which holds text only: \
+                     remove the markup and keep the text",
                     child.name, element.name
                 ),
             );
@@ -295,8 +431,11 @@ impl Checker {
             &[attr("type", true, false), attr("default", false, false)],
         );
         self.no_text(content);
-        let kind = content.attr("type").unwrap_or_default();
-        match kind {
+        // A missing type was reported by `attributes`.
+        let Some(kind) = content.attr("type") else {
+            return;
+        };
+        match token(kind) {
             "boolean" | "string" | "second" | "integer" => self.empty(content),
             "select" => {
                 for child in &content.children {
@@ -304,15 +443,25 @@ impl Checker {
                         self.attributes(child, &[attr("value", true, false)]);
                         self.empty(child);
                     } else {
-                        self.error("unknown-element", child, format!("<{}> is not allowed in a select <content>: only <option>", child.name));
+                        self.error(
+                            "unknown-element",
+                            child,
+                            format!(
+                                "<{}> is not allowed in a select <content>: \
+                                 only <option value=\"...\"/>",
+                                child.name
+                            ),
+                        );
                     }
                 }
             }
-            "" => {}
-            other => self.error(
+            _ => self.error(
                 "content-type",
                 content,
-                format!("content type \"{other}\" is not one of boolean, string, second, integer, select"),
+                format!(
+                    "content type \"{kind}\" is not one of boolean, string, second, \
+                     integer, select: use the closest (a port is an integer, a path a string)"
+                ),
             ),
         }
     }
@@ -365,7 +514,10 @@ impl Checker {
                 self.error(
                     "duplicate-parameter",
                     parameter,
-                    format!("parameter {name} is defined twice (first at line {line}): consumers keep only one"),
+                    format!(
+                        "parameter {name} is defined twice (first at line {line}): \
+                         consumers keep only one of them; remove or rename one"
+                    ),
                 );
             } else {
                 first.insert(name, parameter.line);
@@ -380,68 +532,34 @@ impl Checker {
         let Some(default) = content.attr("default") else {
             return;
         };
-        let kind = content.attr("type").unwrap_or_default();
-        let problem = match kind {
-            "boolean" if matches!(default, "True" | "False") => Some((
-                "boolean-default-style",
-                format!(
-                    "boolean default \"{default}\" is written Python-style; write \"1\" or \"0\""
-                ),
-            )),
-            "boolean"
-                if !matches!(
-                    default,
-                    "0" | "1" | "true" | "false" | "yes" | "no" | "on" | "off" | ""
-                ) =>
-            {
-                Some((
-                    "default-type",
-                    format!("default \"{default}\" is not a boolean (use 0 or 1)"),
-                ))
-            }
-            "integer" if default.trim().parse::<i64>().is_err() => Some((
-                "default-type",
-                format!("default \"{default}\" is not an integer"),
-            )),
-            "second" if default.trim().parse::<f64>().map_or(true, |s| s < 0.0) => Some((
-                "default-type",
-                format!("default \"{default}\" is not a number of seconds"),
-            )),
-            "select" => {
-                let options: Vec<&str> = content
-                    .children_named("option")
-                    .filter_map(|o| o.attr("value"))
-                    .collect();
-                (!default.is_empty() && !options.contains(&default)).then(|| {
-                    (
-                        "select-default",
-                        format!(
-                            "default \"{default}\" is not one of the options ({})",
-                            options.join(", ")
-                        ),
-                    )
-                })
-            }
-            _ => None,
-        };
-        if let Some((rule, message)) = problem {
-            self.warn(rule, content, message);
-            if let Some(last) = self.findings.last_mut() {
-                last.subject = subject(parameter);
-            }
+        let kind = token(content.attr("type").unwrap_or_default());
+        if let Some((rule, message)) = default_problem(kind, default, content) {
+            self.findings.push(Finding::warning(
+                rule,
+                subject(parameter),
+                Some(content.line),
+                message,
+            ));
         }
     }
 
     fn getopt_form(&mut self, parameter: &Element) {
-        let Some(getopt) = parameter.child("getopt").and_then(|g| g.attr("mixed")) else {
+        let Some(getopt) = parameter.child("getopt") else {
             return;
         };
-        if !standard_getopt(getopt) {
-            self.warn(
+        let Some(mixed) = getopt.attr("mixed") else {
+            return;
+        };
+        if !standard_getopt(mixed) {
+            self.findings.push(Finding::warning(
                 "getopt-form",
-                parameter,
-                format!("getopt \"{getopt}\" is not in the usual form \"-x, --long-name=[value]\""),
-            );
+                subject(parameter),
+                Some(getopt.line),
+                format!(
+                    "getopt \"{mixed}\" is not in the usual form \"-x, --long-name=[value]\" \
+                     with one word in the brackets: tools that read it may misread it"
+                ),
+            ));
         }
     }
 
@@ -460,13 +578,18 @@ impl Checker {
                 None => self.warn(
                     "obsoletes-missing",
                     parameter,
-                    format!("obsoletes=\"{old}\" names no parameter of this agent"),
+                    format!(
+                        "obsoletes=\"{old}\" names no parameter of this agent: \
+                         fix the name, or keep {old} as a deprecated=\"1\" parameter \
+                         so that old configurations still work"
+                    ),
                 ),
-                Some(target) if target.attr("deprecated") != Some("1") => self.warn(
+                Some(target) if !is_deprecated(target) => self.warn(
                     "obsoletes-not-deprecated",
                     parameter,
                     format!(
-                        "obsoletes=\"{old}\", but parameter {old} is not marked deprecated=\"1\""
+                        "obsoletes=\"{old}\", but parameter {old} is not marked deprecated=\"1\": \
+                         mark it, so that tools offer the new name"
                     ),
                 ),
                 Some(_) => {}
@@ -474,11 +597,14 @@ impl Checker {
         }
         for parameter in parameters {
             let name = parameter.attr("name").unwrap_or_default();
-            if parameter.attr("deprecated") == Some("1") && !replaced.contains(&name) {
+            if is_deprecated(parameter) && !replaced.contains(&name) {
                 self.warn(
                     "deprecated-without-replacement",
                     parameter,
-                    format!("parameter {name} is deprecated but no parameter obsoletes it: what should be used instead?"),
+                    format!(
+                        "parameter {name} is deprecated but no parameter obsoletes it: \
+                         add obsoletes=\"{name}\" to the parameter that replaces it"
+                    ),
                 );
             }
         }
@@ -492,7 +618,7 @@ impl Checker {
                 self.warn(
                     "duplicate-action",
                     action,
-                    format!("action {name} is listed twice (first at line {line})"),
+                    format!("action {name} is listed twice (first at line {line}): remove one"),
                 );
             } else {
                 seen.insert(name, action.line);
@@ -505,26 +631,104 @@ impl Checker {
             self.warn(
                 "no-off-action",
                 actions_element,
-                "the agent has no off action: a cluster cannot power a node off with it".into(),
+                "the agent has no off action: a cluster cannot power a node off with it \
+                 (Pacemaker and fence_node fence with off or reboot); \
+                 add off if the device can do it"
+                    .into(),
             );
         }
+        // Unfencing (an automatic on) marks a fabric agent: it cuts a node
+        // off its storage or network, which a reboot would not restore.
         let fabric = actions
             .iter()
-            .any(|a| a.attr("name") == Some("on") && a.attr("automatic") == Some("1"));
+            .any(|a| a.attr("name") == Some("on") && a.attr("automatic").map(token) == Some("1"));
         if fabric {
             if let Some(reboot) = actions.iter().find(|a| a.attr("name") == Some("reboot")) {
                 self.warn(
                     "reboot-on-fabric",
                     reboot,
-                    "a fabric agent (on is automatic: unfencing) should not offer reboot: it cuts access, it does not cycle power".into(),
+                    "a fabric agent (on is automatic: it needs unfencing) should not offer \
+                     reboot: it cuts access, it does not cycle power; remove reboot \
+                     so that the cluster uses off"
+                        .into(),
                 );
             }
         }
     }
 }
 
-/// `-x`, `--long`, `-x, --long`, each long form optionally `=[value]`.
+/// Boolean defaults that read unambiguously as true or false.
+const BOOLEAN_WORDS: [&str; 9] = ["0", "1", "true", "false", "yes", "no", "on", "off", ""];
+
+fn is_deprecated(parameter: &Element) -> bool {
+    parameter.attr("deprecated").map(token) == Some("1")
+}
+
+/// Why a parameter's default does not fit its content type, if it does not.
+fn default_problem(kind: &str, default: &str, content: &Element) -> Option<(&'static str, String)> {
+    let value = token(default);
+    match kind {
+        // fencing.py prints Python's str(True) for these: consumers
+        // comparing with 1 see a false value, or no boolean at all.
+        "boolean" if matches!(value, "True" | "False") => Some((
+            "boolean-default-style",
+            format!(
+                "boolean default \"{default}\" is written Python-style: write \"{}\"",
+                if value == "True" { "1" } else { "0" }
+            ),
+        )),
+        "boolean" if !BOOLEAN_WORDS.contains(&value) => Some((
+            "default-type",
+            format!("default \"{default}\" is not a boolean: write \"1\" or \"0\""),
+        )),
+        "integer" if value.parse::<i64>().is_err() => Some((
+            "default-type",
+            format!(
+                "default \"{default}\" is not an integer: \
+                 write a whole number, or make the type string"
+            ),
+        )),
+        "second"
+            if !value
+                .parse::<f64>()
+                .is_ok_and(|s| s.is_finite() && s >= 0.0) =>
+        {
+            Some((
+                "default-type",
+                format!(
+                    "default \"{default}\" is not a number of seconds: \
+                 write a number such as 5 or 0.5"
+                ),
+            ))
+        }
+        "select" => {
+            let options: Vec<&str> = content
+                .children_named("option")
+                .filter_map(|o| o.attr("value"))
+                .collect();
+            (!default.is_empty() && !options.contains(&default)).then(|| {
+                (
+                    "select-default",
+                    format!(
+                        "default \"{default}\" is not one of the options ({}): \
+                         add it as an <option>, or choose one of them",
+                        options.join(", ")
+                    ),
+                )
+            })
+        }
+        _ => None,
+    }
+}
+
+/// `-x`, `--long`, `-x, --long`, each long form optionally `=[value]`
+/// where the value is one word (`[ip]`, `[seconds]`, `[true/false]`).
 fn standard_getopt(getopt: &str) -> bool {
+    let word = |v: &str| {
+        !v.is_empty()
+            && v.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/'))
+    };
     let long_ok = |long: &str| {
         let (name, value) = match long.split_once('=') {
             Some((name, value)) => (name, Some(value)),
@@ -536,15 +740,17 @@ fn standard_getopt(getopt: &str) -> bool {
                     .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
         });
         let value_ok = value.is_none_or(|v| {
-            v.len() > 2
-                && v.starts_with('[')
-                && v.ends_with(']')
-                && !v[1..v.len() - 1].contains(['[', ']'])
+            v.strip_prefix('[')
+                .and_then(|v| v.strip_suffix(']'))
+                .is_some_and(word)
         });
         name_ok && value_ok
     };
     let short_ok = |short: &str| {
-        short.len() == 2 && short.starts_with('-') && short.as_bytes()[1].is_ascii_alphanumeric()
+        let mut chars = short.chars();
+        chars.next() == Some('-')
+            && chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
+            && chars.next().is_none()
     };
     match getopt.split_once(", ") {
         Some((short, long)) => short_ok(short) && long_ok(long),
@@ -557,6 +763,72 @@ fn standard_getopt(getopt: &str) -> bool {
 mod tests {
     use super::*;
 
+    const GOOD: &str = include_str!("../../tests/fixtures/metadata/good.xml");
+
+    fn rules(doc: &str) -> Vec<(&'static str, &'static str)> {
+        check_metadata(doc.as_bytes())
+            .into_iter()
+            .map(|f| (f.rule, f.severity.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn good_fixture_is_clean() {
+        assert_eq!(rules(GOOD), []);
+    }
+
+    /// RelaxNG compares `<value>`s as tokens and allows only XML whitespace
+    /// (not NBSP) where it expects no text: as xmllint does.
+    #[test]
+    fn whitespace_as_relaxng_sees_it() {
+        let spaced = GOOD.replace(r#"unique="0""#, "unique=\" 0\t\"");
+        assert_eq!(rules(&spaced), []);
+        let typed = GOOD.replace(r#"type="integer""#, r#"type=" integer ""#);
+        assert_eq!(rules(&typed), []);
+        let nbsp = GOOD.replace("<parameters>", "<parameters>\u{a0}");
+        assert_eq!(rules(&nbsp), [("unexpected-text", "error")]);
+        let empty_type = GOOD.replace(r#"type="integer""#, r#"type="""#);
+        assert_eq!(rules(&empty_type), [("content-type", "error")]);
+    }
+
+    #[test]
+    fn namespaces() {
+        let declared = GOOD.replace("<longdesc>", r#"<longdesc xmlns:x="urn:x" xmlns="">"#);
+        assert_eq!(rules(&declared), []);
+        let default = GOOD.replace("<longdesc>", r#"<longdesc xmlns="urn:x">"#);
+        assert_eq!(rules(&default), [("namespace", "error")]);
+        let lang = GOOD.replace("<longdesc>", r#"<longdesc xml:lang="en">"#);
+        assert_eq!(rules(&lang), [("unknown-attribute", "error")]);
+    }
+
+    #[test]
+    fn deep_nesting_is_a_finding_not_a_crash() {
+        let depth = 100_000;
+        let doc = format!(
+            "<resource-agent>\n{}{}</resource-agent>",
+            "<a>".repeat(depth),
+            "</a>".repeat(depth)
+        );
+        let findings = check_metadata(doc.as_bytes());
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].rule, "not-xml");
+        assert_eq!(findings[0].line, Some(2));
+    }
+
+    #[test]
+    fn defaults_fit_their_types() {
+        let seconds = GOOD.replace(
+            r#"type="second" default="2""#,
+            r#"type="second" default="inf""#,
+        );
+        assert_eq!(rules(&seconds), [("default-type", "warning")]);
+        let half = GOOD.replace(
+            r#"type="second" default="2""#,
+            r#"type="second" default="0.5""#,
+        );
+        assert_eq!(rules(&half), []);
+    }
+
     #[test]
     fn getopt_forms() {
         for ok in [
@@ -564,6 +836,8 @@ mod tests {
             "--tls1.0",
             "-q, --quiet",
             "--random_sleep_range=[seconds]",
+            "--disable-timeout=[true/false]",
+            "-n, --plug=[UUID]",
             "-h",
         ] {
             assert!(standard_getopt(ok), "{ok}");
@@ -572,8 +846,15 @@ mod tests {
             "-o <action>",
             "-t, --timeout=TIMEOUT",
             "--ping-targets=tgt1,[inet6:]tgt2",
+            "--devices=[device_a,device_b]",
+            "--filter=[key=value]",
+            "--key-value=<id|hash>",
+            "--proxy=[http://<URL>:<PORT>]",
+            "--api-type=[public|private]",
+            "-x, --ip=[]",
             "",
             "ip",
+            "-é",
         ] {
             assert!(!standard_getopt(bad), "{bad}");
         }

@@ -19,8 +19,8 @@ pub fn run(args: &ListInstalledArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
             dir.display()
         ));
     }
-    if found.agents.is_empty() {
-        anyhow::bail!(discovery::nothing_found_hint(&ctx.global.agent_dirs));
+    if found.agents.iter().all(|a| a.provider == Provider::BuiltIn) {
+        printer.warn(&discovery::nothing_found_hint(&ctx.global.agent_dirs));
     }
     let filter = args.filter.as_deref().map(str::to_lowercase);
 

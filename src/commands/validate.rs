@@ -4,29 +4,51 @@
 
 use std::io::{IsTerminal, Read};
 use std::path::Path;
+use std::sync::LazyLock;
 
 use anyhow::{Context as _, Result};
 use comfy_table::Cell;
+use regex::Regex;
 use serde::Serialize;
 
 use super::Context;
 use crate::agents::discovery::{self, FoundAgent};
 use crate::agents::finding::{fails, Finding, Severity};
 use crate::agents::metadata::{AgentMetadata, ContentType};
-use crate::agents::pacemaker;
-use crate::agents::params::{check_params, is_false_boolean};
+use crate::agents::pacemaker::{self, HostMap};
+use crate::agents::params::{as_agent_reads, check_params, find_parameter, is_false_boolean};
 use crate::agents::runner::{self, Invocation, DEFAULT_OUTPUT_CAP};
 use crate::cli::ValidateArgs;
 use crate::exit::{usage, ExitStatus};
+
+/// The node Pacemaker's own validation pretends to fence
+/// (`stonith__validate` in lib/fencing/st_client.c).
+const PACEMAKER_STAND_IN: &str = "node1";
 
 /// What the agent's own validate-all said.
 #[derive(Debug, Serialize)]
 struct AgentCheck {
     ran: bool,
     exit_code: Option<i32>,
+    /// The agent accepted the parameters (or was not asked and objected to nothing).
     ok: bool,
     /// The agent's diagnostics, secrets masked.
     stderr: String,
+    /// Why it did not run, or how it ran, for the table.
+    #[serde(skip)]
+    note: Option<String>,
+}
+
+impl AgentCheck {
+    fn not_run(ok: bool, note: String) -> AgentCheck {
+        AgentCheck {
+            ran: false,
+            exit_code: None,
+            ok,
+            stderr: String::new(),
+            note: Some(note),
+        }
+    }
 }
 
 /// `--format json`'s one object.
@@ -38,6 +60,7 @@ struct Report<'a> {
     agent_check: Option<&'a AgentCheck>,
 }
 
+/// Runs `fencectl validate`.
 pub fn run(args: &ValidateArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
     ctx.no_xml("validate")?;
     let agent = discovery::resolve(&args.agent, &ctx.global.agent_dirs)?;
@@ -47,42 +70,34 @@ pub fn run(args: &ValidateArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
         ctx.printer
             .warn("no parameters given: checking only what the agent requires");
     }
-    let findings = check_params(&metadata, &params);
-    let secrets: Vec<String> = params
-        .iter()
-        .filter(|(name, _)| metadata.is_secret_parameter(name))
-        .map(|(_, value)| value.clone())
+    let secrets = if args.show_secrets {
+        Vec::new()
+    } else {
+        secret_values(&metadata, &params)
+    };
+    let findings: Vec<Finding> = check_params(&metadata, &params)
+        .into_iter()
+        .map(|mut f| {
+            f.message = crate::secrets::mask_values(&f.message, &secrets);
+            f
+        })
         .collect();
     let agent_check = if args.no_agent {
         None
     } else {
-        Some(validate_all(
-            &agent,
-            &metadata,
-            &params,
-            ctx,
-            if args.show_secrets { &[] } else { &secrets },
-        )?)
+        Some(validate_all(&agent, &metadata, &params, ctx, &secrets)?)
     };
-    let valid = !fails(&findings, false) && agent_check.as_ref().is_none_or(|c| c.ok || !c.ran);
-    let masked: Vec<Finding> = findings
-        .into_iter()
-        .map(|mut f| {
-            if !args.show_secrets {
-                f.message = crate::secrets::mask_values(&f.message, &secrets);
-            }
-            f
-        })
-        .collect();
+    let valid = !fails(&findings, false) && agent_check.as_ref().is_none_or(|c| c.ok);
+    let report = Report {
+        agent: &agent.name,
+        valid,
+        findings: &findings,
+        agent_check: agent_check.as_ref(),
+    };
     if ctx.printer.json_output() {
-        ctx.printer.json(&Report {
-            agent: &agent.name,
-            valid,
-            findings: &masked,
-            agent_check: agent_check.as_ref(),
-        })?;
+        ctx.printer.json(&report)?;
     } else {
-        print_report(&agent.name, valid, &masked, agent_check.as_ref(), ctx)?;
+        print_report(&report, ctx)?;
     }
     Ok(if valid {
         ExitStatus::Success
@@ -91,37 +106,31 @@ pub fn run(args: &ValidateArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
     })
 }
 
+/// The values to mask: those of secret parameters (by name, or by a
+/// description saying password), also as the agent reads them (unquoted).
+fn secret_values(metadata: &AgentMetadata, params: &[(String, String)]) -> Vec<String> {
+    params
+        .iter()
+        .filter(|(name, _)| metadata.is_secret_parameter(name))
+        .flat_map(|(_, value)| [value.clone(), as_agent_reads(value).to_string()])
+        .collect()
+}
+
+// ---------------------------------------------------------------------------
+// Where the parameters come from
+
 /// Parameters from --params-file, then the command line, then --ask.
 fn collect(args: &ValidateArgs, agent: &str) -> Result<Vec<(String, String)>> {
     let mut params = Vec::new();
     if let Some(file) = &args.params_file {
-        let text = if file == Path::new("-") {
-            let mut text = String::new();
-            std::io::stdin()
-                .read_to_string(&mut text)
-                .context("reading parameters from standard input")?;
-            text
-        } else {
-            fs_err::read_to_string(file).context("cannot read the parameters file")?
-        };
-        for (number, line) in text.lines().enumerate() {
-            let line = line.trim_end_matches('\r');
-            if line.trim().is_empty() || line.trim_start().starts_with('#') {
-                continue;
-            }
-            let (name, value) = line.split_once('=').ok_or_else(|| {
-                usage(format!(
-                    "{} line {}: '{line}' is not NAME=VALUE",
-                    file.display(),
-                    number + 1
-                ))
-            })?;
-            params.push((name.trim().to_string(), resolve_value(value)?));
-        }
+        params.extend(read_params_file(file)?);
     }
     for param in &args.params {
         let (name, value) = param.split_once('=').ok_or_else(|| {
-            usage(format!("'{param}' is not NAME=VALUE (for example ip=192.0.2.1; use @FILE to read a value from a file)"))
+            usage(format!(
+                "'{param}' is not NAME=VALUE \
+                 (for example ip=192.0.2.1; use @FILE to read a value from a file)"
+            ))
         })?;
         if name.is_empty() {
             return Err(usage(format!("'{param}' has no parameter name before '='")));
@@ -134,24 +143,57 @@ fn collect(args: &ValidateArgs, agent: &str) -> Result<Vec<(String, String)>> {
     Ok(params)
 }
 
-/// `@FILE` reads the value from FILE (without its final newline).
+/// NAME=VALUE lines, as agents read stdin: lines are stripped, `#` comments
+/// and blank lines skipped. `-` is standard input.
+fn read_params_file(file: &Path) -> Result<Vec<(String, String)>> {
+    let text = if file == Path::new("-") {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .context("reading parameters from standard input")?;
+        text
+    } else {
+        fs_err::read_to_string(file).context("cannot read the parameters file")?
+    };
+    let mut params = Vec::new();
+    for (number, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (name, value) = line.split_once('=').ok_or_else(|| {
+            usage(format!(
+                "{} line {}: '{line}' is not NAME=VALUE",
+                file.display(),
+                number + 1
+            ))
+        })?;
+        params.push((name.to_string(), resolve_value(value)?));
+    }
+    Ok(params)
+}
+
+/// `@FILE` reads the value from FILE, without one final newline.
 fn resolve_value(value: &str) -> Result<String> {
     let Some(path) = value.strip_prefix('@') else {
         return Ok(value.to_string());
     };
     let text =
         fs_err::read_to_string(path).context("cannot read a parameter value given as @FILE")?;
-    Ok(text
+    let text = text
         .strip_suffix('\n')
         .map(|t| t.strip_suffix('\r').unwrap_or(t))
-        .unwrap_or(&text)
-        .to_string())
+        .unwrap_or(&text);
+    Ok(text.to_string())
 }
 
+/// Asks for a value without echo; refuses at once without a terminal
+/// (dialoguer would fail later, less clearly).
 fn ask(name: &str, agent: &str) -> Result<String> {
     if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
         return Err(usage(format!(
-            "--ask {name} needs a terminal to ask on; without one give {name}=@FILE or put it in --params-file"
+            "--ask {name} needs a terminal to ask on; \
+             without one give {name}=@FILE or put it in --params-file"
         )));
     }
     dialoguer::Password::new()
@@ -161,8 +203,11 @@ fn ask(name: &str, agent: &str) -> Result<String> {
         .with_context(|| format!("reading {name}"))
 }
 
+// ---------------------------------------------------------------------------
+// The agent's validate-all
+
 /// Runs `agent` with action=validate-all and the device's parameters on
-/// stdin (Pacemaker's own parameters and false booleans left out).
+/// stdin, as Pacemaker's own validation does.
 fn validate_all(
     agent: &FoundAgent,
     metadata: &AgentMetadata,
@@ -170,97 +215,195 @@ fn validate_all(
     ctx: &Context<'_>,
     secrets: &[String],
 ) -> Result<AgentCheck> {
-    if !metadata.has_action("validate-all") {
-        ctx.printer.info(&format!(
-            "{} has no validate-all action: only fencectl's checks apply",
-            agent.name
-        ));
-        return Ok(AgentCheck {
-            ran: false,
-            exit_code: None,
-            ok: true,
-            stderr: String::new(),
-        });
+    if let Some(skipped) = not_runnable(agent, metadata, params) {
+        return Ok(skipped);
     }
-    if params
-        .iter()
-        .any(|(_, v)| v.contains('\n') || v.contains('\0'))
-    {
-        return Ok(AgentCheck {
-            ran: false,
-            exit_code: None,
-            ok: false,
-            stderr: "not run: a value contains a newline".into(),
-        });
-    }
-    let mut stdin = String::new();
-    for (name, value) in params {
-        let boolean = metadata
-            .parameter(name)
-            .is_some_and(|p| p.content_type == ContentType::Boolean);
-        if pacemaker::is_special(name) || name == "action" || (boolean && is_false_boolean(value)) {
-            continue;
-        }
-        stdin.push_str(&format!("{name}={value}\n"));
-    }
-    stdin.push_str("action=validate-all\n");
+    let target = stand_in_target(params, metadata);
     let run = runner::run(&Invocation {
         program: &agent.path,
         args: agent.invocation_args(),
-        stdin: Some(stdin.into_bytes()),
+        stdin: Some(agent_input(params, metadata, target.as_ref()).into_bytes()),
         timeout: ctx.global.agent_timeout,
         output_cap: DEFAULT_OUTPUT_CAP,
         echo: None,
     })?;
-    let diagnostics = meaningful_lines(&String::from_utf8_lossy(&run.stderr));
-    let stderr = crate::secrets::mask_values(&diagnostics, secrets);
     let exit_code = match run.ending {
         runner::Ending::Exited(code) => Some(code),
         _ => None,
     };
-    let stderr = if run.success() || exit_code.is_some() {
-        stderr
-    } else {
-        run.failure_reason(ctx.global.agent_timeout)
+    let stderr = match exit_code {
+        Some(_) => agent_messages(&String::from_utf8_lossy(&run.stderr)),
+        None => run.failure_reason(ctx.global.agent_timeout),
     };
     Ok(AgentCheck {
         ran: true,
         exit_code,
         ok: run.success(),
-        stderr,
+        stderr: crate::secrets::mask_values(&stderr, secrets),
+        note: target.map(|t| {
+            let note = format!("run as for node {} with {}={}", t.node, t.param, t.value);
+            crate::secrets::mask_values(&note, secrets)
+        }),
     })
 }
 
-/// The agent's stderr without Python's deprecation noise and blank lines.
-fn meaningful_lines(stderr: &str) -> String {
-    let mut lines = Vec::new();
+/// Why validate-all cannot run, if it cannot.
+fn not_runnable(
+    agent: &FoundAgent,
+    metadata: &AgentMetadata,
+    params: &[(String, String)],
+) -> Option<AgentCheck> {
+    if !metadata.has_action("validate-all") {
+        return Some(AgentCheck::not_run(
+            true,
+            format!(
+                "{} has no validate-all action: only fencectl's checks were made",
+                agent.name
+            ),
+        ));
+    }
+    if params.iter().any(|(_, v)| v.contains(['\n', '\r', '\0'])) {
+        return Some(AgentCheck::not_run(
+            false,
+            format!(
+                "{} validate-all not run: a value has a line break or NUL",
+                agent.name
+            ),
+        ));
+    }
+    None
+}
+
+/// The node parameter Pacemaker adds when it validates a device.
+struct Target {
+    node: String,
+    param: String,
+    value: String,
+    /// The names the agent takes for `param` (`port` and `plug`).
+    aliases: Vec<String>,
+}
+
+/// Pacemaker validates a device as if fencing a stand-in node, so that an
+/// agent needing a plug gets one: the host argument set to the node (or its
+/// pcmk_host_map entry), unless the device sets that parameter itself. We
+/// take the first node the device names, else Pacemaker's own stand-in, and
+/// leave out a host argument the agent does not know (fence_dummy would
+/// warn about `port`).
+fn stand_in_target(params: &[(String, String)], metadata: &AgentMetadata) -> Option<Target> {
+    let param = pacemaker::host_argument(params, metadata)?;
+    let known = find_parameter(metadata, &param)?;
+    let aliases: Vec<String> = [
+        Some(&param),
+        Some(&known.name),
+        known.replaced_by.as_ref(),
+        known.obsoletes.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
+    .cloned()
+    .collect();
+    let set_by_device = params
+        .iter()
+        .any(|(name, value)| aliases.contains(name) && !value.eq_ignore_ascii_case("dynamic"));
+    if set_by_device {
+        return None;
+    }
+    let map =
+        HostMap::parse_lenient(pacemaker::lookup(params, "pcmk_host_map").unwrap_or_default());
+    let listed =
+        pacemaker::parse_host_list(pacemaker::lookup(params, "pcmk_host_list").unwrap_or_default());
+    let node = map
+        .nodes()
+        .next()
+        .map(str::to_string)
+        .or_else(|| listed.into_iter().next())
+        .unwrap_or_else(|| PACEMAKER_STAND_IN.to_string());
+    let value = map.get(&node).unwrap_or(&node).to_string();
+    Some(Target {
+        node,
+        param,
+        value,
+        aliases,
+    })
+}
+
+/// The agent's stdin: the device's parameters minus Pacemaker's own, the
+/// device's `action` and false booleans (fencing.py would take `=0` as on),
+/// then the stand-in node and `action=validate-all`.
+fn agent_input(
+    params: &[(String, String)],
+    metadata: &AgentMetadata,
+    target: Option<&Target>,
+) -> String {
+    let mut input = String::new();
+    for (name, value) in params {
+        let boolean =
+            find_parameter(metadata, name).is_some_and(|p| p.content_type == ContentType::Boolean);
+        // The device said "dynamic": the stand-in node takes its place.
+        let replaced = target.is_some_and(|t| t.aliases.contains(name));
+        if pacemaker::is_special(name)
+            || name == "action"
+            || replaced
+            || (boolean && is_false_boolean(value))
+        {
+            continue;
+        }
+        input.push_str(&format!("{name}={value}\n"));
+    }
+    if let Some(target) = target {
+        input.push_str(&format!(
+            "nodename={}\n{}={}\n",
+            target.node, target.param, target.value
+        ));
+    }
+    input.push_str("action=validate-all\n");
+    input
+}
+
+/// fencing.py's timestamp in front of each message.
+static TIMESTAMP: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ ").expect("a valid regex"));
+
+/// Python's default log format, used before fencing.py sets its own.
+static ROOT_LOGGER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(DEBUG|INFO|WARNING|ERROR|CRITICAL):root:").expect("a valid regex")
+});
+
+/// The agent's messages: without timestamps, Python's deprecation noise,
+/// the "-h" hint (meaningless on stdin) and the copies fencing.py prints
+/// when it logs through two handlers.
+fn agent_messages(stderr: &str) -> String {
+    let mut lines: Vec<String> = Vec::new();
     let mut skip_next = false;
     for line in stderr.lines() {
         if std::mem::take(&mut skip_next) {
             continue;
         }
         if line.contains("DeprecationWarning") {
+            // The next line is the offending source line.
             skip_next = true;
             continue;
         }
-        if !line.trim().is_empty() {
-            lines.push(line.trim_end());
+        let line = TIMESTAMP.replace(line.trim_end(), "");
+        let line = ROOT_LOGGER.replace(&line, "$1: ").into_owned();
+        if !line.trim().is_empty()
+            && !line.contains("Please use '-h' for usage")
+            && !lines.contains(&line)
+        {
+            lines.push(line);
         }
     }
     lines.join("\n")
 }
 
-fn print_report(
-    agent: &str,
-    valid: bool,
-    findings: &[Finding],
-    check: Option<&AgentCheck>,
-    ctx: &Context<'_>,
-) -> Result<()> {
+// ---------------------------------------------------------------------------
+// The table
+
+fn print_report(report: &Report<'_>, ctx: &Context<'_>) -> Result<()> {
     let printer = ctx.printer;
-    if !findings.is_empty() {
+    if !report.findings.is_empty() {
         let mut table = printer.table(&["SEVERITY", "PARAMETER", "MESSAGE"]);
-        for finding in findings {
+        for finding in report.findings {
             let severity = match finding.severity {
                 Severity::Error => printer.problem_cell("error"),
                 Severity::Warning => Cell::new("warning"),
@@ -273,29 +416,42 @@ fn print_report(
         }
         printer.print_table(&table)?;
     }
-    let mut out = String::new();
-    if let Some(check) = check.filter(|c| c.ran) {
-        let verdict = if check.ok {
-            "accepted".to_string()
-        } else {
-            format!(
-                "rejected (exit {})",
-                check.exit_code.map_or("-".into(), |c| c.to_string())
-            )
-        };
-        out.push_str(&format!("{agent} validate-all: {verdict}\n"));
-        for line in check.stderr.lines() {
-            out.push_str(&format!("  {line}\n"));
-        }
-    }
-    let errors = findings
+    let mut out = report
+        .agent_check
+        .map(|c| verdict(report.agent, c))
+        .unwrap_or_default();
+    let errors = report
+        .findings
         .iter()
         .filter(|f| f.severity == Severity::Error)
         .count();
-    let warnings = findings.len() - errors;
+    let warnings = report.findings.len() - errors;
     out.push_str(&format!(
-        "{agent}: {} ({errors} error(s), {warnings} warning(s))\n",
-        if valid { "valid" } else { "NOT valid" }
+        "{}: {} ({errors} error(s), {warnings} warning(s))\n",
+        report.agent,
+        if report.valid { "valid" } else { "NOT valid" }
     ));
     printer.out(&out)
+}
+
+/// The agent's verdict and its messages, indented.
+fn verdict(agent: &str, check: &AgentCheck) -> String {
+    if !check.ran {
+        return check.note.clone().map(|n| n + "\n").unwrap_or_default();
+    }
+    let verdict = match (check.ok, check.exit_code) {
+        (true, _) => "accepted".to_string(),
+        (false, Some(code)) => format!("rejected (exit {code})"),
+        (false, None) => "did not finish".to_string(),
+    };
+    let how = check
+        .note
+        .as_ref()
+        .map(|n| format!(", {n}"))
+        .unwrap_or_default();
+    let mut out = format!("{agent} validate-all: {verdict}{how}\n");
+    for line in check.stderr.lines() {
+        out.push_str(&format!("  {line}\n"));
+    }
+    out
 }

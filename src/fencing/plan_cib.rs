@@ -244,7 +244,7 @@ fn device_step(
     let sent = lookup(&args, "action").map(str::to_string);
     let timeout = device
         .param(&format!("pcmk_{action}_timeout"))
-        .and_then(|t| crate::timespec::parse(t).ok())
+        .and_then(pacemaker::action_timeout)
         .unwrap_or_else(|| {
             default_timeout(
                 info.as_ref().ok().and_then(AgentInfo::power_timeout),
@@ -364,8 +364,9 @@ fn delays(device: &StonithDevice, node: &str) -> (Duration, Duration) {
         .unwrap_or(Duration::ZERO);
     let max = device
         .param("pcmk_delay_max")
-        .and_then(|v| crate::timespec::parse(v).ok())
+        .map(pacemaker::delay_max)
         .unwrap_or(Duration::ZERO);
+    // pcmk_delay_max=0 means no random part, not a cap below the base.
     (base, max.max(base))
 }
 

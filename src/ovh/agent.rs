@@ -191,7 +191,7 @@ fn from_stdin(input: &mut dyn BufRead, warnings: &mut Vec<String>) -> Options {
         if line.trim().is_empty() || line.trim_start().starts_with('#') {
             continue;
         }
-        let (name, value) = line.split_once('=').unwrap_or((line, ""));
+        let (name, value) = line.split_once('=').unwrap_or((line, "1"));
         let value = value
             .strip_prefix('"')
             .and_then(|v| v.strip_suffix('"'))
