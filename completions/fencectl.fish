@@ -44,6 +44,7 @@ complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "generate" -d 'Wri
 complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "convert" -d 'Convert fencing configuration between stacks'
 complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "fence" -d 'Fence a node from cluster.conf or the CIB, showing what each agent gets'
 complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "history" -d 'Show the audit log of fencing runs'
+complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "ovh-keys" -d 'Create or check OVH API keys for fencing OVH dedicated servers'
 complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "agent" -d 'Run a fence agent built into fencectl (`fencectl agent ovh -o status -n SERVICE`)'
 complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "install-agent" -d 'Link a built-in agent into an agent directory so that clusters can run it'
 complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "generate-assets" -d 'Write shell completions and man pages (for packagers)'
@@ -235,6 +236,59 @@ complete -c fencectl -n "__fish_fencectl_using_subcommand history" -s v -l verbo
 complete -c fencectl -n "__fish_fencectl_using_subcommand history" -s q -l quiet -d 'Only errors on stderr'
 complete -c fencectl -n "__fish_fencectl_using_subcommand history" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fencectl -n "__fish_fencectl_using_subcommand history" -s V -l version -d 'Print version'
+complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and not __fish_seen_subcommand_from create check" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
+json\t'A stable JSON document'
+xml\t'The agent\'s own XML (metadata only)'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and not __fish_seen_subcommand_from create check" -l color -d 'When to use colour' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and not __fish_seen_subcommand_from create check" -l agent-dir -d 'Directory holding fence agents (repeatable; searched in order)' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and not __fish_seen_subcommand_from create check" -l agent-timeout -d 'How long one agent may take to print its metadata (e.g. 10s, 500ms)' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and not __fish_seen_subcommand_from create check" -s v -l verbose -d 'More detail (repeat for more: -vv, -vvv)'
+complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and not __fish_seen_subcommand_from create check" -s q -l quiet -d 'Only errors on stderr'
+complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and not __fish_seen_subcommand_from create check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and not __fish_seen_subcommand_from create check" -s V -l version -d 'Print version'
+complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and not __fish_seen_subcommand_from create check" -f -a "create" -d 'Create application keys with least-privilege fencing rules (interactive, or all by flags)'
+complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and not __fish_seen_subcommand_from create check" -f -a "check" -d 'Check keys: credential status, expiry, clock skew, and every rule fencing needs'
+complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and __fish_seen_subcommand_from create" -l endpoint -d 'API endpoint: ovh-eu, ovh-ca, ovh-us, soyoustart-eu, soyoustart-ca, kimsufi-eu, kimsufi-ca' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and __fish_seen_subcommand_from create" -l application-key -d 'The application key from the createApp page' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and __fish_seen_subcommand_from create" -l application-secret-file -d 'A file holding the application secret (never give it on the command line)' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and __fish_seen_subcommand_from create" -l server -d 'A server the cluster fences (service name, e.g. ns567890.ip-123-22-44.eu); repeat for each' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and __fish_seen_subcommand_from create" -l allowed-ip -d 'Only these addresses may use the keys (the cluster nodes\' public addresses); repeat' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and __fish_seen_subcommand_from create" -s o -l output -d 'The ovh.conf to write (default /etc/ovh.conf for root, else ~/.ovh.conf)' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and __fish_seen_subcommand_from create" -l wait-timeout -d 'How long to wait for the validation in the browser' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and __fish_seen_subcommand_from create" -l api-url -d 'Test hook: the API base URL (https, or http to a loopback address)' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and __fish_seen_subcommand_from create" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
+json\t'A stable JSON document'
+xml\t'The agent\'s own XML (metadata only)'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and __fish_seen_subcommand_from create" -l color -d 'When to use colour' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and __fish_seen_subcommand_from create" -l agent-dir -d 'Directory holding fence agents (repeatable; searched in order)' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and __fish_seen_subcommand_from create" -l agent-timeout -d 'How long one agent may take to print its metadata (e.g. 10s, 500ms)' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and __fish_seen_subcommand_from create" -l list-rule -d 'Also allow GET /dedicated/server (the agent\'s list action)'
+complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and __fish_seen_subcommand_from create" -l yes -d 'Answer yes: request the rules, replace an existing section'
+complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and __fish_seen_subcommand_from create" -l no-wait -d 'Do not wait for the validation; write the keys at once'
+complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and __fish_seen_subcommand_from create" -s v -l verbose -d 'More detail (repeat for more: -vv, -vvv)'
+complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Only errors on stderr'
+complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and __fish_seen_subcommand_from create" -s V -l version -d 'Print version'
+complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and __fish_seen_subcommand_from check" -l config -d 'The ovh.conf to read (default: python-ovh\'s lookup: /etc/ovh.conf, ~/.ovh.conf, ./ovh.conf, OVH_* variables)' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and __fish_seen_subcommand_from check" -l endpoint -d 'The endpoint section to use (default: [default] endpoint)' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and __fish_seen_subcommand_from check" -l server -d 'A server to check the rules for (default: those the credential\'s rules name); repeat' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and __fish_seen_subcommand_from check" -l api-url -d 'Test hook: the API base URL' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and __fish_seen_subcommand_from check" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
+json\t'A stable JSON document'
+xml\t'The agent\'s own XML (metadata only)'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and __fish_seen_subcommand_from check" -l color -d 'When to use colour' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and __fish_seen_subcommand_from check" -l agent-dir -d 'Directory holding fence agents (repeatable; searched in order)' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and __fish_seen_subcommand_from check" -l agent-timeout -d 'How long one agent may take to print its metadata (e.g. 10s, 500ms)' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and __fish_seen_subcommand_from check" -s v -l verbose -d 'More detail (repeat for more: -vv, -vvv)'
+complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Only errors on stderr'
+complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
 complete -c fencectl -n "__fish_fencectl_using_subcommand agent" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
 json\t'A stable JSON document'
 xml\t'The agent\'s own XML (metadata only)'"

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(fence-agents pacemaker-cli-utils libxml2-utils pacemaker corosync iproute2)
+packages=(fence-agents pacemaker-cli-utils libxml2-utils pacemaker corosync iproute2 python3 python3-venv)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -15,6 +15,15 @@ if ((${#missing[@]})); then
     echo "installing ${missing[*]}"
     "${as_root[@]}" apt-get update -qq
     DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# python-ovh, the reference OVH client the tests compare with
+venv=target/py-venv
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import ovh' 2>/dev/null; then
+    echo "installing python-ovh 1.2.0 into $venv"
+    mkdir -p target
+    /usr/bin/python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet 'ovh==1.2.0'
 fi
 
 cargo fmt --check

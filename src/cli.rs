@@ -105,6 +105,9 @@ pub enum Command {
     Fence(FenceArgs),
     /// Show the audit log of fencing runs.
     History(HistoryArgs),
+    /// Create or check OVH API keys for fencing OVH dedicated servers.
+    #[command(subcommand)]
+    OvhKeys(OvhKeysCommand),
     /// Run a fence agent built into fencectl (`fencectl agent ovh -o status -n SERVICE`).
     Agent(AgentArgs),
     /// Link a built-in agent into an agent directory so that clusters can run it.
@@ -383,6 +386,83 @@ pub struct HistoryArgs {
     /// The audit log to read.
     #[arg(long, value_name = "FILE", env = "FENCECTL_LOG_FILE")]
     pub log: Option<PathBuf>,
+}
+
+/// `fencectl ovh-keys ...`
+#[derive(Debug, Subcommand)]
+pub enum OvhKeysCommand {
+    /// Create application keys with least-privilege fencing rules (interactive, or all by flags).
+    Create(OvhKeysCreateArgs),
+    /// Check keys: credential status, expiry, clock skew, and every rule fencing needs.
+    Check(OvhKeysCheckArgs),
+}
+
+/// `fencectl ovh-keys create`
+#[derive(Debug, Args)]
+pub struct OvhKeysCreateArgs {
+    /// API endpoint: ovh-eu, ovh-ca, ovh-us, soyoustart-eu, soyoustart-ca, kimsufi-eu, kimsufi-ca.
+    #[arg(long, value_name = "NAME")]
+    pub endpoint: Option<String>,
+
+    /// The application key from the createApp page.
+    #[arg(long, value_name = "KEY")]
+    pub application_key: Option<String>,
+
+    /// A file holding the application secret (never give it on the command line).
+    #[arg(long, value_name = "FILE")]
+    pub application_secret_file: Option<PathBuf>,
+
+    /// A server the cluster fences (service name, e.g. ns567890.ip-123-22-44.eu); repeat for each.
+    #[arg(long = "server", value_name = "SERVICE")]
+    pub servers: Vec<String>,
+
+    /// Also allow GET /dedicated/server (the agent's list action).
+    #[arg(long)]
+    pub list_rule: bool,
+
+    /// Only these addresses may use the keys (the cluster nodes' public addresses); repeat.
+    #[arg(long = "allowed-ip", value_name = "IP[/PREFIX]")]
+    pub allowed_ips: Vec<String>,
+
+    /// The ovh.conf to write (default /etc/ovh.conf for root, else ~/.ovh.conf).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Answer yes: request the rules, replace an existing section.
+    #[arg(long)]
+    pub yes: bool,
+
+    /// Do not wait for the validation; write the keys at once.
+    #[arg(long)]
+    pub no_wait: bool,
+
+    /// How long to wait for the validation in the browser.
+    #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = parse_duration)]
+    pub wait_timeout: Duration,
+
+    /// Test hook: the API base URL (https, or http to a loopback address).
+    #[arg(long, hide = true, env = "FENCECTL_OVH_API_URL", value_name = "URL")]
+    pub api_url: Option<String>,
+}
+
+/// `fencectl ovh-keys check`
+#[derive(Debug, Args)]
+pub struct OvhKeysCheckArgs {
+    /// The ovh.conf to read (default: python-ovh's lookup: /etc/ovh.conf, ~/.ovh.conf, ./ovh.conf, OVH_* variables).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// The endpoint section to use (default: [default] endpoint).
+    #[arg(long, value_name = "NAME")]
+    pub endpoint: Option<String>,
+
+    /// A server to check the rules for (default: those the credential's rules name); repeat.
+    #[arg(long = "server", value_name = "SERVICE")]
+    pub servers: Vec<String>,
+
+    /// Test hook: the API base URL.
+    #[arg(long, hide = true, env = "FENCECTL_OVH_API_URL", value_name = "URL")]
+    pub api_url: Option<String>,
 }
 
 /// `fencectl agent`

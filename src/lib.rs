@@ -13,6 +13,7 @@ pub mod generate;
 pub mod inventory;
 pub mod output;
 pub mod ovh;
+pub mod prompt;
 pub mod secrets;
 pub mod suggest;
 pub mod timespec;

@@ -19,6 +19,7 @@ pub mod history;
 pub mod install_agent;
 pub mod list_installed;
 pub mod metadata;
+pub mod ovh_keys;
 pub mod validate;
 
 /// What every command gets: the global options and the printer.
@@ -63,6 +64,7 @@ pub fn dispatch(cli: &Cli, printer: &Printer) -> Result<ExitStatus> {
         Command::Convert(command) => convert::run(command, &ctx),
         Command::Fence(args) => fence::run(args, &ctx),
         Command::History(args) => history::run(args, &ctx),
+        Command::OvhKeys(command) => ovh_keys::run(command, &ctx),
         Command::Agent(args) => agent::run(args, &ctx),
         Command::InstallAgent(args) => install_agent::run(args, &ctx),
         Command::GenerateAssets(args) => generate_assets::run(args, &ctx),

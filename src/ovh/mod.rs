@@ -9,6 +9,7 @@ pub mod agent;
 pub mod client;
 pub mod config;
 pub mod fencing;
+pub mod keys;
 
 pub use client::{Client, Credentials, OvhError};
 

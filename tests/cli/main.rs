@@ -9,6 +9,7 @@ mod generate;
 mod list_installed;
 mod metadata;
 mod ovh_agent;
+mod ovh_keys;
 mod ovh_mock;
 mod support;
 mod validate;
