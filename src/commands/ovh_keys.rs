@@ -336,10 +336,12 @@ fn wait_for_validation(client: &mut Client, timeout: Duration, ctx: &Context<'_>
                     .unwrap_or_default()
                 {
                     "validated" => break Ok(credential),
-                    "expired" | "refused" => break Err(anyhow::anyhow!(
+                    "expired" | "refused" => {
+                        break Err(anyhow::anyhow!(
                         "the keys were {}: nothing was written; run fencectl ovh-keys create again",
                         credential["status"].as_str().unwrap_or_default()
-                    )),
+                    ))
+                    }
                     _ => {}
                 }
             }

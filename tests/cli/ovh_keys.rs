@@ -421,3 +421,56 @@ client.put("/dedicated/server/{SERVER}", bootId=101)
         // the mock verified both signatures with the same secret: both calls were accepted
     }
 }
+
+/// The real interactive walk, in a pseudo-terminal, from the first prompt
+/// to the written file, which python-ovh then reads.
+#[test]
+fn interactive_create_in_a_terminal() {
+    use expectrl::{Eof, Regex};
+
+    let sandbox = Sandbox::new();
+    let mock = OvhMock::start(sandbox.path(), json!({ "validate_after": 2 }));
+    let output = sandbox.path().join("interactive.conf");
+    let mut command = sandbox.std_cmd();
+    command
+        .env("FENCECTL_OVH_API_URL", mock.url())
+        .env("TERM", "xterm")
+        .args(["ovh-keys", "create", "--wait-timeout", "30s", "--output"])
+        .arg(&output);
+    let mut session = expectrl::session::Session::spawn(command).expect("spawn in a pty");
+    session.set_expect_timeout(Some(std::time::Duration::from_secs(30)));
+    session.expect("OVH API endpoint").unwrap();
+    session.send("\r").unwrap(); // the first: ovh-eu
+    session.expect("Application key").unwrap();
+    session.send(format!("{AK}\r")).unwrap();
+    session.expect("Application secret").unwrap();
+    session.send(format!("{AS}\r")).unwrap();
+    session.expect("Servers the cluster fences").unwrap();
+    session.send(format!("{SERVER}\r")).unwrap();
+    session.expect("Allowed IPs").unwrap();
+    session.send("203.0.113.4\r").unwrap();
+    session.expect("Request keys with these rules?").unwrap();
+    session.send("y").unwrap();
+    session.expect(Regex("rescue boot 103")).unwrap();
+    session.expect(Eof).unwrap();
+    let written = std::fs::read_to_string(&output).unwrap();
+    assert!(
+        written.contains(&format!("application_key={AK}")),
+        "{written}"
+    );
+    assert_eq!(
+        std::fs::metadata(&output).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let read = StdCommand::new(python_ovh())
+        .arg("-c")
+        .arg(format!("import ovh; c = ovh.Client(config_file='{}'); print(c._application_key, c._consumer_key[:2])", output.display()))
+        .output()
+        .unwrap();
+    assert_eq!(
+        text(&read.stdout).trim(),
+        format!("{AK} CK"),
+        "{}",
+        text(&read.stderr)
+    );
+}
