@@ -141,19 +141,44 @@ fn matching_levels<'a>(
         .node(node)
         .map(|n| n.attributes.as_slice())
         .unwrap_or_default();
+    let matches = |target: &LevelTarget| match target {
+        LevelTarget::Node(name) => name == node,
+        // regexec(3) semantics: the pattern may match anywhere.
+        LevelTarget::Pattern(pattern) => {
+            regex::Regex::new(pattern).is_ok_and(|re| re.is_match(node))
+        }
+        LevelTarget::Attribute { name, value } => lookup(attributes, name) == Some(value.as_str()),
+    };
+    // The fencer keeps one topology per target and uses a single one for a
+    // node (find_topology_for_host): the node's own name first, else the
+    // first pattern or attribute target that matches. Levels of different
+    // targets are never combined.
+    let exact = LevelTarget::Node(node.to_string());
+    let chosen = if cib.levels.iter().any(|l| l.target == exact) {
+        Some(exact)
+    } else {
+        let mut others: Vec<&LevelTarget> = Vec::new();
+        for level in &cib.levels {
+            if matches(&level.target) && !others.contains(&&level.target) {
+                others.push(&level.target);
+            }
+        }
+        if others.len() > 1 {
+            warnings.push(format!(
+                "{} fencing targets match {node} (patterns or attributes); the fencer uses only one of them, \
+                 in no defined order (fencectl takes the first in the CIB): give {node} its own levels",
+                others.len()
+            ));
+        }
+        others.first().map(|t| (*t).clone())
+    };
+    let Some(chosen) = chosen else {
+        return Vec::new();
+    };
     let mut levels: Vec<&FencingLevel> = cib
         .levels
         .iter()
-        .filter(|level| match &level.target {
-            LevelTarget::Node(target) => target == node,
-            // regexec(3) semantics: the pattern may match anywhere.
-            LevelTarget::Pattern(pattern) => {
-                regex::Regex::new(pattern).is_ok_and(|re| re.is_match(node))
-            }
-            LevelTarget::Attribute { name, value } => {
-                lookup(attributes, name) == Some(value.as_str())
-            }
-        })
+        .filter(|level| level.target == chosen)
         .collect();
     levels.retain(|level| {
         let usable = (1..=9).contains(&level.index);

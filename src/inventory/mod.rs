@@ -252,25 +252,34 @@ impl<'a> Index<'a> {
         self.fencing.get(node).map_or(&[], Vec::as_slice)
     }
 
-    /// The levels that apply to `node`, by index.
+    /// The levels that apply to `node`, by index: as pacemaker-fenced
+    /// chooses them, those of the node's own name, else those of the first
+    /// pattern or attribute target that matches (never several targets').
     pub fn levels_for(&self, node: &Node) -> Vec<&'a Level> {
-        let mut levels: Vec<&Level> = self
-            .node_levels
-            .get(node.name.as_str())
-            .cloned()
-            .unwrap_or_default();
-        for (level, pattern) in &self.other_levels {
-            let applies = match (&level.target, pattern) {
-                (LevelTarget::Pattern(_), Some(re)) => re.is_match(&node.name),
-                (LevelTarget::Attribute { name, value }, _) => {
-                    node.attributes.iter().any(|(k, v)| k == name && v == value)
-                }
-                _ => false,
-            };
-            if applies {
-                levels.push(level);
-            }
+        if let Some(own) = self.node_levels.get(node.name.as_str()) {
+            let mut levels = own.clone();
+            levels.sort_by_key(|l| l.index);
+            return levels;
         }
+        let matching =
+            self.other_levels
+                .iter()
+                .find(|(level, pattern)| match (&level.target, pattern) {
+                    (LevelTarget::Pattern(_), Some(re)) => re.is_match(&node.name),
+                    (LevelTarget::Attribute { name, value }, _) => {
+                        node.attributes.iter().any(|(k, v)| k == name && v == value)
+                    }
+                    _ => false,
+                });
+        let Some((first, _)) = matching else {
+            return Vec::new();
+        };
+        let mut levels: Vec<&Level> = self
+            .other_levels
+            .iter()
+            .map(|(l, _)| *l)
+            .filter(|l| l.target == first.target)
+            .collect();
         levels.sort_by_key(|l| l.index);
         levels
     }

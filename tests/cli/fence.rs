@@ -635,7 +635,8 @@ fn levels_run_by_index_and_a_failed_level_falls_through() {
     ) + &recorder_primitive("good", &record, &[("pcmk_host_list", "node1")]);
     let topology = r#"<fencing-topology>
       <fencing-level id="l2" index="2" target-attribute="rack" target-value="r1" devices="good"/>
-      <fencing-level id="l1" index="1" target-pattern="^node[0-9]$" devices="bad"/>
+      <fencing-level id="l1" index="1" target-attribute="rack" target-value="r1" devices="bad"/>
+      <fencing-level id="p1" index="1" target-pattern="^node[0-9]$" devices="good"/>
     </fencing-topology>"#;
     let file = cib(&sandbox, &resources, topology);
     let out = fence(&sandbox)
@@ -650,6 +651,22 @@ fn levels_run_by_index_and_a_failed_level_falls_through() {
     assert!(first < second, "{stderr}");
     // retries: pcmk_off_retries defaults to 2, so the failing device ran 3 times
     assert_eq!(records(&record).len(), 4, "{stderr}");
+    // like the fencer, one target's levels only: never the pattern's too
+    assert!(stderr.contains("2 fencing targets match node1"), "{stderr}");
+
+    // the node's own name wins over patterns and attributes
+    let exact = r#"<fencing-topology>
+      <fencing-level id="l1" index="1" target-attribute="rack" target-value="r1" devices="bad"/>
+      <fencing-level id="n1" index="1" target="node1" devices="good"/>
+    </fencing-topology>"#;
+    let file = cib(&sandbox, &resources, exact);
+    let out = fence(&sandbox)
+        .args(["node1", "--action", "off", "--dry-run", "--cib"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let plan = text(&out.stdout);
+    assert!(plan.contains("good") && !plan.contains("bad"), "{plan}");
 }
 
 #[test]
