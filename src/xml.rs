@@ -6,6 +6,9 @@ use std::fmt;
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
+/// How deep elements may nest (as libxml2's default limit).
+pub const MAX_DEPTH: usize = 256;
+
 /// The most XML fencectl will parse: agents print tens of KiB.
 pub const MAX_XML_BYTES: usize = 16 * 1024 * 1024;
 
@@ -149,6 +152,13 @@ pub fn parse(bytes: &[u8]) -> Result<Element, XmlError> {
                 }
                 if self_closing {
                     attach(&mut stack, &mut root, element);
+                } else if stack.len() >= MAX_DEPTH {
+                    // Dropping (and walking) a deeper tree would recurse
+                    // that deep; libxml2 stops at 256 levels too.
+                    return Err(error_at(
+                        start,
+                        format!("elements nested more than {MAX_DEPTH} deep"),
+                    ));
                 } else {
                     stack.push(element);
                 }
@@ -287,5 +297,10 @@ mod tests {
         assert!(parse(b"<a/><b/>").is_err());
         assert!(parse(b"<!DOCTYPE a [<!ENTITY x \"y\">]><a>&x;</a>").is_err());
         assert!(parse(b"<a></b>").is_err());
+        let deep = "<a>".repeat(100_000);
+        assert!(parse(deep.as_bytes())
+            .unwrap_err()
+            .message
+            .contains("nested"));
     }
 }
