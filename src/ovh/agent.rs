@@ -142,19 +142,25 @@ pub fn metadata() -> String {
 /// The agent's options, by canonical parameter name.
 #[derive(Debug, Default)]
 struct Options {
+    /// Values given under the parameter's own name.
     values: BTreeMap<String, String>,
+    /// Values given under a deprecated name (`port` for `plug`). Pacemaker
+    /// adds `port=<node>` even when the device sets `plug=<server>`, in no
+    /// fixed order, so the parameter's own name always wins.
+    deprecated: BTreeMap<String, String>,
 }
 
 impl Options {
     fn get(&self, name: &str) -> Option<&str> {
         self.values
             .get(name)
+            .or_else(|| self.deprecated.get(name))
             .map(String::as_str)
             .filter(|v| !v.is_empty())
     }
 
     fn flag(&self, name: &str) -> bool {
-        self.values.contains_key(name)
+        self.values.contains_key(name) || self.deprecated.contains_key(name)
     }
 
     fn seconds(&self, name: &str) -> Result<Duration, String> {
@@ -171,15 +177,21 @@ impl Options {
     }
 
     fn set(&mut self, name: &str, value: String, warnings: &mut Vec<String>) {
-        let canonical = match param(name) {
-            Some(p) => p.deprecated_by.unwrap_or(p.name),
+        match param(name) {
+            Some(Param {
+                deprecated_by: Some(canonical),
+                ..
+            }) => {
+                self.deprecated.insert((*canonical).to_string(), value);
+            }
+            Some(p) => {
+                self.values.insert(p.name.to_string(), value);
+            }
             None => {
                 // Never echo the value: it may be a secret under a mistyped name.
                 warnings.push(format!("Parse error: Ignoring unknown option '{name}'"));
-                return;
             }
-        };
-        self.values.insert(canonical.to_string(), value);
+        }
     }
 }
 
@@ -656,9 +668,26 @@ mod tests {
             .map(|s| s.to_string())
             .collect();
         let b = from_argv(&args, &mut warnings).unwrap();
-        assert_eq!(a.values, b.values);
+        for name in ["action", "plug", "application_key", "verbose"] {
+            assert_eq!(a.get(name), b.get(name), "{name}");
+        }
         assert!(from_argv(&["--nope".to_string()], &mut warnings).is_err());
         assert!(from_argv(&["-o".to_string()], &mut warnings).is_err());
+    }
+
+    /// Pacemaker sends `port=<node>` (the metadata has `port`) next to the
+    /// device's own `plug=<server>`, in either order: plug must win.
+    #[test]
+    fn plug_wins_over_the_port_pacemaker_adds() {
+        for stdin in [
+            "plug=ns1.example\nport=node2\n",
+            "port=node2\nplug=ns1.example\n",
+        ] {
+            let options = from_stdin(&mut stdin.as_bytes(), &mut Vec::new());
+            assert_eq!(options.get("plug"), Some("ns1.example"), "{stdin:?}");
+        }
+        let options = from_stdin(&mut "port=ns2.example\n".as_bytes(), &mut Vec::new());
+        assert_eq!(options.get("plug"), Some("ns2.example"));
     }
 
     #[test]

@@ -342,6 +342,32 @@ fn failures_are_failures() {
     );
 }
 
+/// Pacemaker adds `port=<node>` (the agent's metadata has `port`) next to
+/// the device's `plug=<server>`, in no fixed order: the server is fenced.
+#[test]
+fn the_devices_plug_wins_over_the_port_pacemaker_adds() {
+    let sandbox = Sandbox::new();
+    let mock = OvhMock::start(sandbox.path(), json!({}));
+    for lines in [
+        ["action=status", "port=node2", "nodename=node2", &plug()],
+        ["action=status", &plug(), "port=node2", "nodename=node2"],
+    ] {
+        let out = agent(&sandbox, &mock, &lines);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{lines:?}: {}",
+            text(&out.stderr)
+        );
+        assert_eq!(text(&out.stdout), "Status: ON\n");
+    }
+    assert!(
+        !mock.calls().iter().any(|c| c.contains("node2")),
+        "{:?}",
+        mock.calls()
+    );
+}
+
 #[test]
 fn transient_errors_are_retried() {
     let sandbox = Sandbox::new();
@@ -491,7 +517,9 @@ fn fencectl_fences_the_proxmox_cluster_through_the_api() {
 
 /// In a real cluster, pacemaker-fenced runs fence_ovh_api (a link to
 /// fencectl in /usr/sbin) for `stonith_admin --fence node2`, and the API
-/// sees the rescue boot set and the hard reboot.
+/// sees the rescue boot set and the hard reboot. The device is configured
+/// as `ovh-keys create` and examples/ advise: its own `plug`, the node in
+/// `pcmk_host_list` (so Pacemaker also sends `port=node2`), long timeouts.
 #[test]
 fn pacemaker_fences_through_fence_ovh_api() {
     let sandbox = Sandbox::new();
@@ -504,8 +532,10 @@ fn pacemaker_fences_through_fence_ovh_api() {
         ("application_secret", AS.to_string()),
         ("consumer_key", CK.to_string()),
         ("poll_interval", "0.05".into()),
-        ("pcmk_host_map", format!("node2:{SERVER}")),
+        ("plug", SERVER.to_string()),
+        ("pcmk_host_list", "node2".into()),
         ("pcmk_off_timeout", "120s".into()),
+        ("pcmk_reboot_timeout", "240s".into()),
     ];
     let nvpairs: String = params
         .iter()
