@@ -37,9 +37,7 @@ pub fn base_url(endpoint: &str) -> Result<String, String> {
         return Ok(endpoint.trim_end_matches('/').to_string());
     }
     if let Some(rest) = endpoint.strip_prefix("http://") {
-        let host = rest.split(['/', ':']).next().unwrap_or_default();
-        let loopback = host == "localhost" || host.starts_with("127.") || rest.starts_with("[::1]");
-        if loopback {
+        if is_loopback_authority(rest.split('/').next().unwrap_or_default()) {
             return Ok(endpoint.trim_end_matches('/').to_string());
         }
         return Err(format!(
@@ -54,6 +52,26 @@ pub fn base_url(endpoint: &str) -> Result<String, String> {
         "unknown OVH endpoint '{endpoint}'{hint} (one of {}, or an https:// URL)",
         names.join(", ")
     ))
+}
+
+/// Whether a URL's `host[:port]` is a loopback address: `localhost`, an
+/// IPv4 address in 127.0.0.0/8 or `[::1]`. Host names are not resolved:
+/// `127.example.org` is not loopback.
+fn is_loopback_authority(authority: &str) -> bool {
+    if authority.contains('@') {
+        return false;
+    }
+    let host = match authority.strip_prefix('[') {
+        Some(rest) => match rest.split_once(']') {
+            Some((host, port)) if port.is_empty() || port.starts_with(':') => host,
+            _ => return false,
+        },
+        None => authority.split(':').next().unwrap_or_default(),
+    };
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Where an application key is created for an endpoint.
@@ -74,6 +92,16 @@ mod tests {
             "http://127.0.0.1:8080/1.0"
         );
         assert!(base_url("http://192.0.2.1/1.0").is_err());
+        assert!(base_url("http://[::1]:8080/1.0").is_ok());
+        assert!(base_url("http://localhost:8080/1.0").is_ok());
+        for sneaky in [
+            "http://127.evil.example/1.0",
+            "http://127.0.0.1.evil.example/1.0",
+            "http://127.0.0.1@evil.example/1.0",
+            "http://[::1].evil.example/1.0",
+        ] {
+            assert!(base_url(sneaky).is_err(), "{sneaky}");
+        }
         assert!(base_url("ovh-ue")
             .unwrap_err()
             .contains("did you mean 'ovh-eu'"));
