@@ -65,6 +65,8 @@ impl OvhError {
             "the application secret or consumer key is wrong (or the key is not validated yet): check them with fencectl ovh-keys check"
         } else if self.is("NOT_GRANTED_CALL") || self.is("Forbidden") || self.status == 403 {
             "the consumer key's rules do not allow this call: create keys with the fencing rules (fencectl ovh-keys create)"
+        } else if self.is("QUERY_TIME_OUT") || self.message.contains("out of time") {
+            "the request's timestamp is too far from the API's clock: this machine's clock jumped; check NTP and try again"
         } else if self.status == 404 {
             "not found: check the server's service name (fencectl agent ovh -o list shows the account's servers)"
         } else if self.status == 0 {

@@ -368,6 +368,37 @@ fn the_devices_plug_wins_over_the_port_pacemaker_adds() {
     );
 }
 
+/// The API refuses timestamps far from its clock: the agent signs with the
+/// API's time (GET /auth/time), so an hour of skew does not matter.
+#[test]
+fn an_hour_of_clock_skew_is_corrected() {
+    let sandbox = Sandbox::new();
+    let mock = OvhMock::start(sandbox.path(), json!({ "time_offset": 3600 }));
+    let out = agent(&sandbox, &mock, &["action=off", &plug()]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "Success: Powered OFF\n");
+    let stamps: Vec<i64> = mock
+        .requests()
+        .iter()
+        .filter_map(|r| {
+            let headers = r["headers"].as_object()?;
+            let (_, stamp) = headers
+                .iter()
+                .find(|(name, _)| name.eq_ignore_ascii_case("X-Ovh-Timestamp"))?;
+            stamp.as_str()?.parse().ok()
+        })
+        .collect();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    assert!(!stamps.is_empty());
+    assert!(
+        stamps.iter().all(|s| (s - now - 3600).abs() < 60),
+        "signed with the API's clock: {stamps:?} (local {now})"
+    );
+}
+
 #[test]
 fn transient_errors_are_retried() {
     let sandbox = Sandbox::new();
