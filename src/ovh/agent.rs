@@ -488,7 +488,14 @@ impl Setup {
         })
     }
 
-    fn client(&self, log: &Log) -> Result<Client, String> {
+    /// The whole action's time: one power_timeout per power change (a
+    /// reboot is two), one for the other actions. The delay comes on top.
+    fn time_allowed(&self, action: &str) -> Duration {
+        let phases = if action == "reboot" { 2 } else { 1 };
+        self.delay + self.power_timeout * phases
+    }
+
+    fn client(&self, action: &str, log: &Log) -> Result<Client, String> {
         let mut client = Client::new(
             &self.base,
             self.credentials.clone(),
@@ -497,6 +504,7 @@ impl Setup {
         .map_err(|e| e.to_string())?;
         client.retry_deadline =
             Duration::from_secs(60).min(self.power_timeout.max(Duration::from_secs(5)));
+        client.deadline = Some(Instant::now() + self.time_allowed(action));
         if log.verbose || log.file.is_some() {
             let secrets = log.secrets.clone();
             let verbose = log.verbose && !log.quiet;
@@ -515,7 +523,8 @@ impl Setup {
     }
 
     fn act(&self, action: &str, log: &Log) -> i32 {
-        let mut client = match self.client(log) {
+        let started = Instant::now();
+        let mut client = match self.client(action, log) {
             Ok(client) => client,
             Err(e) => {
                 log.error(&e);
@@ -529,6 +538,13 @@ impl Setup {
         };
         match result {
             Ok(code) => code,
+            Err(e) if started.elapsed() >= self.time_allowed(action) => {
+                log.error(&format!(
+                    "{action} did not finish within power_timeout ({} s): {e}",
+                    self.power_timeout.as_secs_f64()
+                ));
+                1
+            }
             Err(e) => {
                 log.error(&e);
                 1

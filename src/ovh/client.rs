@@ -112,6 +112,11 @@ pub struct Client {
     delta: Option<i64>,
     /// How long 429 and 5xx answers are retried.
     pub retry_deadline: Duration,
+    /// How long one request may wait for its answer.
+    request_timeout: Duration,
+    /// When everything must be over (a fence action's power_timeout): no
+    /// request is sent after it, and none waits past it.
+    pub deadline: Option<Instant>,
     /// Called with a one-line description of each request (no secrets).
     pub log: Option<RequestLog>,
 }
@@ -142,6 +147,8 @@ impl Client {
             http,
             delta: None,
             retry_deadline: Duration::from_secs(30),
+            request_timeout: timeout,
+            deadline: None,
             log: None,
         })
     }
@@ -189,7 +196,8 @@ impl Client {
         body: Option<&Value>,
         signed: bool,
     ) -> Result<Value, OvhError> {
-        let deadline = Instant::now() + self.retry_deadline;
+        let retry_until = Instant::now() + self.retry_deadline;
+        let deadline = self.deadline.map_or(retry_until, |d| d.min(retry_until));
         let mut pause = Duration::from_millis(250);
         loop {
             match self.call_once(method, path, body, signed) {
@@ -218,6 +226,7 @@ impl Client {
         body: Option<&Value>,
         signed: bool,
     ) -> Result<Value, OvhError> {
+        let timeout = self.time_left(method, path)?;
         let url = format!("{}{path}", self.base);
         // python-ovh sends compact JSON; the signature covers these exact bytes.
         let body_text = body
@@ -228,6 +237,7 @@ impl Client {
         let mut request = self
             .http
             .request(method_value, &url)
+            .timeout(timeout)
             .header("X-Ovh-Application", &self.credentials.application_key);
         if body.is_some() {
             request = request
@@ -281,6 +291,24 @@ impl Client {
             method: method.to_string(),
             path: path.to_string(),
         })
+    }
+
+    /// How long the next request may take: the request timeout, cut
+    /// short by the overall deadline; an error once that has passed.
+    fn time_left(&self, method: &str, path: &str) -> Result<Duration, OvhError> {
+        let Some(deadline) = self.deadline else {
+            return Ok(self.request_timeout);
+        };
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(self.error_for(
+                method,
+                path,
+                0,
+                "not sent: the time allowed for the whole action has run out",
+            ));
+        }
+        Ok(left.min(self.request_timeout))
     }
 
     fn error_for(&self, method: &str, path: &str, status: u16, message: &str) -> OvhError {

@@ -451,6 +451,35 @@ fn a_task_that_never_ends_times_out() {
     );
 }
 
+/// An API that stops answering: the action still ends within power_timeout,
+/// and says so.
+#[test]
+fn an_api_that_hangs_cannot_hold_the_agent_past_power_timeout() {
+    let sandbox = Sandbox::new();
+    let mock = OvhMock::start(sandbox.path(), json!({ "hang_seconds": 60 }));
+    for action in ["off", "status"] {
+        let started = Instant::now();
+        let out = agent(
+            &sandbox,
+            &mock,
+            &[&format!("action={action}"), &plug(), "power_timeout=3"],
+        );
+        assert_eq!(out.status.code(), Some(1), "{action}");
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{action}: {:?}",
+            started.elapsed()
+        );
+        assert!(
+            text(&out.stderr).contains(&format!(
+                "{action} did not finish within power_timeout (3 s)"
+            )),
+            "{}",
+            text(&out.stderr)
+        );
+    }
+}
+
 #[test]
 fn secrets_never_reach_output_or_the_debug_file() {
     let sandbox = Sandbox::new();
