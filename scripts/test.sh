@@ -19,7 +19,7 @@ fi
 
 # python-ovh, the reference OVH client the tests compare with
 venv=target/py-venv
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import ovh' 2>/dev/null; then
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import importlib.metadata as m, sys; sys.exit(m.version("ovh") != "1.2.0")' 2>/dev/null; then
     echo "installing python-ovh 1.2.0 into $venv"
     mkdir -p target
     /usr/bin/python3 -m venv "$venv"
