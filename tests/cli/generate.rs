@@ -74,7 +74,7 @@ fn assert_cluster_conf_valid(sandbox: &Sandbox, conf: &str, what: &str) {
 }
 
 /// crm_verify needs quorum, a DC and node states to say 0 about a file.
-fn assert_crm_verify(sandbox: &Sandbox, cib: &str, what: &str) {
+pub(crate) fn assert_crm_verify(sandbox: &Sandbox, cib: &str, what: &str) {
     let mut doc = cib.replacen("<cib ", "<cib have-quorum=\"1\" dc-uuid=\"1\" ", 1);
     let nodes: Vec<(String, String)> = doc
         .match_indices("<node id=\"")

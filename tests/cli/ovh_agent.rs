@@ -637,3 +637,110 @@ fn pacemaker_fences_through_fence_ovh_api() {
     let history = cluster.run_ok("stonith_admin", &["--history", "node2"]);
     assert!(history.contains("successful"), "{history}");
 }
+
+fn example(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples")
+        .join(name)
+}
+
+/// The value of nvpair `name` in each primitive of a CIB fragment, in order.
+fn nvpair_values(cib: &str, name: &str) -> Vec<String> {
+    let marker = format!("name=\"{name}\" value=\"");
+    cib.match_indices(&marker)
+        .map(|(at, _)| {
+            let rest = &cib[at + marker.len()..];
+            rest[..rest.find('"').unwrap()].to_string()
+        })
+        .collect()
+}
+
+fn seconds(value: &str) -> u64 {
+    value.trim_end_matches('s').parse().unwrap()
+}
+
+/// examples/proxmox-ovh-api.*: the cluster.conf passes cman's schema built
+/// with fence_ovh_api among the agents; the CIB form is what `generate cib`
+/// makes of the inventory, crm_verify accepts it, and Pacemaker waits
+/// longer than the agent may take (one power change for off, two for reboot).
+#[test]
+fn the_ovh_examples_are_valid_and_pacemaker_outwaits_the_agent() {
+    let sandbox = Sandbox::new();
+    let agents = sandbox.path().join("sbin");
+    std::fs::create_dir_all(&agents).unwrap();
+    std::os::unix::fs::symlink(
+        assert_cmd::cargo::cargo_bin("fencectl"),
+        agents.join("fence_ovh_api"),
+    )
+    .unwrap();
+    let rng = sandbox.path().join("cluster.rng");
+    let builder = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/schemas/cman/build-cluster-rng");
+    let built = std::process::Command::new(&builder)
+        .arg(&rng)
+        .arg("/usr/sbin")
+        .arg(&agents)
+        .output()
+        .unwrap();
+    assert!(built.status.success(), "{}", text(&built.stderr));
+    let inventory = example("proxmox-ovh-api.toml");
+    let generated = sandbox
+        .cmd()
+        .args(["generate", "cluster-conf"])
+        .arg(&inventory)
+        .output()
+        .unwrap();
+    assert!(generated.status.success(), "{}", text(&generated.stderr));
+    let generated = sandbox.file("generated.cluster.conf", &generated.stdout);
+    for conf in [example("proxmox-ovh-api.cluster.conf"), generated] {
+        let lint = std::process::Command::new("xmllint")
+            .args(["--noout", "--relaxng"])
+            .arg(&rng)
+            .arg(&conf)
+            .output()
+            .unwrap();
+        assert!(
+            lint.status.success(),
+            "{}: {}",
+            conf.display(),
+            text(&lint.stderr)
+        );
+    }
+
+    let resources = sandbox
+        .cmd()
+        .args(["generate", "cib", "--part", "resources"])
+        .arg(&inventory)
+        .output()
+        .unwrap();
+    assert!(resources.status.success(), "{}", text(&resources.stderr));
+    let committed = std::fs::read_to_string(example("proxmox-ovh-api.cib.xml")).unwrap();
+    let body = &committed[committed.find("-->").unwrap() + 4..];
+    assert_eq!(
+        body,
+        text(&resources.stdout),
+        "examples/proxmox-ovh-api.cib.xml is stale: regenerate it from proxmox-ovh-api.toml"
+    );
+    let power = nvpair_values(body, "power_timeout");
+    let off = nvpair_values(body, "pcmk_off_timeout");
+    let reboot = nvpair_values(body, "pcmk_reboot_timeout");
+    assert_eq!((power.len(), off.len(), reboot.len()), (3, 3, 3), "{body}");
+    for ((power, off), reboot) in power.iter().zip(&off).zip(&reboot) {
+        assert!(
+            seconds(off) > seconds(power),
+            "off {off} <= power_timeout {power}"
+        );
+        assert!(
+            seconds(reboot) > 2 * seconds(power),
+            "reboot {reboot} <= 2 x power_timeout {power}"
+        );
+    }
+    let full = sandbox
+        .cmd()
+        .args(["generate", "cib", "--full"])
+        .arg(&inventory)
+        .output()
+        .unwrap();
+    assert!(full.status.success(), "{}", text(&full.stderr));
+    crate::generate::assert_crm_verify(&sandbox, &text(&full.stdout), "proxmox-ovh-api.toml");
+}
