@@ -55,6 +55,8 @@ struct Answers {
     application_key: String,
     application_secret: String,
     servers: Vec<String>,
+    /// Also allow `GET /dedicated/server` (the agent's list action).
+    with_list: bool,
     allowed_ips: Vec<String>,
 }
 
@@ -123,6 +125,12 @@ fn ask(
             return Err(usage(format!("'{server}' is not a server's service name")));
         }
     }
+    let with_list = args.list_rule
+        || (interactive
+            && prompter.confirm(
+                "Also allow listing the account's servers (GET /dedicated/server; only the agent's list action needs it)?",
+                false,
+            )?);
     let allowed_ips = if !args.allowed_ips.is_empty() || !interactive {
         args.allowed_ips.clone()
     } else {
@@ -140,6 +148,7 @@ fn ask(
         application_key,
         application_secret,
         servers,
+        with_list,
         allowed_ips,
     })
 }
@@ -207,7 +216,7 @@ pub fn create(
         }
     }
     let answers = ask(args, prompter, interactive)?;
-    let rules = keys::rules_for(&answers.servers, args.list_rule);
+    let rules = keys::rules_for(&answers.servers, answers.with_list);
     print_rules(&rules, ctx)?;
     if interactive && !args.yes && !prompter.confirm("Request keys with these rules?", true)? {
         bail!("cancelled: nothing was requested or written");

@@ -447,12 +447,29 @@ fn interactive_create_in_a_terminal() {
     session.send(format!("{AS}\r")).unwrap();
     session.expect("Servers the cluster fences").unwrap();
     session.send(format!("{SERVER}\r")).unwrap();
+    session
+        .expect("Also allow listing the account's servers")
+        .unwrap();
+    session.send("n").unwrap();
     session.expect("Allowed IPs").unwrap();
     session.send("203.0.113.4\r").unwrap();
     session.expect("Request keys with these rules?").unwrap();
     session.send("y").unwrap();
     session.expect(Regex("rescue boot 103")).unwrap();
     session.expect(Eof).unwrap();
+    let request = mock
+        .requests()
+        .into_iter()
+        .find(|r| r["path"] == "/1.0/auth/credential")
+        .unwrap();
+    let body: serde_json::Value = serde_json::from_str(request["body"].as_str().unwrap()).unwrap();
+    let rules = body["accessRules"].as_array().unwrap();
+    assert_eq!(
+        rules.len(),
+        7,
+        "one server's rules, no list rule: {rules:?}"
+    );
+    assert_eq!(body["allowedIPs"], json!(["203.0.113.4"]));
     let written = std::fs::read_to_string(&output).unwrap();
     assert!(
         written.contains(&format!("application_key={AK}")),
