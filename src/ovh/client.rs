@@ -189,6 +189,9 @@ impl Client {
     }
 
     /// One call, retried on 429 and 5xx (and on no answer) until the deadline.
+    /// A POST is retried only on 429 (refused before it was processed): a
+    /// 5xx or lost answer may hide a reboot that did start, and a second
+    /// one must not be requested blindly.
     pub fn call(
         &mut self,
         method: &str,
@@ -201,10 +204,7 @@ impl Client {
         let mut pause = Duration::from_millis(250);
         loop {
             match self.call_once(method, path, body, signed) {
-                Err(e)
-                    if (e.status == 429 || e.status >= 500 || e.status == 0)
-                        && Instant::now() + pause < deadline =>
-                {
+                Err(e) if retryable(method, &e) && Instant::now() + pause < deadline => {
                     if let Some(log) = &self.log {
                         log(&format!(
                             "{method} {path}: {e}; retrying in {}",
@@ -321,6 +321,11 @@ impl Client {
             path: path.into(),
         }
     }
+}
+
+/// Whether an answer is worth asking again (see [`Client::call`]).
+fn retryable(method: &str, error: &OvhError) -> bool {
+    error.status == 429 || (method != "POST" && (error.status >= 500 || error.status == 0))
 }
 
 fn describe(error: &reqwest::Error) -> String {
