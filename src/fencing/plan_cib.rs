@@ -364,20 +364,14 @@ fn host_argument(device: &StonithDevice, agent: Option<&AgentInfo>) -> Option<St
     if device.agent == "fence_legacy" {
         return None;
     }
-    match device.param("pcmk_host_argument") {
-        Some(arg) if arg.eq_ignore_ascii_case("none") => None,
-        Some(arg) => Some(arg.to_string()),
-        None => {
-            let has = |name: &str| agent.is_some_and(|a| a.metadata.parameter(name).is_some());
-            Some(
-                if has("port") || !has("plug") {
-                    "port"
-                } else {
-                    "plug"
-                }
-                .to_string(),
-            )
-        }
+    match agent {
+        Some(info) => pacemaker::host_argument(&device.params, &info.metadata),
+        // Without metadata the fencer's own default: port.
+        None => match device.param("pcmk_host_argument") {
+            Some(arg) if arg.eq_ignore_ascii_case("none") => None,
+            Some(arg) => Some(arg.to_string()),
+            None => Some("port".into()),
+        },
     }
 }
 
@@ -461,17 +455,18 @@ fn capable_devices<'c>(
 
 /// pcmk_host_check, or Pacemaker's default for the device.
 fn host_check(device: &StonithDevice, agents: &mut AgentDirectory<'_>) -> String {
-    if let Some(check) = device.param("pcmk_host_check") {
-        return check.to_string();
-    }
-    if device.param("pcmk_host_list").is_some() || device.param("pcmk_host_map").is_some() {
-        return "static-list".into();
-    }
     match agents.get(&device.agent) {
-        Ok(info) if info.metadata.has_action("list") => "dynamic-list".into(),
-        Ok(info) if info.metadata.has_action("status") => "status".into(),
-        Ok(_) => "none".into(),
-        Err(_) => "dynamic-list".into(),
+        Ok(info) => pacemaker::effective_host_check(&device.params, &info.metadata),
+        // An agent we cannot read: only an explicit check or a list is known.
+        Err(_) => match device.param("pcmk_host_check") {
+            Some(check) => check.to_ascii_lowercase(),
+            None if device.param("pcmk_host_list").is_some()
+                || device.param("pcmk_host_map").is_some() =>
+            {
+                "static-list".into()
+            }
+            None => "dynamic-list".into(),
+        },
     }
 }
 
