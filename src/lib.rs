@@ -16,6 +16,7 @@ pub mod ovh;
 pub mod prompt;
 pub mod secrets;
 pub mod suggest;
+pub mod sys;
 pub mod timespec;
 pub mod xml;
 

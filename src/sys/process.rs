@@ -1,0 +1,1 @@
+//! Running a child process tree within a deadline.

@@ -1,0 +1,1 @@
+//! SIGINT, SIGTERM and SIGHUP: noticed, never fatal mid-run.
