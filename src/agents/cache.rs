@@ -13,7 +13,9 @@ use super::runner::Ending;
 
 const ENTRY_FORMAT: &str = "fencectl-metadata-cache";
 const INDEX_FORMAT: &str = "fencectl-agent-index";
-const VERSION: u32 = 1;
+// 2: runs that timed out, were interrupted or crashed are no longer stored
+// (version 1 caches may hold such failures as if they were the agent's answer).
+const VERSION: u32 = 2;
 
 /// Where the cache lives: `FENCECTL_CACHE_DIR`, else /var/cache/fencectl
 /// for root, else `$XDG_CACHE_HOME/fencectl` or `~/.cache/fencectl`.
@@ -45,11 +47,23 @@ pub struct StoredRun {
     pub stdout: Vec<u8>,
     /// Its stderr, lossily decoded (diagnostics only).
     pub stderr: String,
+    /// It printed more than fencectl keeps: a stable property of the agent.
+    #[serde(default)]
+    pub overflowed: bool,
 }
 
 impl StoredRun {
     pub fn ok(&self) -> bool {
         self.exit_code == Some(0) && self.failure.is_none()
+    }
+
+    /// Whether this run says nothing stable about the agent: it timed out,
+    /// was interrupted, or was killed by a signal (a crash, an OOM kill).
+    /// Such a run is never cached; the next use runs the agent again. An
+    /// agent that exits with a code (fence_ack_manual always exits 1) gave
+    /// its answer, and that answer is cached.
+    pub fn is_transient(&self) -> bool {
+        self.exit_code.is_none() && self.failure.is_some() && !self.overflowed
     }
 
     /// Builds the stored form from a finished run.
@@ -62,6 +76,7 @@ impl StoredRun {
             failure: (!run.success()).then(|| run.failure_reason(timeout)),
             stdout: run.stdout.clone(),
             stderr: String::from_utf8_lossy(&run.stderr).into_owned(),
+            overflowed: run.ending == Ending::TooMuchOutput,
         }
     }
 }
@@ -87,6 +102,10 @@ pub struct AgentSummary {
     pub capabilities: Vec<String>,
     /// Why the metadata could not be read, if it could not.
     pub error: Option<String>,
+    /// The error came from a run that timed out, was interrupted or
+    /// crashed: not the agent's answer, so never stored in the index.
+    #[serde(skip)]
+    pub transient: bool,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -148,8 +167,12 @@ impl Cache {
         })
     }
 
-    /// Stores a run; failures to write are ignored (the cache is an optimisation).
+    /// Stores a run; failures to write are ignored (the cache is an
+    /// optimisation). A transient failure is not stored.
     pub fn store_run(&self, agent_path: &Path, fingerprint: Fingerprint, run: &StoredRun) {
+        if run.is_transient() {
+            return;
+        }
         let Some(path) = self.entry_path(agent_path) else {
             return;
         };
@@ -252,6 +275,7 @@ mod tests {
             failure: None,
             stdout: b"<x>\n\xff".to_vec(),
             stderr: String::new(),
+            overflowed: false,
         };
         cache.store_run(agent, fingerprint(), &run);
         assert_eq!(cache.load_run(agent, fingerprint()), Some(run));
@@ -260,6 +284,29 @@ mod tests {
             ..fingerprint()
         };
         assert_eq!(cache.load_run(agent, changed), None);
+    }
+
+    #[test]
+    fn transient_failures_are_not_stored_but_exit_codes_are() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(Some(dir.path().to_path_buf()));
+        let agent = Path::new("/usr/sbin/fence_x");
+        let timed_out = StoredRun {
+            exit_code: None,
+            failure: Some("timed out after 2s".into()),
+            stdout: Vec::new(),
+            stderr: String::new(),
+            overflowed: false,
+        };
+        cache.store_run(agent, fingerprint(), &timed_out);
+        assert_eq!(cache.load_run(agent, fingerprint()), None);
+        let usage = StoredRun {
+            exit_code: Some(1),
+            failure: Some("exited 1".into()),
+            ..timed_out
+        };
+        cache.store_run(agent, fingerprint(), &usage);
+        assert_eq!(cache.load_run(agent, fingerprint()), Some(usage));
     }
 
     #[test]

@@ -51,6 +51,7 @@ impl Catalog {
                 failure: None,
                 stdout: (builtin.metadata)().into_bytes(),
                 stderr: String::new(),
+                overflowed: false,
             });
         }
         if let Some(problem) = &agent.problem {
@@ -87,11 +88,15 @@ impl Catalog {
     ) -> Result<(StoredRun, AgentMetadata)> {
         let stored = self.metadata_run(agent, refresh)?;
         if let Some(failure) = &stored.failure {
-            bail!(
+            let message = format!(
                 "{} -o metadata failed: {failure}{}",
                 agent.path.display(),
                 stderr_tail(&stored.stderr)
             );
+            if stored.is_transient() {
+                return Err(TransientFailure(message).into());
+            }
+            bail!(message);
         }
         let metadata = AgentMetadata::parse(&stored.stdout)
             .with_context(|| format!("{} -o metadata", agent.path.display()))?;
@@ -172,17 +177,32 @@ impl Catalog {
                     .map(str::to_string)
                     .collect(),
                 error: None,
+                transient: false,
             },
             Err(err) => AgentSummary {
                 reported_name: String::new(),
                 shortdesc: String::new(),
                 symlinks: Vec::new(),
                 capabilities: Vec::new(),
+                transient: err.is::<TransientFailure>(),
                 error: Some(format!("{err:#}")),
             },
         }
     }
 }
+
+/// A metadata run that says nothing stable about the agent (a timeout, an
+/// interrupt, a crash): it is not cached, and the next use runs it again.
+#[derive(Debug)]
+pub struct TransientFailure(pub String);
+
+impl std::fmt::Display for TransientFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} (not cached: retried on the next use)", self.0)
+    }
+}
+
+impl std::error::Error for TransientFailure {}
 
 fn stderr_tail(stderr: &str) -> String {
     let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
@@ -212,6 +232,8 @@ fn index_of(
         .iter()
         .zip(summaries)
         .filter(|(agent, _)| agent.provider == Provider::External)
+        // A timeout or crash is retried on the next listing, not remembered.
+        .filter(|(_, summary)| !summary.as_ref().is_some_and(|s| s.transient))
         .filter_map(|(agent, summary)| {
             Some((agent.path.clone(), (agent.fingerprint?, summary.clone()?)))
         })

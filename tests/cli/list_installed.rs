@@ -416,3 +416,94 @@ fn xml_format_is_a_usage_error_here() {
         .unwrap();
     assert_eq!(out.status.code(), Some(64));
 }
+
+/// Issue 9, item 6: a metadata run that timed out is not the agent's
+/// answer. It is not cached, and the next listing (without --refresh) runs
+/// the agent again; an agent that exits with a code is cached.
+#[test]
+fn issue9_timeouts_are_not_cached_but_exit_codes_are() {
+    let sandbox = Sandbox::new();
+    let metadata = sandbox.file("good.xml", GOOD_METADATA.as_bytes());
+    let runs = sandbox.path().join("runs");
+    let usage_runs = sandbox.path().join("usage-runs");
+    // Slow the first time only (a loaded machine), then fine.
+    sandbox.agent(
+        "fence_slowstart",
+        &format!(
+            "echo x >> '{runs}'\n\
+             if [ \"$(wc -l < '{runs}')\" -eq 1 ]; then sleep 30; fi\n\
+             sed 's/fence_good/fence_slowstart/' '{metadata}'",
+            runs = runs.display(),
+            metadata = metadata.display()
+        ),
+    );
+    // fence_ack_manual's way: usage text and exit 1, every time.
+    sandbox.agent(
+        "fence_usage",
+        &format!(
+            "echo x >> '{}'\necho 'usage: fence_usage' >&2\nexit 1",
+            usage_runs.display()
+        ),
+    );
+    let list = |timeout: &str| {
+        let out = sandbox
+            .cmd()
+            .args(["list-installed", "--format", "json", "--agent-timeout"])
+            .arg(timeout)
+            .arg("--agent-dir")
+            .arg(sandbox.agents_dir())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        serde_json::from_slice::<Vec<serde_json::Value>>(&out.stdout).unwrap()
+    };
+    let count = |path: &std::path::Path| std::fs::read_to_string(path).unwrap().lines().count();
+
+    let first = list("1s");
+    let slow = by_name(&first, "fence_slowstart");
+    let error = slow["error"].as_str().unwrap();
+    assert!(error.contains("timed out after 1s"), "{error}");
+    assert!(error.contains("not cached"), "{error}");
+
+    let second = list("10s");
+    let slow = by_name(&second, "fence_slowstart");
+    assert_eq!(slow["error"], serde_json::Value::Null, "{slow}");
+    assert_eq!(slow["description"], "Fixture agent that works");
+    assert_eq!(count(&runs), 2);
+
+    // The exit-1 agent ran once: its answer was cached the first time.
+    assert!(by_name(&second, "fence_usage")["error"].is_string());
+    assert_eq!(count(&usage_runs), 1);
+
+    // `metadata -a` after a timeout runs the agent again too.
+    std::fs::remove_file(&runs).unwrap();
+    std::fs::remove_dir_all(sandbox.cache_dir()).unwrap();
+    let out = sandbox
+        .cmd()
+        .args([
+            "metadata",
+            "-a",
+            "fence_slowstart",
+            "--refresh",
+            "--agent-timeout",
+            "1s",
+            "--agent-dir",
+        ])
+        .arg(sandbox.agents_dir())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("timed out after 1s"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = sandbox
+        .cmd()
+        .args(["metadata", "-a", "fence_slowstart", "--agent-dir"])
+        .arg(sandbox.agents_dir())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(count(&runs), 2);
+}
