@@ -47,6 +47,7 @@ complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "history" -d 'Show
 complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "ovh-keys" -d 'Create or check OVH API keys for fencing OVH dedicated servers'
 complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "agent" -d 'Run a fence agent built into fencectl (`fencectl agent ovh -o status -n SERVICE`)'
 complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "install-agent" -d 'Link a built-in agent into an agent directory so that clusters can run it'
+complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "schema" -d 'Write configuration schemas built from the installed agents'
 complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "generate-assets" -d 'Write shell completions and man pages (for packagers)'
 complete -c fencectl -n "__fish_fencectl_using_subcommand list-installed" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
 json\t'A stable JSON document'
@@ -315,6 +316,33 @@ complete -c fencectl -n "__fish_fencectl_using_subcommand install-agent" -s v -l
 complete -c fencectl -n "__fish_fencectl_using_subcommand install-agent" -s q -l quiet -d 'Only errors on stderr'
 complete -c fencectl -n "__fish_fencectl_using_subcommand install-agent" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fencectl -n "__fish_fencectl_using_subcommand install-agent" -s V -l version -d 'Print version'
+complete -c fencectl -n "__fish_fencectl_using_subcommand schema; and not __fish_seen_subcommand_from cluster-rng" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
+json\t'A stable JSON document'
+xml\t'The agent\'s own XML (metadata only)'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand schema; and not __fish_seen_subcommand_from cluster-rng" -l color -d 'When to use colour' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand schema; and not __fish_seen_subcommand_from cluster-rng" -l agent-dir -d 'Directory holding fence agents (repeatable; searched in order)' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand schema; and not __fish_seen_subcommand_from cluster-rng" -l agent-timeout -d 'How long one agent may take to print its metadata (e.g. 10s, 500ms)' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand schema; and not __fish_seen_subcommand_from cluster-rng" -s v -l verbose -d 'More detail (repeat for more: -vv, -vvv)'
+complete -c fencectl -n "__fish_fencectl_using_subcommand schema; and not __fish_seen_subcommand_from cluster-rng" -s q -l quiet -d 'Only errors on stderr'
+complete -c fencectl -n "__fish_fencectl_using_subcommand schema; and not __fish_seen_subcommand_from cluster-rng" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fencectl -n "__fish_fencectl_using_subcommand schema; and not __fish_seen_subcommand_from cluster-rng" -s V -l version -d 'Print version'
+complete -c fencectl -n "__fish_fencectl_using_subcommand schema; and not __fish_seen_subcommand_from cluster-rng" -f -a "cluster-rng" -d 'cman\'s cluster.conf RELAX NG schema with every installed agent\'s parameters, as `ccs_update_schema` wrote /var/lib/cluster/cluster.rng'
+complete -c fencectl -n "__fish_fencectl_using_subcommand schema; and __fish_seen_subcommand_from cluster-rng" -s o -l output -d 'Write to FILE (atomically) instead of stdout' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand schema; and __fish_seen_subcommand_from cluster-rng" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
+json\t'A stable JSON document'
+xml\t'The agent\'s own XML (metadata only)'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand schema; and __fish_seen_subcommand_from cluster-rng" -l color -d 'When to use colour' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand schema; and __fish_seen_subcommand_from cluster-rng" -l agent-dir -d 'Directory holding fence agents (repeatable; searched in order)' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand schema; and __fish_seen_subcommand_from cluster-rng" -l agent-timeout -d 'How long one agent may take to print its metadata (e.g. 10s, 500ms)' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand schema; and __fish_seen_subcommand_from cluster-rng" -l force -d 'Replace FILE if it exists'
+complete -c fencectl -n "__fish_fencectl_using_subcommand schema; and __fish_seen_subcommand_from cluster-rng" -s v -l verbose -d 'More detail (repeat for more: -vv, -vvv)'
+complete -c fencectl -n "__fish_fencectl_using_subcommand schema; and __fish_seen_subcommand_from cluster-rng" -s q -l quiet -d 'Only errors on stderr'
+complete -c fencectl -n "__fish_fencectl_using_subcommand schema; and __fish_seen_subcommand_from cluster-rng" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fencectl -n "__fish_fencectl_using_subcommand schema; and __fish_seen_subcommand_from cluster-rng" -s V -l version -d 'Print version'
 complete -c fencectl -n "__fish_fencectl_using_subcommand generate-assets" -l dir -d 'Directory to write completions/ and man/ into' -r -F
 complete -c fencectl -n "__fish_fencectl_using_subcommand generate-assets" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
 json\t'A stable JSON document'

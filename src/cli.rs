@@ -112,6 +112,9 @@ pub enum Command {
     Agent(AgentArgs),
     /// Link a built-in agent into an agent directory so that clusters can run it.
     InstallAgent(InstallAgentArgs),
+    /// Write configuration schemas built from the installed agents.
+    #[command(subcommand)]
+    Schema(SchemaCommand),
     /// Write shell completions and man pages (for packagers).
     #[command(hide = true)]
     GenerateAssets(GenerateAssetsArgs),
@@ -497,6 +500,30 @@ pub struct InstallAgentArgs {
 
     /// Replace an existing file of that name.
     #[arg(long)]
+    pub force: bool,
+}
+
+/// `fencectl schema ...`
+#[derive(Debug, Subcommand)]
+pub enum SchemaCommand {
+    /// cman's cluster.conf RELAX NG schema with every installed agent's
+    /// parameters, as `ccs_update_schema` wrote /var/lib/cluster/cluster.rng.
+    ///
+    /// Check a cluster.conf with it: `xmllint --noout --relaxng cluster.rng
+    /// cluster.conf` (as `ccs_config_validate` did).
+    #[command(name = "cluster-rng")]
+    ClusterRng(SchemaArgs),
+}
+
+/// `fencectl schema cluster-rng`
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Write to FILE (atomically) instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Replace FILE if it exists.
+    #[arg(long, requires = "output")]
     pub force: bool,
 }
 

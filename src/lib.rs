@@ -6,6 +6,7 @@
 
 pub mod agents;
 pub mod cli;
+pub mod cman;
 pub mod commands;
 pub mod exit;
 pub mod fencing;

@@ -20,6 +20,7 @@ pub mod install_agent;
 pub mod list_installed;
 pub mod metadata;
 pub mod ovh_keys;
+pub mod schema;
 pub mod validate;
 
 /// What every command gets: the global options and the printer.
@@ -67,6 +68,7 @@ pub fn dispatch(cli: &Cli, printer: &Printer) -> Result<ExitStatus> {
         Command::OvhKeys(command) => ovh_keys::run(command, &ctx),
         Command::Agent(args) => agent::run(args, &ctx),
         Command::InstallAgent(args) => install_agent::run(args, &ctx),
+        Command::Schema(command) => schema::run(command, &ctx),
         Command::GenerateAssets(args) => generate_assets::run(args, &ctx),
     }
 }

@@ -44,7 +44,7 @@ fn cluster_rng() -> &'static Path {
         std::fs::create_dir_all(&dir).unwrap();
         let rng = dir.join("cluster.rng");
         let builder =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/schemas/cman/build-cluster-rng");
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cman/build-cluster-rng");
         let out = StdCommand::new(&builder)
             .arg(&rng)
             .output()

@@ -675,7 +675,7 @@ fn the_ovh_examples_are_valid_and_pacemaker_outwaits_the_agent() {
     .unwrap();
     let rng = sandbox.path().join("cluster.rng");
     let builder = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/schemas/cman/build-cluster-rng");
+        .join("tests/fixtures/cman/build-cluster-rng");
     let built = std::process::Command::new(&builder)
         .arg(&rng)
         .arg("/usr/sbin")

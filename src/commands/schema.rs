@@ -1,0 +1,78 @@
+//! `fencectl schema cluster-rng`: cman's cluster.conf schema with the
+//! installed agents' parameters.
+
+use anyhow::{bail, Context as _, Result};
+
+use super::Context;
+use crate::agents::discovery::{self, FoundAgent};
+use crate::cli::{SchemaArgs, SchemaCommand};
+use crate::cman::schema::{self, AgentPart};
+use crate::exit::ExitStatus;
+
+pub fn run(command: &SchemaCommand, ctx: &Context<'_>) -> Result<ExitStatus> {
+    match command {
+        SchemaCommand::ClusterRng(args) => cluster_rng(args, ctx),
+    }
+}
+
+fn cluster_rng(args: &SchemaArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
+    ctx.no_xml("schema cluster-rng")?;
+    let rng = build_cluster_rng(ctx)?;
+    match &args.output {
+        None => ctx.printer.out(rng.trim_end())?,
+        Some(path) => {
+            if path.exists() && !args.force {
+                bail!(
+                    "{} already exists: add --force to replace it",
+                    path.display()
+                );
+            }
+            crate::agents::cache::write_atomically(path, rng.as_bytes())
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            ctx.printer.info(&format!("wrote {}", path.display()));
+        }
+    }
+    Ok(ExitStatus::Success)
+}
+
+/// The schema for the agents in the agent directories (as the files on
+/// disk there: a built-in agent counts once it is installed as a link).
+pub fn build_cluster_rng(ctx: &Context<'_>) -> Result<String> {
+    let found = discovery::discover(&ctx.global.agent_dirs);
+    let agents: Vec<FoundAgent> = found
+        .agents
+        .into_iter()
+        .filter(|agent| agent.path.file_name().is_some_and(|f| *f == *agent.name))
+        .filter(|agent| !schema::SKIPPED_AGENTS.contains(&agent.name.as_str()))
+        .collect();
+    if agents.is_empty() {
+        ctx.printer
+            .warn(&discovery::nothing_found_hint(&ctx.global.agent_dirs));
+    }
+    let catalog = ctx.catalog();
+    // Fill the cache in parallel first; each agent is then one cache read.
+    let bar = ctx
+        .printer
+        .progress(agents.len() as u64, "reading agent metadata");
+    catalog.list(&agents, false, &|_: &str| bar.inc(1));
+    bar.finish_and_clear();
+    let described: Vec<(&str, Result<_>)> = agents
+        .iter()
+        .map(|agent| (agent.name.as_str(), catalog.metadata(agent, false)))
+        .collect();
+    let problems: Vec<(&str, String)> = described
+        .iter()
+        .filter_map(|(name, result)| result.as_ref().err().map(|e| (*name, format!("{e:#}"))))
+        .collect();
+    for (name, problem) in &problems {
+        ctx.printer.info(&format!(
+            "{name}: no metadata, left out of the schema: {problem}"
+        ));
+    }
+    Ok(schema::cluster_rng(described.iter().map(
+        |(name, result)| match result {
+            Ok((_, metadata)) => (*name, AgentPart::Metadata(metadata)),
+            Err(_) => (*name, AgentPart::Problem("no metadata")),
+        },
+    )))
+}
