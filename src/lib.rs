@@ -14,6 +14,7 @@ pub mod generate;
 pub mod inventory;
 pub mod output;
 pub mod ovh;
+pub mod pacemaker;
 pub mod prompt;
 pub mod secrets;
 pub mod suggest;

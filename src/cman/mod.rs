@@ -1,4 +1,6 @@
-//! What cman decides: its cluster.conf schema (and, as the stacks move
-//! here, its configuration model and libfence's argument rules).
+//! What cman decides: its cluster.conf schema, which node a name means
+//! (and, as the stacks move here, its configuration model and libfence's
+//! argument rules).
 
+pub mod nodename;
 pub mod schema;
