@@ -187,10 +187,7 @@ impl FencingOption {
 /// An option's value as Pacemaker reads it from `(name, value)` pairs
 /// (crm_config nvpairs): the new name wins, else the legacy name. The
 /// second item says the legacy name was used (3.0.2 warns about it).
-pub fn read_option<'a>(
-    pairs: &'a [(String, String)],
-    option: FencingOption,
-) -> Option<(&'a str, bool)> {
+pub fn read_option(pairs: &[(String, String)], option: FencingOption) -> Option<(&str, bool)> {
     let find = |name: &str| {
         pairs
             .iter()
