@@ -10,6 +10,7 @@ pub mod finding;
 pub mod metadata;
 pub mod pacemaker;
 pub mod params;
+pub mod renames;
 pub mod runner;
 
 pub use catalog::Catalog;
