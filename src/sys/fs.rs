@@ -227,8 +227,9 @@ impl PrivateDir {
                 return Err(refuse("it is not a directory".into()))
             }
             Err(e) => {
-                return Err(e)
-                    .with_context(|| format!("cannot open the {what} directory {}", path.display()))
+                return Err(e).with_context(|| {
+                    format!("cannot open the {what} directory {}", path.display())
+                })
             }
         };
         let meta = dir
@@ -458,12 +459,16 @@ mod tests {
     fn issue9_reads_stop_at_the_cap() {
         let zero = read_capped(Path::new("/dev/zero"), 1000).unwrap_err();
         assert_eq!(zero.kind(), io::ErrorKind::FileTooLarge);
-        assert!(zero.to_string().contains("/dev/zero is larger than 1000 bytes"));
+        assert!(zero
+            .to_string()
+            .contains("/dev/zero is larger than 1000 bytes"));
         let exact = read_capped_from(&b"abcd"[..], 4, "input").unwrap();
         assert_eq!(exact, b"abcd");
         assert!(read_capped_from(&b"abcde"[..], 4, "input").is_err());
         let bad = read_string_capped_from(&b"ok\xff"[..], 10, "input").unwrap_err();
-        assert!(bad.to_string().contains("not UTF-8 text (invalid byte at offset 2)"));
+        assert!(bad
+            .to_string()
+            .contains("not UTF-8 text (invalid byte at offset 2)"));
     }
 
     #[test]
