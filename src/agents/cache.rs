@@ -215,7 +215,7 @@ impl Cache {
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
-    crate::sys::fs::write_atomic(path, bytes, 0o600).map(drop)
+    crate::sys::fs::write_atomic(path, bytes, crate::sys::fs::FileMode::Exactly(0o600)).map(drop)
 }
 
 /// FNV-1a: a stable hash for file names (std's hasher is not stable across releases).

@@ -295,7 +295,7 @@ fn write_file(path: &Path, text: &str, force: bool, ctx: &Context<'_>) -> Result
             path.display()
         );
     }
-    let written = fs::write_atomic(path, text.as_bytes(), 0o600)
+    let written = fs::write_atomic(path, text.as_bytes(), fs::FileMode::KeepOr(0o600))
         .with_context(|| format!("cannot write {}", path.display()))?;
     for note in &written.notes {
         ctx.printer.warn(note);

@@ -418,7 +418,9 @@ fn write_config(
     ini.set(section, "application_key", &answers.application_key);
     ini.set(section, "application_secret", &answers.application_secret);
     ini.set(section, "consumer_key", consumer_key);
-    crate::sys::fs::write_atomic(path, ini.render().as_bytes(), 0o600)
+    // It holds the application secret: private whatever it was before.
+    let mode = crate::sys::fs::FileMode::Exactly(0o600);
+    crate::sys::fs::write_atomic(path, ini.render().as_bytes(), mode)
         .map(drop)
         .with_context(|| format!("cannot write {}", path.display()))
 }

@@ -281,6 +281,15 @@ impl PrivateDir {
     }
 }
 
+/// The mode [`write_atomic`] gives the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileMode {
+    /// The mode (and owner) of the file replaced; this one for a new file.
+    KeepOr(u32),
+    /// Always this one (a file that must stay private: ovh.conf, caches).
+    Exactly(u32),
+}
+
 /// What [`write_atomic`] did.
 #[derive(Debug, Clone)]
 pub struct Written {
@@ -297,10 +306,10 @@ pub struct Written {
 /// Writes `bytes` to `path` through a temporary file in the same directory
 /// and a rename, so that readers never see half a file. When `path` is a
 /// symlink (Proxmox: /etc/cluster/cluster.conf -> /etc/pve/cluster.conf)
-/// its target is replaced and the link kept. A file that was there keeps
-/// its mode and owner where the filesystem allows (else a note says so); a
-/// new one gets `new_mode`.
-pub fn write_atomic(path: &Path, bytes: &[u8], new_mode: u32) -> Result<Written> {
+/// its target is replaced and the link kept. The file replaced keeps its
+/// owner, and its mode as `mode` says, where the filesystem allows (else
+/// a note says so).
+pub fn write_atomic(path: &Path, bytes: &[u8], mode: FileMode) -> Result<Written> {
     let target = resolve_links(path)?;
     let dir = match target.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
@@ -342,7 +351,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8], new_mode: u32) -> Result<Written>
             }
         }
     }
-    let wanted = old.as_ref().map_or(new_mode, |m| m.mode() & 0o7777);
+    let wanted = match (mode, &old) {
+        (FileMode::KeepOr(_), Some(old)) => old.mode() & 0o7777,
+        (FileMode::KeepOr(mode) | FileMode::Exactly(mode), _) => mode,
+    };
     if file.metadata()?.mode() & 0o7777 != wanted {
         // SAFETY: fchmod on a descriptor we own.
         if unsafe { libc::fchmod(file.as_raw_fd(), wanted as libc::mode_t) } != 0 {
@@ -480,7 +492,7 @@ mod tests {
         std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).unwrap();
         let link = dir.path().join("link.conf");
         std::os::unix::fs::symlink("real.conf", &link).unwrap();
-        let written = write_atomic(&link, b"new", 0o600).unwrap();
+        let written = write_atomic(&link, b"new", FileMode::KeepOr(0o600)).unwrap();
         assert_eq!(written.path, dir.path().join("real.conf"));
         assert_eq!(written.mode, 0o640);
         assert!(written.replaced);
@@ -489,9 +501,11 @@ mod tests {
             .file_type()
             .is_symlink());
         assert_eq!(std::fs::read_to_string(&real).unwrap(), "new");
-        let fresh = write_atomic(&dir.path().join("fresh"), b"x", 0o600).unwrap();
+        let fresh = write_atomic(&dir.path().join("fresh"), b"x", FileMode::KeepOr(0o600)).unwrap();
         assert_eq!(fresh.mode, 0o600);
         assert!(!fresh.replaced);
+        let private = write_atomic(&link, b"newer", FileMode::Exactly(0o600)).unwrap();
+        assert_eq!(private.mode, 0o600);
         let leftovers: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
             .filter_map(|e| e.ok())
