@@ -242,7 +242,7 @@ fn generate_cluster_conf(args: &GenerateClusterConfArgs, ctx: &Context<'_>) -> R
             _ => String::new(),
         };
         eprintln!(
-            "updated {}{target} (config_version {version}); propagate it as usual (cman_tool version -r, or Proxmox's pmxcfs)",
+            "updated {}{target}, config_version {version}; propagate it as usual (cman_tool version -r, or Proxmox's pmxcfs)",
             shown.display()
         );
     }

@@ -125,8 +125,7 @@ pub fn read(path: &Path) -> Result<(Vec<AuditRecord>, usize)> {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((Vec::new(), 0)),
         Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => {
-            return Err(anyhow::Error::new(e)
-                .context("rotate the audit log (logrotate) or read another with --log FILE"))
+            bail!("{e}: rotate the audit log (logrotate) or read another with --log FILE")
         }
         Err(e) => return Err(e.into()),
     };

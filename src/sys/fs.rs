@@ -515,6 +515,22 @@ mod tests {
     }
 
     #[test]
+    fn issue9_a_planted_link_in_a_shared_directory_is_not_followed() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o1777)).unwrap();
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "precious").unwrap();
+        let link = dir.path().join("out.xml");
+        std::os::unix::fs::symlink(&victim, &link).unwrap();
+        // Planted by another user (the tests run as root, who can chown).
+        std::os::unix::fs::lchown(&link, Some(65534), Some(65534)).unwrap();
+        let err = write_atomic(&link, b"new", FileMode::KeepOr(0o600)).unwrap_err();
+        assert!(err.to_string().contains("belongs to uid 65534"), "{err}");
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+    }
+
+    #[test]
     fn issue9_backups_never_overwrite_an_older_one() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("cluster.conf");
