@@ -69,7 +69,12 @@ pub struct AuditLog {
 
 impl AuditLog {
     pub fn open(path: &Path) -> Result<AuditLog> {
-        let file = if path == default_path() {
+        AuditLog::open_with(path, path == default_path())
+    }
+
+    /// `private_dir`: the directory is fencectl's own, checked as such.
+    fn open_with(path: &Path, private_dir: bool) -> Result<AuditLog> {
+        let file = if private_dir {
             let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
                 bail!("{} is not a file path", path.display());
             };
@@ -184,7 +189,46 @@ pub fn rfc3339(time: SystemTime) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::os::unix::fs::MetadataExt;
     use std::time::Duration;
+
+    #[test]
+    fn issue9_default_log_dir_planted_by_another_user_is_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let sandbox = tempfile::tempdir().unwrap();
+        let elsewhere = sandbox.path().join("elsewhere");
+        std::fs::create_dir(&elsewhere).unwrap();
+        std::fs::write(elsewhere.join("fence.log"), "precious").unwrap();
+        let linked = sandbox.path().join("linked");
+        std::os::unix::fs::symlink(&elsewhere, &linked).unwrap();
+        let err = AuditLog::open_with(&linked.join("fence.log"), true).unwrap_err();
+        assert!(format!("{err:#}").contains("is a symbolic link"), "{err:#}");
+        let open = sandbox.path().join("open");
+        std::fs::create_dir(&open).unwrap();
+        std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o777)).unwrap();
+        let err = AuditLog::open_with(&open.join("fence.log"), true).unwrap_err();
+        assert!(format!("{err:#}").contains("mode 0777"), "{err:#}");
+        let fresh = sandbox.path().join("fresh/fencectl/fence.log");
+        let mut log = AuditLog::open_with(&fresh, true).unwrap();
+        log.append(&AuditRecord {
+            time: "t".into(),
+            user: "u".into(),
+            node: "n".into(),
+            action: "off".into(),
+            source: "s".into(),
+            result: "success".into(),
+            devices: Vec::new(),
+        })
+        .unwrap();
+        let dir_mode = std::fs::metadata(fresh.parent().unwrap()).unwrap().mode();
+        assert_eq!(dir_mode & 0o777, 0o700);
+        assert_eq!(std::fs::metadata(&fresh).unwrap().mode() & 0o777, 0o600);
+        assert_eq!(read(&fresh).unwrap().0.len(), 1);
+        assert_eq!(
+            std::fs::read_to_string(elsewhere.join("fence.log")).unwrap(),
+            "precious"
+        );
+    }
 
     #[test]
     fn timestamps() {

@@ -139,6 +139,21 @@ fn issue9_planted_lock_file_symlink_is_refused_and_its_target_untouched() {
     assert_refused(&out, &["is a symbolic link", &name]);
     assert_eq!(std::fs::read_to_string(&target).unwrap(), "precious data\n");
     assert!(!agent_ran(&sandbox));
+    // a FIFO (which would block an open) and another user's file
+    std::fs::remove_file(locks.join(&name)).unwrap();
+    let status = std::process::Command::new("mkfifo")
+        .arg(locks.join(&name))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = fence(&sandbox, &locks, &sandbox.path().join("fence.log"));
+    assert_refused(&out, &["is not a regular file", &name]);
+    std::fs::remove_file(locks.join(&name)).unwrap();
+    std::fs::write(locks.join(&name), "").unwrap();
+    std::os::unix::fs::chown(locks.join(&name), Some(65534), None).unwrap();
+    let out = fence(&sandbox, &locks, &sandbox.path().join("fence.log"));
+    assert_refused(&out, &["is owned by uid 65534", &name]);
+    assert!(!agent_ran(&sandbox));
 }
 
 #[test]
