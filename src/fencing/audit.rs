@@ -78,7 +78,7 @@ impl AuditLog {
             let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
                 bail!("{} is not a file path", path.display());
             };
-            PrivateDir::open(dir, "audit log")?.open_append(&name.to_string_lossy())?
+            PrivateDir::open(dir, "audit log")?.open_append(name)?
         } else {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::DirBuilder::new()

@@ -13,7 +13,7 @@
 //!   made them first (a symlink, another owner, writable by others), and
 //!   the files in them are opened with `O_NOFOLLOW` and never truncated.
 
-use std::ffi::CString;
+use std::ffi::{CString, OsStr};
 use std::fmt;
 use std::fs::File;
 use std::io::{self, Read, Write};
@@ -272,7 +272,7 @@ impl PrivateDir {
 
     /// Opens (creating, mode 0600) `name` to append to it: never through a
     /// symlink, never truncated, and only a regular file owned by this user.
-    pub fn open_append(&self, name: &str) -> Result<File> {
+    pub fn open_append(&self, name: &OsStr) -> Result<File> {
         let path = self.path.join(name);
         let file = open_raw(Some(&self.dir), Path::new(name), APPEND_FLAGS, 0o600)
             .map_err(|e| refused_open(&path, e))?;
