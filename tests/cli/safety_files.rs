@@ -67,8 +67,7 @@ fn lock_file_name(sandbox: &Sandbox) -> String {
 }
 
 /// A file another user wants root to truncate.
-fn precious(sandbox: &Sandbox, path: &Path) -> PathBuf {
-    let _ = sandbox;
+fn precious(path: &Path) -> PathBuf {
     std::fs::write(path, "precious data\n").unwrap();
     path.to_path_buf()
 }
@@ -87,7 +86,7 @@ fn issue9_symlinked_lock_dir_is_refused_and_its_target_untouched() {
     let name = lock_file_name(&sandbox);
     let evil = sandbox.path().join("evil");
     std::fs::create_dir(&evil).unwrap();
-    let target = precious(&sandbox, &evil.join(&name));
+    let target = precious(&evil.join(&name));
     let locks = sandbox.path().join("locks");
     symlink(&evil, &locks).unwrap();
     let out = fence(&sandbox, &locks, &sandbox.path().join("fence.log"));
@@ -130,7 +129,7 @@ fn issue9_lock_dir_of_another_user_is_refused() {
 fn issue9_planted_lock_file_symlink_is_refused_and_its_target_untouched() {
     let sandbox = Sandbox::new();
     let name = lock_file_name(&sandbox);
-    let target = precious(&sandbox, &sandbox.path().join("shadow"));
+    let target = precious(&sandbox.path().join("shadow"));
     let locks = sandbox.path().join("locks");
     std::fs::create_dir(&locks).unwrap();
     std::fs::set_permissions(&locks, std::fs::Permissions::from_mode(0o700)).unwrap();
@@ -159,7 +158,7 @@ fn issue9_planted_lock_file_symlink_is_refused_and_its_target_untouched() {
 #[test]
 fn issue9_audit_log_symlink_is_refused_before_any_agent_runs() {
     let sandbox = Sandbox::new();
-    let target = precious(&sandbox, &sandbox.path().join("shadow"));
+    let target = precious(&sandbox.path().join("shadow"));
     let log = sandbox.path().join("fence.log");
     symlink(&target, &log).unwrap();
     let out = fence(&sandbox, &sandbox.path().join("locks"), &log);
