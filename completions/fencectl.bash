@@ -388,7 +388,7 @@ _fencectl() {
             return 0
             ;;
         fencectl__subcmd__generate__subcmd__cluster__subcmd__conf)
-            opts="-o -v -q -h -V --update --output --force --no-metadata --verbose --quiet --format --color --agent-dir --agent-timeout --help --version"
+            opts="-o -v -q -h -V --update --diff --output --force --no-metadata --verbose --quiet --format --color --agent-dir --agent-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -150,7 +150,7 @@ complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_s
 complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -s q -l quiet -d 'Only errors on stderr'
 complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -s V -l version -d 'Print version'
-complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cluster-conf" -l update -d 'Merge the fencing sections into this cluster.conf, keep the rest, and increment config_version (writes to FILE, or to -o)' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cluster-conf" -l update -d 'Merge the fencing sections into this cluster.conf, keep the rest, and increment config_version. Writes to -o, else replaces FILE (a symlink\'s target) atomically, keeping its mode and owner and the previous version beside it as FILE.<old config_version>.bak' -r -F
 complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cluster-conf" -s o -l output -d 'Write to FILE (atomically, mode 0600: it holds secrets) instead of stdout' -r -F
 complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cluster-conf" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
 json\t'A stable JSON document'
@@ -160,6 +160,7 @@ always\t'Always colour'
 never\t'Never colour'"
 complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cluster-conf" -l agent-dir -d 'Directory holding fence agents (repeatable; searched in order)' -r -F
 complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cluster-conf" -l agent-timeout -d 'How long one agent may take to print its metadata (e.g. 10s, 500ms)' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cluster-conf" -l diff -d 'With --update: print the change as a unified diff, write nothing'
 complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cluster-conf" -l force -d 'Replace FILE if it exists'
 complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cluster-conf" -l no-metadata -d 'Do not check device parameters against the agents\' metadata'
 complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cluster-conf" -s v -l verbose -d 'More detail (repeat for more: -vv, -vvv)'

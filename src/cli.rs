@@ -280,9 +280,15 @@ pub struct GenerateClusterConfArgs {
     pub inventory: PathBuf,
 
     /// Merge the fencing sections into this cluster.conf, keep the rest,
-    /// and increment config_version (writes to FILE, or to -o).
+    /// and increment config_version. Writes to -o, else replaces FILE (a
+    /// symlink's target) atomically, keeping its mode and owner and the
+    /// previous version beside it as FILE.<old config_version>.bak.
     #[arg(long, value_name = "FILE")]
     pub update: Option<PathBuf>,
+
+    /// With --update: print the change as a unified diff, write nothing.
+    #[arg(long, requires = "update", conflicts_with = "output")]
+    pub diff: bool,
 
     #[command(flatten)]
     pub out: OutputArgs,

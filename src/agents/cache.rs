@@ -3,7 +3,6 @@
 //! agent. A missing, corrupt or foreign cache is rebuilt, never fatal.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -236,13 +235,10 @@ impl Cache {
 
 /// Writes `bytes` to `path` through a temporary file in the same directory
 /// and a rename, so that readers never see half a file.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
-    let mut file = tempfile::NamedTempFile::new_in(dir)?;
-    file.write_all(bytes)?;
-    file.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    crate::sys::fs::write_atomic(path, bytes, crate::sys::fs::FileMode::Exactly(0o600)).map(drop)
 }
 
 /// FNV-1a: a stable hash for file names (std's hasher is not stable across releases).

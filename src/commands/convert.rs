@@ -12,7 +12,8 @@ use crate::generate::convert::cluster_conf_to_inventory;
 pub fn run(command: &ConvertCommand, ctx: &Context<'_>) -> Result<ExitStatus> {
     ctx.no_xml("convert")?;
     let ConvertCommand::ClusterConfToCib(args) = command;
-    let bytes = fs_err::read(&args.file).context("cannot read the cluster.conf to convert")?;
+    let bytes = crate::sys::fs::read_capped(&args.file, crate::sys::fs::CONFIG_CAP)
+        .context("cannot read the cluster.conf to convert")?;
     let root = crate::xml::parse(&bytes)
         .with_context(|| format!("{} is not well-formed XML", args.file.display()))?;
     let conf = ClusterConf::from_element(&root).with_context(|| args.file.display().to_string())?;

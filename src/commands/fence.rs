@@ -50,6 +50,9 @@ pub fn run(args: &FenceArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
     if args.dry_run {
         return dry_run(&plan, args, printer);
     }
+    if plan.action != "status" {
+        audit::check_writable(&args.log.clone().unwrap_or_else(audit::default_path))?;
+    }
     crate::agents::runner::install_interrupt_handler();
     let options = RunOptions {
         no_delay: args.no_delay,

@@ -1,7 +1,7 @@
 //! `fencectl generate cib` and `fencectl generate cluster-conf`.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use anyhow::{bail, Context as _, Result};
@@ -15,6 +15,7 @@ use crate::exit::{usage, ExitStatus};
 use crate::generate::cib::{self, CibHeader};
 use crate::generate::{clusterconf, IdSet};
 use crate::inventory::{self, DeviceSpec, Inventory};
+use crate::sys::fs;
 
 pub fn run(command: &GenerateCommand, ctx: &Context<'_>) -> Result<ExitStatus> {
     ctx.no_xml("generate")?;
@@ -213,49 +214,98 @@ fn generate_cluster_conf(args: &GenerateClusterConfArgs, ctx: &Context<'_>) -> R
         emit(&clusterconf::full(&inventory), &args.out, ctx)?;
         return Ok(ExitStatus::Success);
     };
-    let original =
-        fs_err::read_to_string(existing).context("cannot read the cluster.conf to update")?;
+    let original = fs::read_string_capped(existing, fs::CONFIG_CAP)
+        .context("cannot read the cluster.conf to update")?;
     let (updated, version) = clusterconf::update(&original, &inventory)
         .with_context(|| format!("cannot update {}", existing.display()))?;
-    match &args.out.output {
-        Some(_) => emit(&updated, &args.out, ctx)?,
-        None => write_file(existing, &updated, true)?,
+    if args.diff {
+        let name = existing.display().to_string();
+        let diff = similar::TextDiff::from_lines(&original, &updated)
+            .unified_diff()
+            .header(&name, &name)
+            .to_string();
+        ctx.printer.out_bytes(diff.as_bytes())?;
+        ctx.printer.info("--diff: nothing was written");
+        return Ok(ExitStatus::Success);
     }
+    let written = match &args.out.output {
+        Some(_) => emit(&updated, &args.out, ctx)?,
+        None => replace_cluster_conf(existing, &original, &updated, version, ctx)?,
+    };
     ctx.printer.info(&format!(
         "fencing sections merged; config_version is now {version}"
     ));
     if !ctx.printer.quiet {
+        let shown = args.out.output.as_deref().unwrap_or(existing);
+        let target = match &written {
+            Some(path) if path != shown => format!(" (the link's target {})", path.display()),
+            _ => String::new(),
+        };
         eprintln!(
-            "updated {} (config_version {version}); propagate it as usual (cman_tool version -r, or Proxmox's pmxcfs)",
-            args.out.output.as_deref().unwrap_or(existing).display()
+            "updated {}{target}, config_version {version}; propagate it as usual (cman_tool version -r, or Proxmox's pmxcfs)",
+            shown.display()
         );
     }
     Ok(ExitStatus::Success)
 }
 
-/// Prints `text`, or writes it to -o FILE.
-pub fn emit(text: &str, out: &OutputArgs, ctx: &Context<'_>) -> Result<()> {
+/// Replaces the cluster.conf at `path` (the target when it is a symlink)
+/// after saving `original` beside it; returns the file written.
+fn replace_cluster_conf(
+    path: &Path,
+    original: &str,
+    updated: &str,
+    version: u64,
+    ctx: &Context<'_>,
+) -> Result<Option<PathBuf>> {
+    let target = fs::resolve_links(path)?;
+    // update() sets config_version to the old one plus one.
+    let old_version = (version > 1).then(|| (version - 1).to_string());
+    let backup = fs::write_backup(&target, old_version.as_deref(), original.as_bytes())?;
+    let written = write_file(path, updated, true, ctx)?;
+    if !ctx.printer.quiet {
+        eprintln!("the previous version is saved as {}", backup.display());
+    }
+    Ok(Some(written.path))
+}
+
+/// Prints `text`, or writes it to -o FILE; returns the file written.
+pub fn emit(text: &str, out: &OutputArgs, ctx: &Context<'_>) -> Result<Option<PathBuf>> {
     match &out.output {
-        None => ctx.printer.out_bytes(text.as_bytes()),
+        None => ctx.printer.out_bytes(text.as_bytes()).map(|()| None),
         Some(path) => {
-            write_file(path, text, out.force)?;
-            ctx.printer
-                .info(&format!("wrote {} (mode 0600)", path.display()));
-            Ok(())
+            let written = write_file(path, text, out.force, ctx)?;
+            ctx.printer.info(&format!(
+                "wrote {} (mode {:04o})",
+                written.path.display(),
+                written.mode
+            ));
+            Ok(Some(written.path))
         }
     }
 }
 
-/// Writes atomically, mode 0600 (generated files hold secrets), refusing
-/// to replace an existing file unless `force`.
-fn write_file(path: &Path, text: &str, force: bool) -> Result<()> {
-    if path.exists() && !force {
+/// Writes atomically (the target of a symlink, keeping an existing file's
+/// mode and owner; a new file is 0600: generated files hold secrets),
+/// refusing to replace an existing file unless `force`.
+fn write_file(path: &Path, text: &str, force: bool, ctx: &Context<'_>) -> Result<fs::Written> {
+    if !force && std::fs::symlink_metadata(path).is_ok() {
         bail!(
             "{} already exists: add --force to replace it",
             path.display()
         );
     }
-    // NamedTempFile is created 0600 and renamed over the target.
-    crate::agents::cache::write_atomically(path, text.as_bytes())
-        .with_context(|| format!("cannot write {}", path.display()))
+    let written = fs::write_atomic(path, text.as_bytes(), fs::FileMode::KeepOr(0o600))
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    for note in &written.notes {
+        ctx.printer.warn(note);
+    }
+    if written.mode & 0o044 != 0 {
+        ctx.printer.warn(&format!(
+            "{} is readable by other users (mode {:04o}) and holds the fence devices' passwords: chmod 600 it unless they must read it",
+            written.path.display(),
+            written.mode
+        ));
+    }
+    Ok(written)
 }

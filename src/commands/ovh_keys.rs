@@ -96,7 +96,7 @@ fn ask(
         None => prompter.input("Application key", None)?.trim().to_string(),
     };
     let application_secret = match &args.application_secret_file {
-        Some(file) => fs_err::read_to_string(file)
+        Some(file) => crate::sys::fs::read_string_capped(file, crate::sys::fs::VALUE_CAP)
             .context("cannot read the application secret file")?
             .trim_end_matches(['\n', '\r'])
             .to_string(),
@@ -307,7 +307,7 @@ fn default_output() -> PathBuf {
 }
 
 fn read_existing(path: &Path) -> Result<IniFile> {
-    match std::fs::read_to_string(path) {
+    match crate::sys::fs::read_string_capped(path, crate::sys::fs::CONFIG_CAP) {
         Ok(text) => IniFile::parse(&text)
             .map_err(|e| anyhow::anyhow!(e))
             .with_context(|| {
@@ -418,7 +418,10 @@ fn write_config(
     ini.set(section, "application_key", &answers.application_key);
     ini.set(section, "application_secret", &answers.application_secret);
     ini.set(section, "consumer_key", consumer_key);
-    crate::agents::cache::write_atomically(path, ini.render().as_bytes())
+    // It holds the application secret: private whatever it was before.
+    let mode = crate::sys::fs::FileMode::Exactly(0o600);
+    crate::sys::fs::write_atomic(path, ini.render().as_bytes(), mode)
+        .map(drop)
         .with_context(|| format!("cannot write {}", path.display()))
 }
 

@@ -2,7 +2,7 @@
 //! against the agent's metadata and Pacemaker's rules, then the agent's
 //! own `validate-all` (arguments on stdin, secrets masked in its output).
 
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 use std::path::Path;
 use std::sync::LazyLock;
 
@@ -147,13 +147,15 @@ fn collect(args: &ValidateArgs, agent: &str) -> Result<Vec<(String, String)>> {
 /// and blank lines skipped. `-` is standard input.
 fn read_params_file(file: &Path) -> Result<Vec<(String, String)>> {
     let text = if file == Path::new("-") {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .context("reading parameters from standard input")?;
-        text
+        crate::sys::fs::read_string_capped_from(
+            std::io::stdin(),
+            crate::sys::fs::CONFIG_CAP,
+            "standard input",
+        )
+        .context("reading parameters from standard input")?
     } else {
-        fs_err::read_to_string(file).context("cannot read the parameters file")?
+        crate::sys::fs::read_string_capped(file, crate::sys::fs::CONFIG_CAP)
+            .context("cannot read the parameters file")?
     };
     let mut params = Vec::new();
     for (number, line) in text.lines().enumerate() {
@@ -178,8 +180,8 @@ fn resolve_value(value: &str) -> Result<String> {
     let Some(path) = value.strip_prefix('@') else {
         return Ok(value.to_string());
     };
-    let text =
-        fs_err::read_to_string(path).context("cannot read a parameter value given as @FILE")?;
+    let text = crate::sys::fs::read_string_capped(path, crate::sys::fs::VALUE_CAP)
+        .context("cannot read a parameter value given as @FILE")?;
     let text = text
         .strip_suffix('\n')
         .map(|t| t.strip_suffix('\r').unwrap_or(t))

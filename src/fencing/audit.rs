@@ -1,13 +1,16 @@
 //! The audit log: one JSON line per real fencing run (never a dry run),
 //! with every secret masked, and `fencectl history` to read it.
 
+use std::fs::File;
 use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
+use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
+
+use crate::sys::fs::{PrivateDir, AUDIT_LOG_CAP};
 
 /// One fencing run.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -52,36 +55,92 @@ pub fn default_path() -> PathBuf {
     state.join("fencectl/fence.log")
 }
 
-/// Appends one record as a line; the file is created mode 0600.
-pub fn append(path: &Path, record: &AuditRecord) -> Result<()> {
-    if let Some(dir) = path.parent() {
-        fs_err::create_dir_all(dir)?;
-    }
-    let mut line = serde_json::to_vec(record)?;
-    line.push(b'\n');
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .mode(0o600)
-        .open(path)
-        .with_context(|| format!("cannot open the audit log {}", path.display()))?;
-    // One write: appends of one line do not interleave with another process's.
-    file.write_all(&line)
-        .with_context(|| format!("cannot write the audit log {}", path.display()))?;
-    Ok(())
+/// The audit log, open for appending.
+///
+/// Opened with `O_NOFOLLOW` and `O_APPEND`, never truncated, created mode
+/// 0600. The default log's directory is created 0700 and refused when
+/// another user could have made it (see [`PrivateDir`]); a directory given
+/// with `--log` is the user's choice, only its last component is checked.
+#[derive(Debug)]
+pub struct AuditLog {
+    file: File,
+    path: PathBuf,
 }
 
-/// Reads every record; lines that are not records are counted, not fatal.
+impl AuditLog {
+    pub fn open(path: &Path) -> Result<AuditLog> {
+        AuditLog::open_with(path, path == default_path())
+    }
+
+    /// `private_dir`: the directory is fencectl's own, checked as such.
+    fn open_with(path: &Path, private_dir: bool) -> Result<AuditLog> {
+        let file = if private_dir {
+            let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+                bail!("{} is not a file path", path.display());
+            };
+            PrivateDir::open(dir, "audit log")?.open_append(name)?
+        } else {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::DirBuilder::new()
+                    .recursive(true)
+                    .mode(0o700)
+                    .create(dir)
+                    .with_context(|| format!("cannot create {}", dir.display()))?;
+            }
+            crate::sys::fs::open_append(path)?
+        };
+        Ok(AuditLog {
+            file,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Appends one record as a line.
+    pub fn append(&mut self, record: &AuditRecord) -> Result<()> {
+        let mut line = serde_json::to_vec(record)?;
+        line.push(b'\n');
+        // One write: appends of one line do not interleave with another process's.
+        self.file
+            .write_all(&line)
+            .with_context(|| format!("cannot write the audit log {}", self.path.display()))
+    }
+}
+
+/// Fails when the audit log cannot be opened for appending: a real fence
+/// checks it before any agent runs rather than fencing unrecorded.
+pub fn check_writable(path: &Path) -> Result<()> {
+    AuditLog::open(path).map(drop).with_context(|| {
+        format!(
+            "cannot write the audit log {}; nothing was fenced: every real fence is recorded, give --log FILE to choose another log",
+            path.display()
+        )
+    })
+}
+
+/// Appends one record as a line to the log at `path`.
+pub fn append(path: &Path, record: &AuditRecord) -> Result<()> {
+    AuditLog::open(path)?.append(record)
+}
+
+/// Reads every record (at most [`AUDIT_LOG_CAP`] bytes); lines that are
+/// not records (torn writes, invalid UTF-8, other text) are counted and
+/// skipped, never fatal.
 pub fn read(path: &Path) -> Result<(Vec<AuditRecord>, usize)> {
-    let text = match fs_err::read_to_string(path) {
-        Ok(text) => text,
+    let bytes = match crate::sys::fs::read_capped(path, AUDIT_LOG_CAP) {
+        Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((Vec::new(), 0)),
+        Err(e) if e.kind() == std::io::ErrorKind::FileTooLarge => {
+            bail!("{e}: rotate the audit log (logrotate) or read another with --log FILE")
+        }
         Err(e) => return Err(e.into()),
     };
     let mut records = Vec::new();
     let mut bad = 0;
-    for line in text.lines().filter(|l| !l.trim().is_empty()) {
-        match serde_json::from_str(line) {
+    for line in bytes.split(|&b| b == b'\n') {
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        match serde_json::from_slice(line) {
             Ok(record) => records.push(record),
             Err(_) => bad += 1,
         }
@@ -130,7 +189,46 @@ pub fn rfc3339(time: SystemTime) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::os::unix::fs::MetadataExt;
     use std::time::Duration;
+
+    #[test]
+    fn issue9_default_log_dir_planted_by_another_user_is_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let sandbox = tempfile::tempdir().unwrap();
+        let elsewhere = sandbox.path().join("elsewhere");
+        std::fs::create_dir(&elsewhere).unwrap();
+        std::fs::write(elsewhere.join("fence.log"), "precious").unwrap();
+        let linked = sandbox.path().join("linked");
+        std::os::unix::fs::symlink(&elsewhere, &linked).unwrap();
+        let err = AuditLog::open_with(&linked.join("fence.log"), true).unwrap_err();
+        assert!(format!("{err:#}").contains("is a symbolic link"), "{err:#}");
+        let open = sandbox.path().join("open");
+        std::fs::create_dir(&open).unwrap();
+        std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o777)).unwrap();
+        let err = AuditLog::open_with(&open.join("fence.log"), true).unwrap_err();
+        assert!(format!("{err:#}").contains("mode 0777"), "{err:#}");
+        let fresh = sandbox.path().join("fresh/fencectl/fence.log");
+        let mut log = AuditLog::open_with(&fresh, true).unwrap();
+        log.append(&AuditRecord {
+            time: "t".into(),
+            user: "u".into(),
+            node: "n".into(),
+            action: "off".into(),
+            source: "s".into(),
+            result: "success".into(),
+            devices: Vec::new(),
+        })
+        .unwrap();
+        let dir_mode = std::fs::metadata(fresh.parent().unwrap()).unwrap().mode();
+        assert_eq!(dir_mode & 0o777, 0o700);
+        assert_eq!(std::fs::metadata(&fresh).unwrap().mode() & 0o777, 0o600);
+        assert_eq!(read(&fresh).unwrap().0.len(), 1);
+        assert_eq!(
+            std::fs::read_to_string(elsewhere.join("fence.log")).unwrap(),
+            "precious"
+        );
+    }
 
     #[test]
     fn timestamps() {

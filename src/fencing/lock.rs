@@ -1,6 +1,10 @@
 //! One fencing action per device at a time (Pacemaker's default
 //! pcmk_action_limit of 1): fencectl processes that use the same device
 //! take turns through a lock file.
+//!
+//! The lock directory is private (0700, ours, not a symlink): under
+//! world-writable /run/lock another user could otherwise create it first
+//! and plant symlinks that root's next `fence` would open.
 
 use std::fs::File;
 use std::os::unix::io::AsRawFd;
@@ -8,6 +12,8 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
+
+use crate::sys::fs::PrivateDir;
 
 /// Held while a device runs; released when dropped (or when the process dies).
 #[derive(Debug)]
@@ -34,14 +40,12 @@ pub fn lock_dir() -> PathBuf {
 /// Takes the lock for `key`, calling `waiting` once if another process
 /// holds it, and giving up at `deadline` or on an interrupt.
 pub fn lock_device(key: &str, deadline: Instant, waiting: impl FnOnce()) -> Result<DeviceLock> {
-    let dir = lock_dir();
-    fs_err::create_dir_all(&dir).context("creating the device lock directory")?;
-    let path = dir.join(format!(
-        "{:016x}.lock",
-        crate::agents::cache::fnv1a(key.as_bytes())
-    ));
-    let file = File::create(&path)
-        .with_context(|| format!("cannot create lock file {}", path.display()))?;
+    let dir = PrivateDir::open(&lock_dir(), "lock")?;
+    let name = format!("{:016x}.lock", crate::agents::cache::fnv1a(key.as_bytes()));
+    let path = dir.path().join(&name);
+    let file = dir
+        .open_lock_file(&name)
+        .context("cannot open the device lock")?;
     let mut waiting = Some(waiting);
     loop {
         // SAFETY: flock(2) on a descriptor we own.

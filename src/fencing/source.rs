@@ -64,7 +64,8 @@ pub fn load(choice: &ConfigChoice) -> Result<(SourceKind, Config)> {
 }
 
 fn parse_file(path: &Path, what: &str) -> Result<crate::xml::Element> {
-    let bytes = fs_err::read(path).with_context(|| format!("cannot read the {what}"))?;
+    let bytes = crate::sys::fs::read_capped(path, crate::sys::fs::CONFIG_CAP)
+        .with_context(|| format!("cannot read the {what}"))?;
     crate::xml::parse(&bytes).with_context(|| format!("{} is not well-formed XML", path.display()))
 }
 

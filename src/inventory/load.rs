@@ -20,7 +20,8 @@ pub fn load(
     path: &Path,
     metadata: &mut dyn FnMut(&str) -> Option<Rc<AgentMetadata>>,
 ) -> Result<(Inventory, Vec<Finding>)> {
-    let text = fs_err::read_to_string(path).context("cannot read the inventory")?;
+    let text = crate::sys::fs::read_string_capped(path, crate::sys::fs::CONFIG_CAP)
+        .context("cannot read the inventory")?;
     let file: InventoryFile = toml::from_str(&text)
         .with_context(|| format!("{} is not a valid inventory", path.display()))?;
     let mut notes = Vec::new();
@@ -242,7 +243,7 @@ fn secrets(spec: &DeviceSpec, meta: Option<&AgentMetadata>) -> Result<Vec<(Strin
     names.dedup();
     for name in names {
         let value = if let Some(file) = files.get(name) {
-            let text = fs_err::read_to_string(file)
+            let text = crate::sys::fs::read_string_capped(file, crate::sys::fs::VALUE_CAP)
                 .with_context(|| format!("device {}: cannot read the {name} file", spec.id))?;
             text.strip_suffix('\n').unwrap_or(&text).to_string()
         } else {

@@ -424,7 +424,7 @@ fn read_secret(options: &Options, name: &str) -> Result<Option<String>, String> 
         return Ok(Some(value.to_string()));
     }
     match options.get(&format!("{name}_file")) {
-        Some(path) => std::fs::read_to_string(path)
+        Some(path) => crate::sys::fs::read_string_capped(path, crate::sys::fs::VALUE_CAP)
             .map(|text| Some(text.trim_end_matches(['\n', '\r']).to_string()))
             .map_err(|e| format!("cannot read {name}_file {path}: {e}")),
         None => Ok(None),

@@ -1,6 +1,7 @@
 //! python-ovh's `ovh.conf`: reading it as python-ovh does (files in order,
 //! later ones winning, `OVH_*` variables over all), and writing it.
 
+use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -139,8 +140,14 @@ pub fn lookup(explicit: Option<&Path>, endpoint: Option<&str>) -> Result<Found> 
         None => default_paths(),
     };
     for path in paths {
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            continue;
+        // python-ovh skips files it cannot read; one too large to be an
+        // ovh.conf (/dev/zero) is an error, not a silent skip.
+        let text = match crate::sys::fs::read_string_capped(&path, crate::sys::fs::CONFIG_CAP) {
+            Ok(text) => text,
+            Err(e) if matches!(e.kind(), ErrorKind::FileTooLarge | ErrorKind::InvalidData) => {
+                return Err(e).context("cannot read the OVH configuration")
+            }
+            Err(_) => continue,
         };
         let parsed = IniFile::parse(&text)
             .map_err(|e| anyhow::anyhow!(e))

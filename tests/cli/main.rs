@@ -11,6 +11,7 @@ mod metadata;
 mod ovh_agent;
 mod ovh_keys;
 mod ovh_mock;
+mod safety_files;
 mod schema;
 mod support;
 mod validate;
