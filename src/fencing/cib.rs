@@ -45,7 +45,7 @@ impl StonithDevice {
 }
 
 /// Which nodes a fencing level applies to.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LevelTarget {
     Node(String),
     Pattern(String),
