@@ -472,3 +472,67 @@ fn issue9_a_short_password_masks_values_not_fencectls_words() {
     assert!(stderr.contains("exited 1: login failed"), "{stderr}");
     assert!(!stderr.contains("exited ********"), "{stderr}");
 }
+
+/// A pseudo-terminal: the master side, and the slave as stdin, stdout and
+/// stderr for a child that makes it its controlling terminal.
+fn pty() -> (std::fs::File, std::fs::File) {
+    use std::os::fd::FromRawFd;
+    // SAFETY: plain libc calls on descriptors we own; ptsname_r writes at
+    // most `buf.len()` bytes.
+    unsafe {
+        let master = libc::posix_openpt(libc::O_RDWR | libc::O_NOCTTY | libc::O_CLOEXEC);
+        assert!(master >= 0, "posix_openpt");
+        assert_eq!(libc::grantpt(master), 0);
+        assert_eq!(libc::unlockpt(master), 0);
+        let mut buf = [0 as libc::c_char; 128];
+        assert_eq!(libc::ptsname_r(master, buf.as_mut_ptr(), buf.len()), 0);
+        let slave = libc::open(buf.as_ptr(), libc::O_RDWR | libc::O_NOCTTY | libc::O_CLOEXEC);
+        assert!(slave >= 0, "open the pty slave");
+        (
+            std::fs::File::from_raw_fd(master),
+            std::fs::File::from_raw_fd(slave),
+        )
+    }
+}
+
+#[test]
+fn issue9_a_terminal_that_hangs_up_gets_an_audit_record_and_exit_129() {
+    use std::os::unix::process::CommandExt;
+    let sandbox = Sandbox::new();
+    agent(&sandbox, AGENT);
+    let record = sandbox.path().join("record");
+    let files = ["escaped", "child", "agent"].map(|ext| record.with_extension(ext));
+    let _sweep = Sweeper(files.to_vec());
+    let (master, slave) = pty();
+    let mut cmd = fence(&sandbox);
+    cmd.args(["node1", "--cib"])
+        .arg(cib(&sandbox, &[("psu1", "escape-hang")]))
+        .stdin(slave.try_clone().unwrap())
+        .stdout(slave.try_clone().unwrap())
+        .stderr(slave);
+    // SAFETY: setsid and ioctl are async-signal-safe; the child makes the
+    // pty its controlling terminal, as a login shell's would be.
+    unsafe {
+        cmd.pre_exec(|| {
+            if libc::setsid() < 0 || libc::ioctl(0, libc::TIOCSCTTY, 0) < 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let child = cmd.spawn().expect("spawn fencectl on a pty");
+    drop(cmd);
+    let agent_pid = pid_in(&files[2], Duration::from_secs(20));
+    // The SSH session drops: the terminal hangs up (SIGHUP), and every
+    // later write to it fails.
+    drop(master);
+    let (out, took) = finish(child, Duration::from_secs(20));
+    assert_eq!(out.status.code(), Some(129), "{:?}", out.status);
+    assert!(took < Duration::from_secs(10), "took {took:?}");
+    for pid in [agent_pid, pid_in(&files[0], Duration::ZERO)] {
+        assert!(dead(pid), "pid {pid} runs on");
+    }
+    let records = audit_records(&sandbox);
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0]["result"], "interrupted", "{}", records[0]);
+}
