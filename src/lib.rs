@@ -54,10 +54,14 @@ pub fn run(cli: cli::Cli) -> ExitStatus {
     }
 }
 
-/// An error writing fencectl's own output (a closed pipe or terminal).
+/// An error writing fencectl's own output to a closed pipe (EPIPE) or a
+/// terminal that hung up (EIO).
 fn is_output_error(err: &anyhow::Error) -> bool {
-    err.chain()
-        .any(|cause| cause.downcast_ref::<std::io::Error>().is_some())
+    err.chain().any(|cause| {
+        cause.downcast_ref::<std::io::Error>().is_some_and(|io| {
+            io.kind() == std::io::ErrorKind::BrokenPipe || io.raw_os_error() == Some(libc::EIO)
+        })
+    })
 }
 
 /// A reader that stopped reading (`fencectl ... | head`) is not an error.

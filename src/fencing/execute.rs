@@ -70,8 +70,9 @@ pub struct Outcome {
     /// The device lock of the last step that ran, still held: the caller
     /// writes the audit record, then releases it ([`Outcome::release_lock`]),
     /// so no other fencectl acts on the device before the action is on
-    /// record (an interrupted step included). Earlier steps' locks were
-    /// released as the next step began, so two runs never wait on each other.
+    /// record (an interrupted step included). Each earlier step's lock was
+    /// released before the next was taken: a run never holds one device
+    /// while it waits for another, so two runs cannot deadlock.
     #[serde(skip)]
     pub lock: Option<DeviceLock>,
 }
@@ -119,16 +120,17 @@ pub fn execute(plan: &Plan, options: RunOptions, observer: &mut dyn Observer) ->
             }
             outcome.steps.push(result);
         }
-        if signal::interrupted() {
-            outcome.interrupted = true;
-            return outcome;
-        }
         if stage_ok && !outcome.success {
             outcome.success = true;
             outcome.succeeded_with = Some(stage.label.clone());
             if !options.ask_all {
                 break;
             }
+        }
+        // A signal after the last stage that was needed cut nothing short.
+        if signal::interrupted() {
+            outcome.interrupted = true;
+            return outcome;
         }
     }
     outcome

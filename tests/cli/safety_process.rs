@@ -486,7 +486,10 @@ fn pty() -> (std::fs::File, std::fs::File) {
         assert_eq!(libc::unlockpt(master), 0);
         let mut buf = [0 as libc::c_char; 128];
         assert_eq!(libc::ptsname_r(master, buf.as_mut_ptr(), buf.len()), 0);
-        let slave = libc::open(buf.as_ptr(), libc::O_RDWR | libc::O_NOCTTY | libc::O_CLOEXEC);
+        let slave = libc::open(
+            buf.as_ptr(),
+            libc::O_RDWR | libc::O_NOCTTY | libc::O_CLOEXEC,
+        );
         assert!(slave >= 0, "open the pty slave");
         (
             std::fs::File::from_raw_fd(master),
