@@ -398,7 +398,7 @@ fn issue9_a_signal_stops_the_agent_tree_and_is_audited_before_exit() {
 #[test]
 fn issue9_sigterm_during_list_installed_stops_every_agent() {
     let sandbox = Sandbox::new();
-    let names = ["fence_fcsafe_a", "fence_fcsafe_b", "fence_fcsafe_c"];
+    let names = ["fence_fcsafe_a", "fence_fcsafe_b"];
     let mut files = Vec::new();
     for name in names {
         metadata_agent(&sandbox, name, "hang");
@@ -414,8 +414,7 @@ fn issue9_sigterm_during_list_installed_stops_every_agent() {
         "60s",
     ]);
     let child = spawn(cmd);
-    // Every agent is running (the test machine has at least two cores,
-    // so at least four run at once).
+    // Both agents are running (list-installed runs at least two at once).
     let pids: Vec<i32> = files
         .iter()
         .map(|f| pid_in(f, Duration::from_secs(20)))
