@@ -14,7 +14,9 @@ Exit codes:
   2    nothing configured can do it (no fencing method for the node)
   3    status: the node is off
   64   usage error
-  130  interrupted";
+  129  hung up (SIGHUP: the terminal or SSH session went away)
+  130  interrupted (SIGINT, Ctrl-C)
+  143  terminated (SIGTERM)";
 
 /// fencectl: fence agents, their metadata and device parameters, in one tool.
 #[derive(Debug, Parser)]

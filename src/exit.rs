@@ -16,8 +16,12 @@ pub enum ExitStatus {
     StatusOff = 3,
     /// The command line was wrong (sysexits EX_USAGE, as stonith_admin).
     Usage = 64,
-    /// Interrupted by a signal (Ctrl-C).
+    /// Stopped by SIGHUP (the terminal or SSH session went away).
+    Hangup = 129,
+    /// Stopped by SIGINT (Ctrl-C).
     Interrupted = 130,
+    /// Stopped by SIGTERM.
+    Terminated = 143,
 }
 
 impl ExitStatus {
@@ -31,8 +35,23 @@ impl ExitStatus {
         ),
         (3, "status: the node is off"),
         (64, "usage error"),
-        (130, "interrupted"),
+        (
+            129,
+            "hung up (SIGHUP: the terminal or SSH session went away)",
+        ),
+        (130, "interrupted (SIGINT, Ctrl-C)"),
+        (143, "terminated (SIGTERM)"),
     ];
+
+    /// 128 + the signal, for the signals fencectl stops for (SIGINT for
+    /// any other).
+    pub fn for_signal(signal: i32) -> ExitStatus {
+        match signal {
+            libc::SIGHUP => ExitStatus::Hangup,
+            libc::SIGTERM => ExitStatus::Terminated,
+            _ => ExitStatus::Interrupted,
+        }
+    }
 }
 
 /// A mistake in how fencectl was called: reported with exit code 64.

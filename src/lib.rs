@@ -25,9 +25,25 @@ pub mod xml;
 pub use exit::ExitStatus;
 
 /// Runs a parsed command line and returns how the process should exit.
+///
+/// SIGINT, SIGTERM and SIGHUP are handled for every command: a command
+/// that runs agents or waits notices them and stops cleanly; fencectl then
+/// exits with 128 + the signal whatever the command returned.
 pub fn run(cli: cli::Cli) -> ExitStatus {
+    sys::signal::install();
     let printer = output::Printer::new(&cli.global);
-    match commands::dispatch(&cli, &printer) {
+    let result = commands::dispatch(&cli, &printer);
+    if let Some(signal) = sys::signal::received() {
+        // After SIGHUP the terminal is gone: an error about output is no
+        // news, and the exit code says what happened.
+        if let Err(err) = &result {
+            if err.downcast_ref::<exit::Reported>().is_none() && !is_output_error(err) {
+                output::print_error(err);
+            }
+        }
+        return ExitStatus::for_signal(signal);
+    }
+    match result {
         Ok(status) => status,
         Err(err) if is_broken_pipe(&err) => ExitStatus::Success,
         Err(err) => {
@@ -38,6 +54,16 @@ pub fn run(cli: cli::Cli) -> ExitStatus {
             status
         }
     }
+}
+
+/// An error writing fencectl's own output to a closed pipe (EPIPE) or a
+/// terminal that hung up (EIO).
+fn is_output_error(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause.downcast_ref::<std::io::Error>().is_some_and(|io| {
+            io.kind() == std::io::ErrorKind::BrokenPipe || io.raw_os_error() == Some(libc::EIO)
+        })
+    })
 }
 
 /// A reader that stopped reading (`fencectl ... | head`) is not an error.

@@ -76,7 +76,7 @@ impl Printer {
     /// A warning on stderr (not with -q).
     pub fn warn(&self, message: &str) {
         if !self.quiet {
-            eprintln!(
+            crate::eprintln_quiet!(
                 "fencectl: {}: {message}",
                 self.paint_err("warning", Color::Yellow)
             );
@@ -86,14 +86,14 @@ impl Printer {
     /// A note on stderr at -v and above.
     pub fn info(&self, message: &str) {
         if self.verbosity >= 1 {
-            eprintln!("fencectl: {message}");
+            crate::eprintln_quiet!("fencectl: {message}");
         }
     }
 
     /// Detail on stderr at -vv and above.
     pub fn debug(&self, message: &str) {
         if self.verbosity >= 2 {
-            eprintln!("fencectl: {message}");
+            crate::eprintln_quiet!("fencectl: {message}");
         }
     }
 
@@ -184,5 +184,5 @@ pub fn print_error(err: &anyhow::Error) {
     } else {
         "error"
     };
-    eprintln!("fencectl: {painted}: {err:#}");
+    crate::eprintln_quiet!("fencectl: {painted}: {err:#}");
 }

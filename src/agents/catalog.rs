@@ -64,7 +64,10 @@ impl Catalog {
             }
         }
         let stored = self.run_metadata(&agent.path)?;
-        self.cache.store_run(&agent.path, fingerprint, &stored);
+        // A run a signal cut short says nothing about the agent.
+        if !crate::sys::signal::interrupted() {
+            self.cache.store_run(&agent.path, fingerprint, &stored);
+        }
         Ok(stored)
     }
 
@@ -127,7 +130,7 @@ impl Catalog {
         for (i, summary) in fresh {
             summaries[i] = Some(summary);
         }
-        if !todo.is_empty() || refresh {
+        if (!todo.is_empty() || refresh) && !crate::sys::signal::interrupted() {
             self.cache.store_summaries(&index_of(agents, &summaries));
         }
         let listings = agents
@@ -156,6 +159,9 @@ impl Catalog {
                 scope.spawn(|| loop {
                     let slot = next.fetch_add(1, Ordering::Relaxed);
                     let Some(&i) = todo.get(slot) else { break };
+                    if crate::sys::signal::interrupted() {
+                        break;
+                    }
                     let summary = self.summarize(&agents[i], refresh);
                     progress(&agents[i].name);
                     done.lock().expect("no worker panics").push((i, summary));

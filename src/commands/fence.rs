@@ -53,16 +53,20 @@ pub fn run(args: &FenceArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
     if plan.action != "status" {
         audit::check_writable(&args.log.clone().unwrap_or_else(audit::default_path))?;
     }
-    crate::agents::runner::install_interrupt_handler();
+    // From here a signal (SIGINT, SIGTERM, SIGHUP) is noticed: the agent's
+    // processes are stopped, the audit record is written, and only then is
+    // the device lock released and the outcome shown.
+    let _cooperation = crate::sys::signal::cooperate();
     let options = RunOptions {
         no_delay: args.no_delay,
         ask_all: plan.action == "status",
     };
     let mut reporter = Reporter::new(&plan, printer, args.show_secrets);
-    let outcome = execute::execute(&plan, options, &mut reporter);
-    reporter.done();
+    let mut outcome = execute::execute(&plan, options, &mut reporter);
     let status = verdict(&plan, &outcome);
     log(&plan, &outcome, &status, args, printer);
+    outcome.release_lock();
+    reporter.done();
     report(&plan, &outcome, &status, args, printer)
 }
 
@@ -283,12 +287,14 @@ fn report(
     let status = match verdict {
         Verdict::Fenced | Verdict::PowerOn => ExitStatus::Success,
         Verdict::PowerOff => ExitStatus::StatusOff,
-        Verdict::Interrupted => ExitStatus::Interrupted,
+        Verdict::Interrupted => {
+            ExitStatus::for_signal(crate::sys::signal::received().unwrap_or(libc::SIGINT))
+        }
         Verdict::Failed | Verdict::PowerUnknown => ExitStatus::Failure,
     };
     if matches!(verdict, Verdict::Failed | Verdict::Interrupted) {
         let what = if plan.unfence { "unfence" } else { "fence" };
-        eprintln!("{what} {} {}", plan.node, verdict.word());
+        crate::eprintln_quiet!("{what} {} {}", plan.node, verdict.word());
         let reasons: Vec<String> = outcome
             .steps
             .iter()
@@ -401,7 +407,7 @@ impl<'a> Reporter<'a> {
     fn line(&self, text: &str) {
         match &self.spinner {
             Some(bar) => bar.println(text),
-            None => eprintln!("{text}"),
+            None => crate::eprintln_quiet!("{text}"),
         }
     }
 
@@ -414,6 +420,9 @@ impl<'a> Reporter<'a> {
 
 impl Observer for Reporter<'_> {
     fn step_started(&mut self, step: &DeviceStep, attempt: u32) {
+        if crate::sys::signal::interrupted() {
+            return;
+        }
         if let Some(bar) = &self.spinner {
             bar.set_message(format!(
                 "fencing {}: dev {} {} ({})",
@@ -462,9 +471,15 @@ impl Observer for Reporter<'_> {
     }
 
     fn step_finished(&mut self, step: &DeviceStep, result: &StepResult) {
+        // After a signal nothing is shown before the audit record is written.
+        if crate::sys::signal::interrupted() {
+            return;
+        }
         if self.printer.verbosity >= 1 {
-            let outcome = if result.ok {
+            let outcome = if result.ok && result.result == "success" {
                 "success".to_string()
+            } else if result.ok {
+                format!("success ({})", result.result)
             } else {
                 format!("error from agent: {}", result.result)
             };
@@ -492,7 +507,7 @@ impl Observer for Reporter<'_> {
         };
         Some(Arc::new(move |is_stderr: bool, line: &str| {
             let stream = if is_stderr { "stderr" } else { "stdout" };
-            eprintln!(
+            crate::eprintln_quiet!(
                 "agent {stream}: {}",
                 crate::secrets::mask_values(line, &secrets)
             );

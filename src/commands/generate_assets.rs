@@ -72,6 +72,12 @@ status: the node is off
 64
 usage error
 .TP
+129
+hung up (SIGHUP: the terminal or SSH session went away)
+.TP
 130
-interrupted
+interrupted (SIGINT, Ctrl-C)
+.TP
+143
+terminated (SIGTERM)
 ";

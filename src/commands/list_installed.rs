@@ -7,7 +7,7 @@ use super::Context;
 use crate::agents::catalog::Listing;
 use crate::agents::discovery::{self, Provider};
 use crate::cli::ListInstalledArgs;
-use crate::exit::ExitStatus;
+use crate::exit::{ExitStatus, Reported};
 
 pub fn run(args: &ListInstalledArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
     ctx.no_xml("list-installed")?;
@@ -45,11 +45,22 @@ pub fn run(args: &ListInstalledArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
 
     let catalog = ctx.catalog();
     let bar = printer.progress(found.agents.len() as u64, "reading agent metadata");
+    // Agents run in parallel: a signal stops them all (their whole process
+    // trees) before fencectl exits, instead of leaving them running.
+    let cooperation = crate::sys::signal::cooperate();
     let listings = catalog.list(&found.agents, args.refresh, &|name: &str| {
         bar.inc(1);
         bar.set_message(name.to_string());
     });
     bar.finish_and_clear();
+    if let Some(signal) = crate::sys::signal::received() {
+        crate::output::print_error(&anyhow::anyhow!(
+            "interrupted ({}): the agents' processes were stopped",
+            crate::sys::signal::name(signal)
+        ));
+        return Err(Reported(ExitStatus::for_signal(signal)).into());
+    }
+    drop(cooperation);
 
     let shown: Vec<&Listing> = listings
         .iter()

@@ -324,7 +324,8 @@ fn read_existing(path: &Path) -> Result<IniFile> {
 /// Waits until the credential is validated. Pending, and the errors a
 /// pending key gets, mean "not yet" until the deadline.
 fn wait_for_validation(client: &mut Client, timeout: Duration, ctx: &Context<'_>) -> Result<Value> {
-    crate::agents::runner::install_interrupt_handler();
+    // A signal stops the wait; nothing is written after one.
+    let _cooperation = crate::sys::signal::cooperate();
     let spinner = ctx
         .printer
         .progress(0, "waiting for the validation in the browser");
@@ -334,7 +335,7 @@ fn wait_for_validation(client: &mut Client, timeout: Duration, ctx: &Context<'_>
     );
     let deadline = Instant::now() + timeout;
     let result = loop {
-        if crate::agents::runner::interrupted() {
+        if crate::sys::signal::interrupted() {
             break Err(anyhow::anyhow!("interrupted while waiting for the validation: nothing was written (the keys stay unvalidated)"));
         }
         match client.get("/auth/currentCredential") {
@@ -368,13 +369,13 @@ fn wait_for_validation(client: &mut Client, timeout: Duration, ctx: &Context<'_>
         );
     };
     spinner.finish_and_clear();
-    if crate::agents::runner::interrupted() {
+    if let Some(signal) = crate::sys::signal::received() {
         crate::output::print_error(
             &result
                 .err()
                 .unwrap_or_else(|| anyhow::anyhow!("interrupted")),
         );
-        return Err(Reported(ExitStatus::Interrupted).into());
+        return Err(Reported(ExitStatus::for_signal(signal)).into());
     }
     result
 }

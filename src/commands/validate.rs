@@ -78,7 +78,9 @@ pub fn run(args: &ValidateArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
     let findings: Vec<Finding> = check_params(&metadata, &params)
         .into_iter()
         .map(|mut f| {
-            f.message = crate::secrets::mask_values(&f.message, &secrets);
+            if !args.show_secrets {
+                f.message = mask_quoted_secrets(&f.message, &metadata, &params);
+            }
             f
         })
         .collect();
@@ -108,6 +110,27 @@ pub fn run(args: &ValidateArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
 
 /// The values to mask: those of secret parameters (by name, or by a
 /// description saying password), also as the agent reads them (unquoted).
+/// fencectl's own words quote a parameter as `name=value`: the value of a
+/// secret parameter is masked there and nothing else is. Masking every
+/// occurrence of the value would turn `fence_wti` into `fence_********`
+/// for the password `wti` (and so show the password).
+fn mask_quoted_secrets(
+    text: &str,
+    metadata: &AgentMetadata,
+    params: &[(String, String)],
+) -> String {
+    let mut text = text.to_string();
+    for (name, value) in params {
+        if metadata.is_secret_parameter(name) && !value.is_empty() {
+            let masked = format!("{name}={}", crate::secrets::MASK);
+            for value in [value.as_str(), as_agent_reads(value)] {
+                text = text.replace(&format!("{name}={value}"), &masked);
+            }
+        }
+    }
+    text
+}
+
 fn secret_values(metadata: &AgentMetadata, params: &[(String, String)]) -> Vec<String> {
     params
         .iter()
@@ -233,18 +256,24 @@ fn validate_all(
         runner::Ending::Exited(code) => Some(code),
         _ => None,
     };
+    // The agent's output is masked; fencectl's words around it are not.
+    let mask = |text: &str| crate::secrets::mask_values(text, secrets);
     let stderr = match exit_code {
-        Some(_) => agent_messages(&String::from_utf8_lossy(&run.stderr)),
-        None => run.failure_reason(ctx.global.agent_timeout),
+        Some(_) => mask(&agent_messages(&String::from_utf8_lossy(&run.stderr))),
+        None => run.failure_reason_masked(ctx.global.agent_timeout, &mask),
     };
     Ok(AgentCheck {
         ran: true,
         exit_code,
         ok: run.success(),
-        stderr: crate::secrets::mask_values(&stderr, secrets),
+        stderr,
         note: target.map(|t| {
             let note = format!("run as for node {} with {}={}", t.node, t.param, t.value);
-            crate::secrets::mask_values(&note, secrets)
+            if secrets.is_empty() {
+                note
+            } else {
+                mask_quoted_secrets(&note, metadata, params)
+            }
         }),
     })
 }

@@ -5,9 +5,10 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use super::lock::lock_device;
+use super::lock::{lock_device, DeviceLock};
 use super::plan::{DeviceStep, Plan};
-use crate::agents::runner::{self, Echo, Ending, Invocation, DEFAULT_OUTPUT_CAP};
+use crate::sys::process::{self, AgentRun, Echo, Ending, Invocation, DEFAULT_OUTPUT_CAP};
+use crate::sys::signal;
 
 /// How to run.
 #[derive(Debug, Clone, Copy, Default)]
@@ -59,13 +60,28 @@ pub struct StepResult {
 }
 
 /// The result of a whole run.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Serialize)]
 pub struct Outcome {
     pub success: bool,
     /// The method or level that succeeded.
     pub succeeded_with: Option<String>,
     pub interrupted: bool,
     pub steps: Vec<StepResult>,
+    /// The device lock of the last step that ran, still held: the caller
+    /// writes the audit record, then releases it ([`Outcome::release_lock`]),
+    /// so no other fencectl acts on the device before the action is on
+    /// record (an interrupted step included). Each earlier step's lock was
+    /// released before the next was taken: a run never holds one device
+    /// while it waits for another, so two runs cannot deadlock.
+    #[serde(skip)]
+    pub lock: Option<DeviceLock>,
+}
+
+impl Outcome {
+    /// Releases the device lock still held (after the audit record).
+    pub fn release_lock(&mut self) {
+        self.lock = None;
+    }
 }
 
 /// Runs the plan's stages in order; the first whose required steps all
@@ -76,25 +92,33 @@ pub fn execute(plan: &Plan, options: RunOptions, observer: &mut dyn Observer) ->
         succeeded_with: None,
         interrupted: false,
         steps: Vec::new(),
+        lock: None,
     };
     for stage in &plan.stages {
         observer.stage_started(&stage.label);
         let mut stage_ok = true;
-        for step in &stage.steps {
+        for (index, step) in stage.steps.iter().enumerate() {
             let skip_rest = !stage_ok && step.required && !options.ask_all;
             if skip_rest {
                 break;
             }
-            let result = run_step(step, options, observer);
+            if signal::interrupted() {
+                // Which steps ran, and which never started.
+                outcome.interrupted = true;
+                outcome
+                    .steps
+                    .extend(stage.steps[index..].iter().map(not_started));
+                return outcome;
+            }
+            // The previous device is released before this one is taken.
+            outcome.lock = None;
+            let (result, lock) = run_step(step, options, observer);
+            outcome.lock = lock;
             observer.step_finished(step, &result);
             if step.required && !result.ok {
                 stage_ok = false;
             }
             outcome.steps.push(result);
-            if runner::interrupted() {
-                outcome.interrupted = true;
-                return outcome;
-            }
         }
         if stage_ok && !outcome.success {
             outcome.success = true;
@@ -103,13 +127,24 @@ pub fn execute(plan: &Plan, options: RunOptions, observer: &mut dyn Observer) ->
                 break;
             }
         }
+        // A signal after the last stage that was needed cut nothing short.
+        if signal::interrupted() {
+            outcome.interrupted = true;
+            return outcome;
+        }
     }
     outcome
 }
 
-fn run_step(step: &DeviceStep, options: RunOptions, observer: &mut dyn Observer) -> StepResult {
-    let started = Instant::now();
-    let mut result = StepResult {
+/// A step that an interrupt kept from starting.
+fn not_started(step: &DeviceStep) -> StepResult {
+    let mut result = blank_result(step);
+    result.result = "not run: interrupted before it started".into();
+    result
+}
+
+fn blank_result(step: &DeviceStep) -> StepResult {
+    StepResult {
         position: step.position.clone(),
         device: step.device.clone(),
         agent: step.agent.clone(),
@@ -121,7 +156,18 @@ fn run_step(step: &DeviceStep, options: RunOptions, observer: &mut dyn Observer)
         attempts: 0,
         elapsed_ms: 0,
         power: None,
-    };
+    }
+}
+
+/// Runs one step (lock, delay, attempts) and returns its result with the
+/// device lock, which the caller holds on to.
+fn run_step(
+    step: &DeviceStep,
+    options: RunOptions,
+    observer: &mut dyn Observer,
+) -> (StepResult, Option<DeviceLock>) {
+    let started = Instant::now();
+    let result = blank_result(step);
     let finish = |mut result: StepResult, why: String| {
         result.result = why;
         result.elapsed_ms = millis(started.elapsed());
@@ -132,13 +178,27 @@ fn run_step(step: &DeviceStep, options: RunOptions, observer: &mut dyn Observer)
             .problem
             .clone()
             .unwrap_or_else(|| format!("agent {} is not installed", step.agent));
-        return finish(result, why);
+        return (finish(result, why), None);
     };
     let deadline = started + step.timeout;
-    let _lock = match lock_device(&step.lock_key, deadline, || observer.waiting_for_lock(step)) {
+    let lock = match lock_device(&step.lock_key, deadline, || observer.waiting_for_lock(step)) {
         Ok(lock) => lock,
-        Err(e) => return finish(result, format!("{e:#}")),
+        Err(e) => return (finish(result, format!("{e:#}")), None),
     };
+    let (result, why) = attempts(step, program, options, observer, result, deadline);
+    (finish(result, why), Some(lock))
+}
+
+/// The delay, then the agent runs until one succeeds or the retries, the
+/// time or an interrupt run out; returns the result and its description.
+fn attempts(
+    step: &DeviceStep,
+    program: &std::path::Path,
+    options: RunOptions,
+    observer: &mut dyn Observer,
+    mut result: StepResult,
+    deadline: Instant,
+) -> (StepResult, String) {
     if !options.no_delay {
         let delay = random_delay(step.delay_base, step.delay_max);
         if !delay.is_zero() {
@@ -151,12 +211,18 @@ fn run_step(step: &DeviceStep, options: RunOptions, observer: &mut dyn Observer)
     let mut last = String::from("not run");
     for attempt in 1..=step.retries + 1 {
         let remaining = deadline.saturating_duration_since(Instant::now());
-        if remaining.is_zero() || runner::interrupted() {
+        if signal::interrupted() {
+            if attempt == 1 {
+                last = "interrupted before the agent ran".into();
+            }
+            break;
+        }
+        if remaining.is_zero() {
             break;
         }
         result.attempts = attempt;
         observer.step_started(step, attempt);
-        let run = runner::run(&Invocation {
+        let run = process::run(&Invocation {
             program,
             args: step.agent_args.clone(),
             stdin: Some(step.stdin()),
@@ -175,25 +241,41 @@ fn run_step(step: &DeviceStep, options: RunOptions, observer: &mut dyn Observer)
             Ending::Exited(code) => Some(code),
             _ => None,
         };
-        match (&run.ending, is_status) {
-            (Ending::Exited(0), _) => {
-                result.ok = true;
-                result.power = is_status.then_some(Power::On);
-                return finish(result, "success".into());
-            }
-            (Ending::Exited(2), true) => {
-                result.ok = true;
-                result.power = Some(Power::Off);
-                return finish(result, "success".into());
-            }
-            _ => {}
+        let power = match (&run.ending, is_status) {
+            (Ending::Exited(0), _) => Some(Power::On),
+            (Ending::Exited(2), true) => Some(Power::Off),
+            _ => None,
+        };
+        if let Some(power) = power {
+            result.ok = true;
+            result.power = is_status.then_some(power);
+            let why = match run.leftovers() {
+                None => "success".to_string(),
+                Some(killed) => format!("{}; {killed}", exit_words(&run)),
+            };
+            return (result, why);
         }
-        last = crate::secrets::mask_values(&run.failure_reason(step.timeout), &secrets);
+        // Only the agent's own words are masked: fencectl's (agent and
+        // device names) are never secrets, and masking them would show
+        // where a short password occurs.
+        let mask = |line: &str| crate::secrets::mask_values(line, &secrets);
+        last = run.failure_reason_masked(step.timeout, &mask);
+        if let Some(killed) = run.leftovers() {
+            last = format!("{last}; {killed}");
+        }
         if matches!(run.ending, Ending::TimedOut | Ending::Interrupted) {
             break;
         }
     }
-    finish(result, last)
+    (result, last)
+}
+
+/// `exited N` for a run that exited.
+fn exit_words(run: &AgentRun) -> String {
+    match run.ending {
+        Ending::Exited(code) => format!("exited {code}"),
+        _ => run.failure_reason(Duration::ZERO),
+    }
 }
 
 fn millis(duration: Duration) -> u64 {
@@ -214,7 +296,7 @@ fn random_delay(base: Duration, max: Duration) -> Duration {
 
 fn sleep_interruptibly(duration: Duration) {
     let until = Instant::now() + duration;
-    while Instant::now() < until && !runner::interrupted() {
+    while Instant::now() < until && !signal::interrupted() {
         std::thread::sleep(Duration::from_millis(50).min(until - Instant::now()));
     }
 }
