@@ -275,10 +275,7 @@ fn start_element(tag: &quick_xml::events::BytesStart<'_>, line: usize) -> Result
 fn attribute_value(raw: &[u8]) -> Result<String, quick_xml::escape::EscapeError> {
     let raw = String::from_utf8_lossy(raw);
     let normalised = if raw.contains(['\n', '\r', '\t']) {
-        std::borrow::Cow::Owned(
-            raw.replace("\r\n", " ")
-                .replace(['\n', '\r', '\t'], " "),
-        )
+        std::borrow::Cow::Owned(raw.replace("\r\n", " ").replace(['\n', '\r', '\t'], " "))
     } else {
         raw
     };

@@ -134,6 +134,10 @@ fn run_step(step: &DeviceStep, options: RunOptions, observer: &mut dyn Observer)
             .unwrap_or_else(|| format!("agent {} is not installed", step.agent));
         return finish(result, why);
     };
+    let stdin = match step.stdin() {
+        Ok(stdin) => stdin,
+        Err(why) => return finish(result, why),
+    };
     let deadline = started + step.timeout;
     let _lock = match lock_device(&step.lock_key, deadline, || observer.waiting_for_lock(step)) {
         Ok(lock) => lock,
@@ -159,7 +163,7 @@ fn run_step(step: &DeviceStep, options: RunOptions, observer: &mut dyn Observer)
         let run = runner::run(&Invocation {
             program,
             args: step.agent_args.clone(),
-            stdin: Some(step.stdin()),
+            stdin: Some(stdin.clone()),
             timeout: remaining,
             output_cap: DEFAULT_OUTPUT_CAP,
             echo: observer.echo(),

@@ -145,7 +145,10 @@ pub fn escape_controls(text: &str) -> Cow<'_, str> {
 /// Like [`escape_controls`], but keeps line breaks (and tabs): for
 /// multi-line text such as an agent's output echoed line by line.
 pub fn escape_controls_keep_lines(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(|c| is_control(c) && c != '\n' && c != '\t') {
+    if !text
+        .chars()
+        .any(|c| is_control(c) && c != '\n' && c != '\t')
+    {
         return Cow::Borrowed(text);
     }
     let lines: Vec<Cow<'_, str>> = text
@@ -176,7 +179,14 @@ mod tests {
         assert!(injection.to_string().contains("a line break"));
         assert!(stdin_value_problem("a\rb").unwrap().injects());
         assert!(stdin_value_problem("a\u{2028}b").unwrap().injects());
-        for bad in ["a\0b", "a\tb", "a\u{1b}[2Jb", "a\u{7f}", "a\u{85}b", "a\u{9b}b"] {
+        for bad in [
+            "a\0b",
+            "a\tb",
+            "a\u{1b}[2Jb",
+            "a\u{7f}",
+            "a\u{85}b",
+            "a\u{9b}b",
+        ] {
             assert!(stdin_value_problem(bad).is_some(), "{bad:?}");
         }
         // The line break is named even after another control character.
@@ -199,7 +209,10 @@ mod tests {
     #[test]
     fn terminal_text_is_escaped() {
         assert_eq!(escape_controls("plain"), "plain");
-        assert_eq!(escape_controls("a\nb\r\t\u{1b}[31m"), "a\\nb\\r\\t\\x1b[31m");
+        assert_eq!(
+            escape_controls("a\nb\r\t\u{1b}[31m"),
+            "a\\nb\\r\\t\\x1b[31m"
+        );
         assert_eq!(escape_controls("\u{9b}\u{2028}"), "\\u{9b}\\u{2028}");
         assert_eq!(
             escape_controls_keep_lines("ok\n\u{1b}[2Jx\tY\n"),

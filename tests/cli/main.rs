@@ -11,5 +11,6 @@ mod metadata;
 mod ovh_agent;
 mod ovh_keys;
 mod ovh_mock;
+mod safety_input;
 mod support;
 mod validate;

@@ -1,0 +1,349 @@
+//! Issue 9: what reaches an agent's stdin, the terminal and generated XML
+//! from configurations is checked at the edges: no argument injection, no
+//! agent run from a path, no raw control characters, no secret in a parse
+//! error, linear-time XML.
+
+use std::path::{Path, PathBuf};
+
+use crate::support::{text, Sandbox};
+
+const AGENT: &str = "fence_fctest_spy";
+
+/// Metadata of the spy agent: a power agent with the usual parameters.
+const SPY_METADATA: &str = r#"<?xml version="1.0" ?>
+<resource-agent name="fence_fctest_spy" shortdesc="records its stdin">
+<longdesc>Writes its stdin to a file.</longdesc>
+<vendor-url>https://example.org</vendor-url>
+<parameters>
+  <parameter name="action" unique="0" required="1"><getopt mixed="-o, --action=[action]"/><content type="string" default="reboot"/><shortdesc lang="en">Fencing action</shortdesc></parameter>
+  <parameter name="ip" unique="0" required="0"><getopt mixed="-a, --ip=[ip]"/><content type="string"/><shortdesc lang="en">IP address</shortdesc></parameter>
+  <parameter name="password" unique="0" required="0"><getopt mixed="-p, --password=[password]"/><content type="string"/><shortdesc lang="en">Login password</shortdesc></parameter>
+  <parameter name="plug" unique="0" required="0"><getopt mixed="-n, --plug=[id]"/><content type="string"/><shortdesc lang="en">Plug</shortdesc></parameter>
+  <parameter name="nodename" unique="0" required="0"><getopt mixed="--nodename=[name]"/><content type="string"/><shortdesc lang="en">Node</shortdesc></parameter>
+</parameters>
+<actions><action name="on"/><action name="off"/><action name="reboot"/><action name="status"/><action name="list"/><action name="monitor"/><action name="metadata"/><action name="validate-all"/></actions>
+</resource-agent>
+"#;
+
+/// A sandbox with the spy agent: it prints its metadata, and otherwise
+/// writes its stdin to `spy.stdin` and runs `extra` (a shell snippet).
+fn spy_sandbox(extra: &str) -> (Sandbox, PathBuf) {
+    let sandbox = Sandbox::new();
+    let record = sandbox.path().join("spy.stdin");
+    let metadata = sandbox.file("spy.xml", SPY_METADATA.as_bytes());
+    sandbox.agent(
+        AGENT,
+        &format!(
+            "for a in \"$@\"; do [ \"$a\" = metadata ] && exec cat '{}'; done\ncat > '{}'\n{extra}\nexit 0",
+            metadata.display(),
+            record.display()
+        ),
+    );
+    (sandbox, record)
+}
+
+fn fence(sandbox: &Sandbox) -> assert_cmd::Command {
+    let mut cmd = sandbox.cmd();
+    cmd.env("FENCECTL_AGENT_PATH", sandbox.agents_dir())
+        .env("FENCECTL_LOG_FILE", sandbox.path().join("fence.log"))
+        .env("FENCECTL_LOCK_DIR", sandbox.path().join("locks"))
+        .arg("fence");
+    cmd
+}
+
+fn cluster_conf(sandbox: &Sandbox, device_attrs: &str, node_device_attrs: &str) -> PathBuf {
+    sandbox.file(
+        "cluster.conf",
+        format!(
+            "<?xml version=\"1.0\"?>\n<cluster name=\"c\" config_version=\"1\">\n<fencedevices>\n\
+             <fencedevice name=\"ipmi1\" agent=\"{AGENT}\" {device_attrs}/>\n</fencedevices>\n\
+             <clusternodes>\n<clusternode name=\"node1\" nodeid=\"1\"><fence><method name=\"1\">\
+             <device name=\"ipmi1\" action=\"off\" {node_device_attrs}/></method></fence></clusternode>\n\
+             </clusternodes>\n</cluster>\n"
+        )
+        .as_bytes(),
+    )
+}
+
+fn cib(sandbox: &Sandbox, agent: &str, nvpairs: &[(&str, &str)]) -> PathBuf {
+    let pairs: String = nvpairs
+        .iter()
+        .map(|(k, v)| format!(r#"<nvpair id="dev-{k}" name="{k}" value="{v}"/>"#))
+        .collect();
+    sandbox.file(
+        "cib.xml",
+        format!(
+            r#"<cib crm_feature_set="3.16.1" validate-with="pacemaker-3.9" epoch="1" num_updates="0" admin_epoch="0">
+  <configuration>
+    <crm_config/>
+    <nodes><node id="1" uname="node1"/></nodes>
+    <resources><primitive id="dev" class="stonith" type="{agent}"><instance_attributes id="dev-ia">{pairs}</instance_attributes></primitive></resources>
+    <constraints/>
+  </configuration>
+  <status/>
+</cib>"#
+        )
+        .as_bytes(),
+    )
+}
+
+fn stderr_of(out: &std::process::Output) -> String {
+    text(&out.stderr)
+}
+
+// ---- item 1: no argument injection ----
+
+/// See issue 9: `ip="10.0.0.1&#10;action=on"` sent `action=on` as the last
+/// stdin line of an `off` method, and fencectl printed success.
+#[test]
+fn issue9_cluster_conf_line_break_is_refused_before_any_agent_runs() {
+    let (sandbox, record) = spy_sandbox("");
+    let conf = cluster_conf(&sandbox, r#"ip="10.0.0.1&#10;action=on""#, "");
+    let out = fence(&sandbox)
+        .args(["node1", "--config"])
+        .arg(&conf)
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&out);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(r#"<fencedevice name="ipmi1"> attribute ip holds a line break"#),
+        "{stderr}"
+    );
+    assert!(stderr.contains("cluster.conf line 4: "), "{stderr}");
+    assert!(!text(&out.stdout).contains("success"));
+    assert!(!record.exists(), "the agent ran");
+    // The per-node <device> attributes are checked as well.
+    let conf = cluster_conf(&sandbox, "", r#"plug="1&#13;action=on""#);
+    let out = fence(&sandbox)
+        .args(["node1", "--dry-run", "--config"])
+        .arg(&conf)
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&out);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains(
+            r#"<device name="ipmi1"> of node node1 attribute plug holds a carriage return"#
+        ),
+        "{stderr}"
+    );
+}
+
+/// A literal line break inside an attribute is a space to every XML
+/// parser (cman's libxml2 too), not a new stdin line.
+#[test]
+fn issue9_literal_line_break_in_an_attribute_is_a_space() {
+    let (sandbox, record) = spy_sandbox("");
+    let conf = cluster_conf(&sandbox, "ip=\"10.0.0.1\naction=on\"", "");
+    fence(&sandbox)
+        .args(["node1", "--config"])
+        .arg(&conf)
+        .assert()
+        .success();
+    let stdin = std::fs::read_to_string(&record).unwrap();
+    assert!(stdin.contains("ip=10.0.0.1 action=on\n"), "{stdin}");
+    assert!(!stdin.lines().any(|l| l == "action=on"), "{stdin}");
+}
+
+/// See issue 9: `fence $'node1\naction=on'` against a device with
+/// pcmk_host_check=none sent the node name, and its second line, to the agent.
+#[test]
+fn issue9_node_name_with_a_line_break_is_refused() {
+    let (sandbox, record) = spy_sandbox("");
+    let file = cib(&sandbox, AGENT, &[("pcmk_host_check", "none")]);
+    let out = fence(&sandbox)
+        .args(["node1\naction=on", "--action", "off", "--cib"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&out);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(r"the node name 'node1\naction=on' holds a line break"),
+        "{stderr}"
+    );
+    assert!(!record.exists(), "the agent ran");
+}
+
+#[test]
+fn issue9_cib_nvpair_with_a_carriage_return_is_refused() {
+    let (sandbox, record) = spy_sandbox("");
+    let file = cib(
+        &sandbox,
+        AGENT,
+        &[
+            ("pcmk_host_list", "node1"),
+            ("ip", "10.0.0.1&#13;action=on"),
+        ],
+    );
+    let out = fence(&sandbox)
+        .args(["node1", "--action", "off", "--cib"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&out);
+    assert!(!out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(r#"<primitive id="dev"> nvpair ip holds a carriage return"#),
+        "{stderr}"
+    );
+    assert!(!record.exists(), "the agent ran");
+    // A dynamic-list device is asked before the plan is made: also refused.
+    let file = cib(&sandbox, AGENT, &[("ip", "10.0.0.1&#10;action=on")]);
+    let out = fence(&sandbox)
+        .args(["node1", "--action", "off", "--cib"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(stderr_of(&out).contains("nvpair ip holds a line break"));
+    assert!(!record.exists(), "the agent ran for its list");
+}
+
+fn validate(sandbox: &Sandbox) -> assert_cmd::Command {
+    let mut cmd = sandbox.cmd();
+    cmd.env("FENCECTL_AGENT_PATH", sandbox.agents_dir())
+        .args(["validate", "-a", AGENT]);
+    cmd
+}
+
+#[test]
+fn issue9_validate_refuses_a_value_with_a_line_break() {
+    let (sandbox, record) = spy_sandbox("");
+    for (param, said) in [
+        ("ip=a\nb", "the value of ip holds a line break"),
+        (
+            "ip=a\u{1b}[2Jb",
+            "the value of ip holds an escape character",
+        ),
+        ("i p=1", "parameter i p has a space in its name"),
+    ] {
+        let out = validate(&sandbox).arg(param).output().unwrap();
+        let stdout = text(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{param:?}: {stdout}");
+        assert!(stdout.contains(said), "{param:?}: {stdout}");
+        assert!(
+            stdout.contains("validate-all not run"),
+            "{param:?}: {stdout}"
+        );
+        assert!(!stdout.contains('\u{1b}'), "raw escape printed: {stdout:?}");
+        assert!(!record.exists(), "the agent ran for {param:?}");
+    }
+}
+
+#[test]
+fn issue9_params_file_with_a_carriage_return_is_refused() {
+    let (sandbox, record) = spy_sandbox("");
+    let file = sandbox.file("params", b"# device\nip=10.0.0.1\raction=on\n");
+    let out = validate(&sandbox)
+        .arg("--params-file")
+        .arg(&file)
+        .output()
+        .unwrap();
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("the value of ip holds a carriage return"),
+        "{stdout}"
+    );
+    assert!(!record.exists(), "the agent ran");
+}
+
+// ---- item 4: agents only from agent directories ----
+
+/// An executable under the working directory, at `rel`, that leaves a marker.
+fn planted(dir: &Path, rel: &str) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let path = dir.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let marker = dir.join("PLANTED_RAN");
+    std::fs::write(
+        &path,
+        format!("#!/bin/sh\ncat > '{}'\nexit 0\n", marker.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    marker
+}
+
+/// See issue 9: a cluster-glue type such as `external/ipmi` ran
+/// `./external/ipmi` from the working directory with the fencing arguments.
+#[test]
+fn issue9_cluster_glue_plugin_is_never_run_from_the_working_directory() {
+    let (sandbox, _) = spy_sandbox("");
+    let marker = planted(sandbox.path(), "external/ipmi");
+    let file = cib(
+        &sandbox,
+        "external/ipmi",
+        &[("pcmk_host_list", "node1"), ("ipaddr", "10.0.0.1")],
+    );
+    let out = fence(&sandbox)
+        .current_dir(sandbox.path())
+        .args(["node1", "--action", "off", "--dry-run", "--cib"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("cannot run: agent external/ipmi: cluster-glue plugin"),
+        "{stdout}{}",
+        stderr_of(&out)
+    );
+    assert!(!marker.exists(), "the planted plugin ran");
+    let out = fence(&sandbox)
+        .current_dir(sandbox.path())
+        .args(["node1", "--action", "off", "--cib"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(!marker.exists(), "the planted plugin ran");
+    // Without pcmk_host_list the device would be asked (dynamic-list).
+    let file = cib(&sandbox, "external/ipmi", &[("ipaddr", "10.0.0.1")]);
+    let out = fence(&sandbox)
+        .current_dir(sandbox.path())
+        .args(["node1", "--action", "off", "--cib"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(!marker.exists(), "the planted plugin ran");
+}
+
+#[test]
+fn issue9_cluster_conf_agent_paths_are_refused() {
+    for agent in ["../x", "./fence_x", "sub/fence_x"] {
+        let sandbox = Sandbox::new();
+        let work = sandbox.path().join("work");
+        std::fs::create_dir_all(&work).unwrap();
+        let marker = planted(&work, agent);
+        let conf = sandbox.file(
+            "cluster.conf",
+            format!(
+                "<cluster name=\"c\" config_version=\"1\"><fencedevices>\
+                 <fencedevice name=\"d\" agent=\"{agent}\"/></fencedevices><clusternodes>\
+                 <clusternode name=\"node1\" nodeid=\"1\"><fence><method name=\"1\"><device name=\"d\"/>\
+                 </method></fence></clusternode></clusternodes></cluster>"
+            )
+            .as_bytes(),
+        );
+        let out = fence(&sandbox)
+            .current_dir(&work)
+            .args(["node1", "--dry-run", "--config"])
+            .arg(&conf)
+            .output()
+            .unwrap();
+        let stdout = text(&out.stdout);
+        assert!(stdout.contains("cannot run: agent "), "{agent}: {stdout}");
+        assert!(stdout.contains("never a path"), "{agent}: {stdout}");
+        let out = fence(&sandbox)
+            .current_dir(&work)
+            .args(["node1", "--config"])
+            .arg(&conf)
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+        assert!(!marker.exists(), "{agent} ran");
+    }
+}
