@@ -396,8 +396,9 @@ impl<'a> Reporter<'a> {
     }
 
     fn line(&self, text: &str) {
+        let text = crate::output::terminal_safe(text, false);
         match &self.spinner {
-            Some(bar) => bar.println(text),
+            Some(bar) => bar.println(text.as_ref()),
             None => eprintln!("{text}"),
         }
     }
@@ -491,7 +492,7 @@ impl Observer for Reporter<'_> {
             let stream = if is_stderr { "stderr" } else { "stdout" };
             eprintln!(
                 "agent {stream}: {}",
-                crate::secrets::mask_values(line, &secrets)
+                crate::sys::text::escape_controls(&crate::secrets::mask_values(line, &secrets))
             );
         }))
     }

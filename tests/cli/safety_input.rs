@@ -347,3 +347,27 @@ fn issue9_cluster_conf_agent_paths_are_refused() {
         assert!(!marker.exists(), "{agent} ran");
     }
 }
+
+// ---- terminal output ----
+
+/// An agent's (or a configuration's) escape sequences are shown escaped,
+/// never sent raw to the administrator's terminal.
+#[test]
+fn issue9_agent_escape_sequences_are_escaped_on_the_terminal() {
+    let (sandbox, _) = spy_sandbox(r"printf '\033[2J\033]0;pwned\007 cleared\n' >&2; exit 1");
+    let conf = cluster_conf(&sandbox, r#"ip="10.0.0.1""#, "");
+    for verbosity in ["-v", "-vvv"] {
+        let out = fence(&sandbox)
+            .args(["node1", verbosity, "--config"])
+            .arg(&conf)
+            .output()
+            .unwrap();
+        let all = format!("{}{}", text(&out.stdout), stderr_of(&out));
+        assert!(!out.status.success());
+        assert!(!all.contains('\u{1b}'), "raw escape printed: {all:?}");
+        assert!(!all.contains('\u{7}'), "raw bell printed: {all:?}");
+        if verbosity == "-vvv" {
+            assert!(all.contains(r"\x1b[2J\x1b]0;pwned\x07 cleared"), "{all}");
+        }
+    }
+}
