@@ -106,12 +106,7 @@ fn check_line(name: &str, value: &str) -> Option<Finding> {
         } else {
             "value-control"
         };
-        Finding::error(
-            code,
-            name,
-            None,
-            format!("the value of {name} {problem}; it cannot be sent to the agent"),
-        )
+        Finding::error(code, name, None, format!("the value of {name} {problem}."))
     })
 }
 

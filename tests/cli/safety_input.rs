@@ -371,3 +371,191 @@ fn issue9_agent_escape_sequences_are_escaped_on_the_terminal() {
         }
     }
 }
+
+// ---- item 9: generated XML ----
+
+fn generate(sandbox: &Sandbox, inventory: &str, format: &str) -> std::process::Output {
+    let file = sandbox.file("inventory.toml", inventory.as_bytes());
+    let mut cmd = sandbox.cmd();
+    cmd.args(["generate", format]);
+    if format == "cib" {
+        cmd.arg("--full");
+    }
+    cmd.arg(&file).output().unwrap()
+}
+
+const INVENTORY_HEAD: &str = "[cluster]\nname = \"c\"\n\n[[node]]\nname = \"node1\"\n";
+
+/// See issue 9: U+0001 was written raw (not XML) and generate exited 0.
+#[test]
+fn issue9_generate_refuses_what_xml_cannot_carry_naming_the_key() {
+    let sandbox = Sandbox::new();
+    let inventory = format!(
+        "{INVENTORY_HEAD}attributes = {{ rack = \"r\\u0001\" }}\n\n[[device]]\nid = \"pdu\"\n\
+         agent = \"fence_apc_snmp\"\nparams = {{ ip = \"192.0.2.1\" }}\nhosts = [\"node1\"]\n"
+    );
+    for format in ["cib", "cluster-conf"] {
+        let out = generate(&sandbox, &inventory, format);
+        let stderr = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(1), "{format}: {stderr}");
+        assert!(
+            stderr.contains("node node1: attributes.rack holds the control character U+0001"),
+            "{format}: {stderr}"
+        );
+        assert!(out.stdout.is_empty(), "{format}");
+    }
+}
+
+#[test]
+fn issue9_generate_refuses_a_line_break_bound_for_an_agent() {
+    let sandbox = Sandbox::new();
+    let inventory = format!(
+        "{INVENTORY_HEAD}\n[[device]]\nid = \"pdu\"\nagent = \"fence_apc_snmp\"\n\
+         params = {{ ip = \"192.0.2.1\\naction=on\" }}\nhost_map = {{ node1 = \"1\\r2\" }}\n"
+    );
+    for format in ["cib", "cluster-conf"] {
+        let out = generate(&sandbox, &inventory, format);
+        let stderr = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(1), "{format}: {stderr}");
+        assert!(
+            stderr.contains("the value of ip holds a line break"),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("device pdu: host_map.node1 holds a carriage return"),
+            "{stderr}"
+        );
+    }
+}
+
+/// See issue 9: Pacemaker splits pcmk_host_list on whitespace, `,` and
+/// `;`, so a node "n 1" would have been two hosts.
+#[test]
+fn issue9_node_names_pacemaker_would_split_are_refused() {
+    let sandbox = Sandbox::new();
+    let inventory = "[cluster]\nname = \"c\"\n\n[[node]]\nname = \"n 1\"\n\n[[device]]\n\
+                     id = \"pdu\"\nagent = \"fence_apc_snmp\"\nparams = { ip = \"192.0.2.1\" }\n\
+                     hosts = [\"n 1\", \"a,b\"]\n";
+    let out = generate(&sandbox, inventory, "cib");
+    let stderr = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("node n 1: name 'n 1' holds whitespace, ',' or ';'"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("device pdu: hosts 'a,b' holds"), "{stderr}");
+}
+
+/// A plug holding a space is escaped in pcmk_host_map as the fencer reads
+/// it; fencectl's own reader gets the same plug back, crm_verify accepts
+/// the file, and a multi-line description survives as `&#10;`.
+#[test]
+fn issue9_host_map_with_a_space_round_trips_through_generate() {
+    let sandbox = Sandbox::new();
+    let inventory = "[cluster]\nname = \"c\"\n\n[[node]]\nname = \"node1\"\nnodeid = 1\n\
+                     attributes = { note = \"line 1\\nline 2\" }\n\n[[node]]\nname = \"node2\"\nnodeid = 2\n\n\
+                     [[device]]\nid = \"pdu\"\nagent = \"fence_apc_snmp\"\nparams = { ip = \"192.0.2.1\" }\n\
+                     host_map = { node1 = \"outlet 1\", node2 = \"a;b\" }\n";
+    let out = generate(&sandbox, inventory, "cib");
+    let cib = text(&out.stdout);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(
+        cib.contains(r#"value="node1:outlet\ 1;node2:a\;b""#),
+        "{cib}"
+    );
+    assert!(cib.contains("line 1&#10;line 2"), "{cib}");
+    crate::generate::assert_crm_verify(&sandbox, &cib, "host map with a space");
+    let file = sandbox.file("generated.xml", cib.as_bytes());
+    for (node, plug) in [("node1", "=outlet 1 "), ("node2", "=a;b ")] {
+        let out = fence(&sandbox)
+            .env("FENCECTL_AGENT_PATH", "/usr/sbin")
+            .args([
+                node,
+                "--dry-run",
+                "--action",
+                "off",
+                "--format",
+                "json",
+                "--cib",
+            ])
+            .arg(&file)
+            .output()
+            .unwrap();
+        let plan: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", stderr_of(&out)));
+        let args = &plan["plan"]["stages"][0]["steps"][0]["args"];
+        let sent = args
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["name"] == "port" || a["name"] == "plug")
+            .unwrap_or_else(|| panic!("{args}"));
+        assert_eq!(
+            format!("={} ", sent["value"].as_str().unwrap()),
+            plug,
+            "{node}"
+        );
+    }
+}
+
+// ---- item 10: parse errors never echo a secret ----
+
+#[test]
+fn issue9_params_file_parse_error_does_not_echo_the_line() {
+    let (sandbox, _) = spy_sandbox("");
+    let file = sandbox.file("params", b"ip=192.0.2.1\npassword S3cretValue!\n");
+    let out = validate(&sandbox)
+        .arg("--params-file")
+        .arg(&file)
+        .output()
+        .unwrap();
+    let all = format!("{}{}", text(&out.stdout), stderr_of(&out));
+    assert!(!out.status.success());
+    assert!(all.contains("line 2 is not NAME=VALUE"), "{all}");
+    assert!(!all.contains("S3cretValue"), "{all}");
+}
+
+#[test]
+fn issue9_ovh_conf_parse_error_does_not_echo_the_line() {
+    let sandbox = Sandbox::new();
+    let conf = sandbox.file(
+        "ovh.conf",
+        b"[default]\nendpoint=ovh-eu\n[ovh-eu]\napplication_key=AK\napplication_secret S3cretValue!\n",
+    );
+    let out = sandbox
+        .cmd()
+        .args(["agent", "ovh"])
+        .write_stdin(format!(
+            "action=status\nplug=ns1.example\novh_config={}\n",
+            conf.display()
+        ))
+        .output()
+        .unwrap();
+    let all = format!("{}{}", text(&out.stdout), stderr_of(&out));
+    assert!(!out.status.success());
+    assert!(all.contains("line 5"), "{all}");
+    assert!(all.contains("application_secret = VALUE"), "{all}");
+    assert!(!all.contains("S3cretValue"), "{all}");
+}
+
+#[test]
+fn issue9_toml_errors_do_not_quote_the_source_line() {
+    let sandbox = Sandbox::new();
+    for (body, key) in [
+        ("params = { password = \"S3cretValue!\n", ""),
+        ("params = { password = S3cretValue! }\n", ""),
+        ("nodeid = \"S3cretValue!\"\n", "key nodeid"),
+    ] {
+        let inventory = format!(
+            "[cluster]\nname = \"c\"\n\n[[node]]\nname = \"node1\"\n\n[[device]]\nid = \"d\"\nagent = \"fence_apc_snmp\"\n{body}"
+        )
+        .replace("[[device]]\nid = \"d\"\nagent = \"fence_apc_snmp\"\nnodeid", "nodeid");
+        let out = generate(&sandbox, &inventory, "cib");
+        let all = format!("{}{}", text(&out.stdout), stderr_of(&out));
+        assert!(!out.status.success(), "{body}");
+        assert!(all.contains("is not a valid inventory"), "{all}");
+        assert!(all.contains("line "), "{all}");
+        assert!(all.contains(key), "{body}: {all}");
+        assert!(!all.contains("S3cretValue"), "{body}: {all}");
+    }
+}
