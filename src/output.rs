@@ -194,6 +194,26 @@ pub fn print_error(err: &anyhow::Error) {
     );
 }
 
+/// The most of one table cell shown: comfy-table wraps a cell wider than
+/// 65,535 columns in quadratic time (minutes for a cluster.conf device with
+/// 200,000 attributes), and no one reads such a cell anyway.
+pub const MAX_CELL_CHARS: usize = 4096;
+
+/// Text for a table cell from a configuration or an agent: control
+/// characters escaped, and cut at [`MAX_CELL_CHARS`] with a note of how
+/// much was left out.
+pub fn cell_text(text: &str) -> String {
+    let safe = crate::sys::text::escape_controls(text);
+    match safe.char_indices().nth(MAX_CELL_CHARS) {
+        None => safe.into_owned(),
+        Some((cut, _)) => format!(
+            "{}... ({} more characters)",
+            &safe[..cut],
+            safe[cut..].chars().count()
+        ),
+    }
+}
+
 /// `text` as it may reach a terminal: every control character but line
 /// breaks and tabs escaped (`\x1b`), so that a configuration or an agent
 /// cannot move the cursor, clear the screen or retitle the window. With

@@ -174,13 +174,13 @@ fn dry_run(plan: &Plan, args: &FenceArgs, printer: &Printer) -> Result<ExitStatu
             };
             table.add_row(vec![
                 Cell::new(&step.position),
-                Cell::new(&step.device),
-                Cell::new(&step.agent),
+                Cell::new(crate::output::cell_text(&step.device)),
+                Cell::new(crate::output::cell_text(&step.agent)),
                 Cell::new(action),
                 Cell::new(crate::timespec::format(step.timeout)),
                 Cell::new(step.retries),
                 Cell::new(delay_label(step)),
-                Cell::new(arguments),
+                Cell::new(crate::output::cell_text(&arguments)),
             ]);
         }
         out.extend(table.lines().map(|l| l.trim_end().to_string() + "\n"));

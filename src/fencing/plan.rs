@@ -140,10 +140,11 @@ fn as_millis<S: serde::Serializer>(duration: &Duration, serializer: S) -> Result
 impl DeviceStep {
     /// The arguments with every secret value replaced by the mask.
     pub fn masked_args(&self) -> Vec<(String, String)> {
+        let secret = self.secret_name_set();
         self.args
             .iter()
             .map(|(k, v)| {
-                let value = if self.secret_names.iter().any(|s| s == k) {
+                let value = if secret.contains(k.as_str()) {
                     crate::secrets::MASK.to_string()
                 } else {
                     v.clone()
@@ -155,11 +156,18 @@ impl DeviceStep {
 
     /// The secret values, for masking them in agent output.
     pub fn secret_values(&self) -> Vec<String> {
+        let secret = self.secret_name_set();
         self.args
             .iter()
-            .filter(|(k, _)| self.secret_names.iter().any(|s| s == k))
+            .filter(|(k, _)| secret.contains(k.as_str()))
             .map(|(_, v)| v.clone())
             .collect()
+    }
+
+    /// The secret names as a set: a configuration may carry many arguments,
+    /// and masking must stay linear in their number.
+    fn secret_name_set(&self) -> std::collections::HashSet<&str> {
+        self.secret_names.iter().map(String::as_str).collect()
     }
 
     /// The stdin the agent gets: `name=value` lines. The planners refuse

@@ -559,3 +559,28 @@ fn issue9_toml_errors_do_not_quote_the_source_line() {
         assert!(!all.contains("S3cretValue"), "{body}: {all}");
     }
 }
+
+// ---- item 7: linear-time reading ----
+
+/// See issue 9: one element with 200,000 attributes took 27 s to read
+/// (quadratic duplicate check), and minutes more to plan and show
+/// (quadratic masking, comfy-table wrapping a huge cell). The timeout is
+/// generous: it only catches the quadratic cases, which take minutes.
+#[test]
+fn issue9_a_device_with_200000_attributes_is_planned_in_linear_time() {
+    let (sandbox, record) = spy_sandbox("");
+    let attrs: String = (0..200_000)
+        .map(|i| format!(" passwd{i}=\"{i}\""))
+        .collect();
+    let conf = cluster_conf(&sandbox, &attrs, "");
+    let out = fence(&sandbox)
+        .args(["node1", "--dry-run", "--config"])
+        .arg(&conf)
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(stdout.contains("more characters)"), "{stdout}");
+    assert!(!record.exists());
+}
