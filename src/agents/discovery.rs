@@ -311,4 +311,28 @@ mod tests {
         assert!(!is_agent_name("fence_x.dpkg-old"));
         assert!(!is_agent_name("stonith"));
     }
+
+    /// See issue 9: names from configurations never become paths.
+    #[test]
+    fn issue9_configured_agent_names_are_bare() {
+        assert_eq!(configured_name_problem("fence_ipmilan"), None);
+        assert_eq!(configured_name_problem("suicide"), None);
+        for bad in [
+            "",
+            ".",
+            "..",
+            "external/ipmi",
+            "../x",
+            "./fence_x",
+            "/usr/sbin/fence_x",
+            "a\nb",
+        ] {
+            assert!(configured_name_problem(bad).is_some(), "{bad:?}");
+        }
+        assert!(configured_name_problem("external/ipmi")
+            .unwrap()
+            .starts_with("cluster-glue plugin"));
+        let dir = tempfile::tempdir().unwrap();
+        assert!(resolve_configured("external/ipmi", &[dir.path().to_path_buf()]).is_err());
+    }
 }
