@@ -48,7 +48,10 @@ impl Printer {
     }
 
     /// Writes text to stdout (a closed pipe ends the program quietly upstream).
+    /// Control characters from configurations or agents are escaped; only
+    /// the colours fencectl's own tables add pass, when colour is on.
     pub fn out(&self, text: &str) -> Result<()> {
+        let text = terminal_safe(text, self.color);
         let mut stdout = std::io::stdout().lock();
         stdout.write_all(text.as_bytes())?;
         if !text.ends_with('\n') {
@@ -73,27 +76,28 @@ impl Printer {
         self.out(&text)
     }
 
-    /// A warning on stderr (not with -q).
+    /// A warning on stderr (not with -q); control characters escaped.
     pub fn warn(&self, message: &str) {
         if !self.quiet {
             crate::eprintln_quiet!(
-                "fencectl: {}: {message}",
-                self.paint_err("warning", Color::Yellow)
+                "fencectl: {}: {}",
+                self.paint_err("warning", Color::Yellow),
+                terminal_safe(message, false)
             );
         }
     }
 
-    /// A note on stderr at -v and above.
+    /// A note on stderr at -v and above; control characters escaped.
     pub fn info(&self, message: &str) {
         if self.verbosity >= 1 {
-            crate::eprintln_quiet!("fencectl: {message}");
+            crate::eprintln_quiet!("fencectl: {}", terminal_safe(message, false));
         }
     }
 
-    /// Detail on stderr at -vv and above.
+    /// Detail on stderr at -vv and above; control characters escaped.
     pub fn debug(&self, message: &str) {
         if self.verbosity >= 2 {
-            crate::eprintln_quiet!("fencectl: {message}");
+            crate::eprintln_quiet!("fencectl: {}", terminal_safe(message, false));
         }
     }
 
@@ -184,5 +188,77 @@ pub fn print_error(err: &anyhow::Error) {
     } else {
         "error"
     };
-    crate::eprintln_quiet!("fencectl: {painted}: {err:#}");
+    crate::eprintln_quiet!(
+        "fencectl: {painted}: {}",
+        terminal_safe(&format!("{err:#}"), false)
+    );
+}
+
+/// The most of one table cell shown: comfy-table wraps a cell wider than
+/// 65,535 columns in quadratic time (minutes for a cluster.conf device with
+/// 200,000 attributes), and no one reads such a cell anyway.
+pub const MAX_CELL_CHARS: usize = 4096;
+
+/// Text for a table cell from a configuration or an agent: control
+/// characters escaped, and cut at [`MAX_CELL_CHARS`] with a note of how
+/// much was left out.
+pub fn cell_text(text: &str) -> String {
+    let safe = crate::sys::text::escape_controls(text);
+    match safe.char_indices().nth(MAX_CELL_CHARS) {
+        None => safe.into_owned(),
+        Some((cut, _)) => format!(
+            "{}... ({} more characters)",
+            &safe[..cut],
+            safe[cut..].chars().count()
+        ),
+    }
+}
+
+/// `text` as it may reach a terminal: every control character but line
+/// breaks and tabs escaped (`\x1b`), so that a configuration or an agent
+/// cannot move the cursor, clear the screen or retitle the window. With
+/// `colour`, the SGR sequences (`ESC [ digits ; m`) of fencectl's own
+/// coloured tables pass: they only change colours.
+pub fn terminal_safe(text: &str, colour: bool) -> std::borrow::Cow<'_, str> {
+    use crate::sys::text::escape_controls_keep_lines;
+    if !colour || !text.contains('\x1b') {
+        return escape_controls_keep_lines(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('\x1b') {
+        out.push_str(&escape_controls_keep_lines(&rest[..at]));
+        let after = &rest[at + 1..];
+        let sgr_len = after.strip_prefix('[').and_then(|p| {
+            let digits = p.find(|c: char| !(c.is_ascii_digit() || c == ';'))?;
+            (p[digits..].starts_with('m')).then_some(digits + 2)
+        });
+        match sgr_len {
+            Some(len) => {
+                out.push_str(&rest[at..at + 1 + len]);
+                rest = &after[len..];
+            }
+            None => {
+                out.push_str("\\x1b");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(&escape_controls_keep_lines(rest));
+    std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::terminal_safe;
+
+    #[test]
+    fn only_fencectls_own_colours_reach_a_terminal() {
+        assert_eq!(terminal_safe("a\x1b[2Jb\n", false), "a\\x1b[2Jb\n");
+        assert_eq!(
+            terminal_safe("\x1b[1;31merror\x1b[0m \x1b]0;title\x07", true),
+            "\x1b[1;31merror\x1b[0m \\x1b]0;title\\x07"
+        );
+        assert_eq!(terminal_safe("\x1b[2J", true), "\\x1b[2J");
+    }
 }

@@ -211,6 +211,46 @@ pub fn resolve(spec: &str, dirs: &[PathBuf]) -> anyhow::Result<FoundAgent> {
     Err(not_found(spec, dirs))
 }
 
+/// Why an agent name taken from a configuration (cluster.conf, the CIB, an
+/// inventory) is not a bare file name, if it is not. Such names are only
+/// ever looked up in the agent directories: a `/` would make them a path,
+/// resolved against whatever the working directory is (issue 9).
+pub fn configured_name_problem(name: &str) -> Option<String> {
+    if name.is_empty() {
+        return Some("the configuration names no agent".into());
+    }
+    if name.chars().any(crate::sys::text::is_control) {
+        return Some(format!(
+            "agent name '{}' holds {}: it is not a file name",
+            crate::sys::text::escape_controls(name),
+            name.chars()
+                .find(|&c| crate::sys::text::is_control(c))
+                .map_or("a control character", crate::sys::text::describe_control)
+        ));
+    }
+    if name.contains('/') {
+        return Some(format!(
+            "cluster-glue plugin or path '{name}', which fencectl cannot run: it runs fence agents \
+             only by their bare name from the agent directories, never a path (a stonith type with '/', \
+             such as external/ipmi, is a cluster-glue plugin that Pacemaker runs through fence_legacy; \
+             configure a fence agent such as fence_ipmilan instead)"
+        ));
+    }
+    if name == "." || name == ".." {
+        return Some(format!("'{name}' is not an agent name"));
+    }
+    None
+}
+
+/// Finds an agent named by a configuration: a bare name, looked up only in
+/// `dirs` and among the built-in agents, never as a path.
+pub fn resolve_configured(name: &str, dirs: &[PathBuf]) -> anyhow::Result<FoundAgent> {
+    if let Some(problem) = configured_name_problem(name) {
+        anyhow::bail!(problem);
+    }
+    resolve(name, dirs)
+}
+
 fn checked(agent: FoundAgent) -> anyhow::Result<FoundAgent> {
     match &agent.problem {
         Some(problem) => anyhow::bail!("cannot use agent {}: {problem}", agent.path.display()),
@@ -270,5 +310,29 @@ mod tests {
         assert!(!is_agent_name("fence_"));
         assert!(!is_agent_name("fence_x.dpkg-old"));
         assert!(!is_agent_name("stonith"));
+    }
+
+    /// See issue 9: names from configurations never become paths.
+    #[test]
+    fn issue9_configured_agent_names_are_bare() {
+        assert_eq!(configured_name_problem("fence_ipmilan"), None);
+        assert_eq!(configured_name_problem("suicide"), None);
+        for bad in [
+            "",
+            ".",
+            "..",
+            "external/ipmi",
+            "../x",
+            "./fence_x",
+            "/usr/sbin/fence_x",
+            "a\nb",
+        ] {
+            assert!(configured_name_problem(bad).is_some(), "{bad:?}");
+        }
+        assert!(configured_name_problem("external/ipmi")
+            .unwrap()
+            .starts_with("cluster-glue plugin"));
+        let dir = tempfile::tempdir().unwrap();
+        assert!(resolve_configured("external/ipmi", &[dir.path().to_path_buf()]).is_err());
     }
 }

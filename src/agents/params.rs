@@ -91,16 +91,22 @@ fn check_line(name: &str, value: &str) -> Option<Finding> {
             "a parameter has no name before its '='",
         ));
     }
-    value.contains(['\n', '\r', '\0']).then(|| {
-        Finding::error(
-            "value-newline",
+    use crate::sys::text;
+    if let Some(problem) = text::stdin_name_problem(name) {
+        return Some(Finding::error(
+            "name-invalid",
             name,
             None,
-            format!(
-                "the value of {name} contains a line break or NUL: agents read one \
-                 name=value per line, so it cannot be sent"
-            ),
-        )
+            format!("parameter {} {problem}", text::escape_controls(name)),
+        ));
+    }
+    text::stdin_value_problem(value).map(|problem| {
+        let code = if problem.injects() || value.contains('\0') {
+            "value-newline"
+        } else {
+            "value-control"
+        };
+        Finding::error(code, name, None, format!("the value of {name} {problem}."))
     })
 }
 

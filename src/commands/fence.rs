@@ -181,13 +181,13 @@ fn dry_run(plan: &Plan, args: &FenceArgs, printer: &Printer) -> Result<ExitStatu
             };
             table.add_row(vec![
                 Cell::new(&step.position),
-                Cell::new(&step.device),
-                Cell::new(&step.agent),
+                Cell::new(crate::output::cell_text(&step.device)),
+                Cell::new(crate::output::cell_text(&step.agent)),
                 Cell::new(action),
                 Cell::new(crate::timespec::format(step.timeout)),
                 Cell::new(step.retries),
                 Cell::new(delay_label(step)),
-                Cell::new(arguments),
+                Cell::new(crate::output::cell_text(&arguments)),
             ]);
         }
         out.extend(table.lines().map(|l| l.trim_end().to_string() + "\n"));
@@ -405,8 +405,9 @@ impl<'a> Reporter<'a> {
     }
 
     fn line(&self, text: &str) {
+        let text = crate::output::terminal_safe(text, false);
         match &self.spinner {
-            Some(bar) => bar.println(text),
+            Some(bar) => bar.println(text.as_ref()),
             None => crate::eprintln_quiet!("{text}"),
         }
     }
@@ -509,7 +510,7 @@ impl Observer for Reporter<'_> {
             let stream = if is_stderr { "stderr" } else { "stdout" };
             crate::eprintln_quiet!(
                 "agent {stream}: {}",
-                crate::secrets::mask_values(line, &secrets)
+                crate::sys::text::escape_controls(&crate::secrets::mask_values(line, &secrets))
             );
         }))
     }

@@ -59,7 +59,7 @@ impl<'a> MetadataLookup<'a> {
             return None;
         }
         let catalog = self.ctx.catalog();
-        let found = discovery::resolve(agent, &catalog.dirs)
+        let found = discovery::resolve_configured(agent, &catalog.dirs)
             .and_then(|a| catalog.metadata(&a, false).map(|(_, m)| m));
         match found {
             Ok(meta) => {

@@ -426,36 +426,60 @@ fn write_config(
         .with_context(|| format!("cannot write {}", path.display()))
 }
 
-/// cluster.conf and CIB configuration that use the keys through the file.
+/// cluster.conf and CIB configuration that use the keys through the file,
+/// written with the XML writer (a path or server name holding `"` or `&`
+/// stays well-formed).
 fn snippets(config: &Path, servers: &[String]) -> String {
-    let config = config.display();
-    let mut out = String::from(
+    use crate::generate::XmlOut;
+    let config = config.display().to_string();
+    let mut out = XmlOut::new(1);
+    out.text.push_str(
         "\ncluster.conf (cman, Proxmox VE 3): one device per server, \"off\" = rescue mode\n",
     );
     for (i, server) in servers.iter().enumerate() {
-        out.push_str(&format!(
-            "  <fencedevice agent=\"fence_ovh_api\" name=\"ovh{}\" plug=\"{server}\" ovh_config=\"{config}\" power_timeout=\"900\"/>\n",
-            i + 1
-        ));
+        let name = format!("ovh{}", i + 1);
+        out.empty(
+            "fencedevice",
+            &[
+                ("agent", "fence_ovh_api"),
+                ("name", &name),
+                ("plug", server),
+                ("ovh_config", &config),
+                ("power_timeout", "900"),
+            ],
+        );
     }
-    out.push_str("  and in each node's <fence>: <method name=\"1\"><device name=\"ovhN\" action=\"off\"/></method>\n\nPacemaker CIB (cibadmin --create --scope resources --xml-file FILE); the timeouts cover a hard reboot:\n");
+    out.text.push_str("  and in each node's <fence>: <method name=\"1\"><device name=\"ovhN\" action=\"off\"/></method>\n\nPacemaker CIB (cibadmin --create --scope resources --xml-file FILE); the timeouts cover a hard reboot:\n");
     for (i, server) in servers.iter().enumerate() {
         let id = format!("ovh{}", i + 1);
-        out.push_str(&format!("  <primitive id=\"{id}\" class=\"stonith\" type=\"fence_ovh_api\">\n    <instance_attributes id=\"{id}-instance_attributes\">\n"));
+        out.open(
+            "primitive",
+            &[("id", &id), ("class", "stonith"), ("type", "fence_ovh_api")],
+        );
+        out.open(
+            "instance_attributes",
+            &[("id", &format!("{id}-instance_attributes"))],
+        );
         for (name, value) in [
             ("plug", server.as_str()),
-            ("ovh_config", &config.to_string()),
+            ("ovh_config", &config),
             ("power_timeout", "900"),
             ("pcmk_host_list", "NODE-NAME"),
             ("pcmk_off_timeout", "960"),
             ("pcmk_reboot_timeout", "1860"),
         ] {
-            out.push_str(&format!("      <nvpair id=\"{id}-instance_attributes-{name}\" name=\"{name}\" value=\"{value}\"/>\n"));
+            let nvpair_id = format!("{id}-instance_attributes-{name}");
+            out.empty(
+                "nvpair",
+                &[("id", &nvpair_id), ("name", name), ("value", value)],
+            );
         }
-        out.push_str("    </instance_attributes>\n  </primitive>\n");
+        out.close("instance_attributes");
+        out.close("primitive");
     }
-    out.push_str("(fencectl install-agent links /usr/sbin/fence_ovh_api first.)\n");
-    out
+    out.text
+        .push_str("(fencectl install-agent links /usr/sbin/fence_ovh_api first.)\n");
+    out.text
 }
 
 /// What `check` found.

@@ -20,6 +20,7 @@ use crate::agents::params::{as_agent_reads, check_params, find_parameter, is_fal
 use crate::agents::runner::{self, Invocation, DEFAULT_OUTPUT_CAP};
 use crate::cli::ValidateArgs;
 use crate::exit::{usage, ExitStatus};
+use crate::sys::text;
 
 /// The node Pacemaker's own validation pretends to fence
 /// (`stonith__validate` in lib/fencing/st_client.c).
@@ -156,7 +157,10 @@ fn collect(args: &ValidateArgs, agent: &str) -> Result<Vec<(String, String)>> {
             ))
         })?;
         if name.is_empty() {
-            return Err(usage(format!("'{param}' has no parameter name before '='")));
+            return Err(usage(format!(
+                "'{}' has no parameter name before '='",
+                text::escape_controls(param)
+            )));
         }
         params.push((name.to_string(), resolve_value(value)?));
     }
@@ -186,9 +190,10 @@ fn read_params_file(file: &Path) -> Result<Vec<(String, String)>> {
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
+        // The line is never shown: without its '=' it may be a password.
         let (name, value) = line.split_once('=').ok_or_else(|| {
             usage(format!(
-                "{} line {}: '{line}' is not NAME=VALUE",
+                "{} line {} is not NAME=VALUE: it has no '=' (the line is not shown: it may hold a secret)",
                 file.display(),
                 number + 1
             ))
@@ -293,12 +298,15 @@ fn not_runnable(
             ),
         ));
     }
-    if params.iter().any(|(_, v)| v.contains(['\n', '\r', '\0'])) {
+    // The findings say which parameter; the agent never gets a line it
+    // did not ask for (issue 9).
+    if let Some((name, problem)) = text::stdin_args_problem(params) {
         return Some(AgentCheck::not_run(
             false,
             format!(
-                "{} validate-all not run: a value has a line break or NUL",
-                agent.name
+                "{} validate-all not run: parameter {} {problem}",
+                agent.name,
+                text::escape_controls(name)
             ),
         ));
     }

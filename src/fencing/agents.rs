@@ -70,7 +70,7 @@ fn lookup(catalog: &Catalog, name: &str) -> Result<AgentInfo, String> {
     if name.is_empty() {
         return Err("the device names no agent".into());
     }
-    let agent = discovery::resolve(name, &catalog.dirs).map_err(|e| format!("{e:#}"))?;
+    let agent = discovery::resolve_configured(name, &catalog.dirs).map_err(|e| format!("{e:#}"))?;
     let (_, metadata) = catalog
         .metadata(&agent, false)
         .map_err(|e| format!("{e:#}"))?;

@@ -180,13 +180,22 @@ fn run_step(
             .unwrap_or_else(|| format!("agent {} is not installed", step.agent));
         return (finish(result, why), None);
     };
-    let deadline = started + step.timeout;
-    let lock = match lock_device(&step.lock_key, deadline, || observer.waiting_for_lock(step)) {
-        Ok(lock) => lock,
-        Err(e) => return (finish(result, format!("{e:#}")), None),
+    let stdin = match step.stdin() {
+        Ok(stdin) => stdin,
+        Err(why) => return (finish(result, why), None),
     };
-    let (result, why) = attempts(step, program, options, observer, result, deadline);
-    (finish(result, why), Some(lock))
+    let deadline = started + step.timeout;
+    // Power actions take the device's lock; read-only probes take none.
+    let lock = if step.changes_power() {
+        match lock_device(&step.lock_key, deadline, || observer.waiting_for_lock(step)) {
+            Ok(lock) => Some(lock),
+            Err(e) => return (finish(result, format!("{e:#}")), None),
+        }
+    } else {
+        None
+    };
+    let (result, why) = attempts(step, program, &stdin, options, observer, result, deadline);
+    (finish(result, why), lock)
 }
 
 /// The delay, then the agent runs until one succeeds or the retries, the
@@ -194,6 +203,7 @@ fn run_step(
 fn attempts(
     step: &DeviceStep,
     program: &std::path::Path,
+    stdin: &[u8],
     options: RunOptions,
     observer: &mut dyn Observer,
     mut result: StepResult,
@@ -225,7 +235,7 @@ fn attempts(
         let run = process::run(&Invocation {
             program,
             args: step.agent_args.clone(),
-            stdin: Some(step.stdin()),
+            stdin: Some(stdin.to_vec()),
             timeout: remaining,
             output_cap: DEFAULT_OUTPUT_CAP,
             echo: observer.echo(),

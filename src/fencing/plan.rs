@@ -7,6 +7,8 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+use crate::sys::text;
+
 /// What fencing is asked to do to a node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -138,10 +140,11 @@ fn as_millis<S: serde::Serializer>(duration: &Duration, serializer: S) -> Result
 impl DeviceStep {
     /// The arguments with every secret value replaced by the mask.
     pub fn masked_args(&self) -> Vec<(String, String)> {
+        let secret = self.secret_name_set();
         self.args
             .iter()
             .map(|(k, v)| {
-                let value = if self.secret_names.iter().any(|s| s == k) {
+                let value = if secret.contains(k.as_str()) {
                     crate::secrets::MASK.to_string()
                 } else {
                     v.clone()
@@ -151,22 +154,78 @@ impl DeviceStep {
             .collect()
     }
 
+    /// Whether running this step may change a node's power: everything but
+    /// the read-only probes (status, list, monitor). With no action sent,
+    /// the agent's default runs, which is a power action.
+    pub fn changes_power(&self) -> bool {
+        !matches!(
+            self.action.as_deref(),
+            Some("status" | "list" | "list-status" | "monitor")
+        )
+    }
+
     /// The secret values, for masking them in agent output.
     pub fn secret_values(&self) -> Vec<String> {
+        let secret = self.secret_name_set();
         self.args
             .iter()
-            .filter(|(k, _)| self.secret_names.iter().any(|s| s == k))
+            .filter(|(k, _)| secret.contains(k.as_str()))
             .map(|(_, v)| v.clone())
             .collect()
     }
 
-    /// The stdin the agent gets: `name=value` lines.
-    pub fn stdin(&self) -> Vec<u8> {
-        self.args
-            .iter()
-            .map(|(k, v)| format!("{k}={v}\n"))
-            .collect::<String>()
-            .into_bytes()
+    /// The secret names as a set: a configuration may carry many arguments,
+    /// and masking must stay linear in their number.
+    fn secret_name_set(&self) -> std::collections::HashSet<&str> {
+        self.secret_names.iter().map(String::as_str).collect()
+    }
+
+    /// The stdin the agent gets: `name=value` lines. The planners refuse
+    /// an argument that would break that format long before; this is the
+    /// last guard, so that nothing can add a line of its own (issue 9).
+    pub fn stdin(&self) -> Result<Vec<u8>, String> {
+        if let Some((name, problem)) = text::stdin_args_problem(&self.args) {
+            return Err(format!(
+                "device {}: argument {} {problem}; the agent was not run",
+                self.device,
+                text::escape_controls(name)
+            ));
+        }
+        Ok(stdin_lines(&self.args))
+    }
+}
+
+/// `name=value` lines, as agents read them; see [`check_stdin_args`].
+pub fn stdin_lines(args: &[(String, String)]) -> Vec<u8> {
+    args.iter()
+        .map(|(k, v)| format!("{k}={v}\n"))
+        .collect::<String>()
+        .into_bytes()
+}
+
+/// Refuses `args` when a name or value cannot go on an agent's stdin
+/// (a line break would inject an argument; see [`crate::sys::text`]).
+/// `origin` says where the argument called `name` comes from, such as
+/// `cluster.conf line 12: <fencedevice name="ipmi1"> attribute ip`.
+pub fn check_stdin_args(
+    args: &[(String, String)],
+    origin: impl Fn(&str) -> String,
+) -> anyhow::Result<()> {
+    match text::stdin_args_problem(args) {
+        Some((name, problem)) => Err(anyhow::anyhow!("{} {problem}.", origin(name))),
+        None => Ok(()),
+    }
+}
+
+/// Refuses a node name that cannot be sent to an agent (`nodename=`, the
+/// plug): `fence $'node1\naction=on'` must not add an action.
+pub fn check_node_name(node: &str) -> anyhow::Result<()> {
+    match text::stdin_value_problem(node) {
+        Some(problem) => Err(anyhow::anyhow!(
+            "the node name '{}' {problem}.",
+            text::escape_controls(node)
+        )),
+        None => Ok(()),
     }
 }
 

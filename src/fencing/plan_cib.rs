@@ -9,7 +9,10 @@ use anyhow::Result;
 
 use super::agents::{secret_names, AgentDirectory, AgentInfo};
 use super::cib::{lookup, Cib, FencingLevel, LevelTarget, StonithDevice};
-use super::plan::{default_timeout, DeviceStep, FenceAction, Plan, SourceKind, Stage};
+use super::plan::{
+    check_node_name, check_stdin_args, default_timeout, DeviceStep, FenceAction, Plan, SourceKind,
+    Stage,
+};
 use super::plan_cman::broken;
 use super::UnknownNode;
 use crate::agents::pacemaker::{self, HostMap};
@@ -34,6 +37,7 @@ pub fn plan(
     probing: Probing,
     agents: &mut AgentDirectory<'_>,
 ) -> Result<Plan> {
+    check_node_name(node)?;
     let action = if unfence {
         FenceAction::On
     } else {
@@ -62,13 +66,14 @@ pub fn plan(
                 .collect();
             let steps = level_steps(
                 cib,
+                &plan.source,
                 node,
                 level.index,
                 &devices,
                 action,
                 agents,
                 &mut plan.warnings,
-            );
+            )?;
             plan.stages.push(Stage {
                 label: format!("level {}", level.index),
                 steps,
@@ -88,16 +93,17 @@ pub fn plan(
             .map(|(i, (device, pending))| {
                 let mut step = device_step(
                     cib,
+                    &plan.source,
                     node,
                     device,
                     "on",
                     format!("unfence.{}", i + 1),
                     agents,
-                );
+                )?;
                 step.decided_at_run_time = pending.clone();
-                step
+                Ok(step)
             })
-            .collect();
+            .collect::<Result<_>>()?;
         if !steps.is_empty() {
             plan.stages.push(Stage {
                 label: "unfence".into(),
@@ -112,13 +118,14 @@ pub fn plan(
     for (i, (device, pending)) in capable.iter().enumerate() {
         let mut steps = level_steps(
             cib,
+            &plan.source,
             node,
             (i + 1) as u32,
             &[Ok(*device)],
             action,
             agents,
             &mut plan.warnings,
-        );
+        )?;
         for step in &mut steps {
             step.decided_at_run_time = pending.clone();
         }
@@ -197,15 +204,17 @@ fn matching_levels<'a>(
 /// The steps of one level: each device's action, with Pacemaker's
 /// remapping of reboot (off when the agent cannot reboot; all off, then
 /// all on, when the level has several devices).
+#[allow(clippy::too_many_arguments)]
 fn level_steps(
     cib: &Cib,
+    source: &SourceKind,
     node: &str,
     index: u32,
     devices: &[Result<&StonithDevice, String>],
     action: FenceAction,
     agents: &mut AgentDirectory<'_>,
     warnings: &mut Vec<String>,
-) -> Vec<DeviceStep> {
+) -> Result<Vec<DeviceStep>> {
     let position = |d: usize| format!("{index}.{}", d + 1);
     let multi_reboot = action == FenceAction::Reboot && devices.len() > 1;
     if multi_reboot {
@@ -230,7 +239,7 @@ fn level_steps(
                         warnings.push(format!("device {}: its agent has no reboot; off is run instead", device.id));
                         act = "off".into();
                     }
-                    let mut step = device_step(cib, node, device, &act, position(d), agents);
+                    let mut step = device_step(cib, source, node, device, &act, position(d), agents)?;
                     step.required = p == 0;
                     step
                 }
@@ -238,7 +247,7 @@ fn level_steps(
             steps.push(step);
         }
     }
-    steps
+    Ok(steps)
 }
 
 fn agent_can(device: &StonithDevice, action: &str, agents: &mut AgentDirectory<'_>) -> bool {
@@ -255,17 +264,20 @@ fn needs_unfencing(device: &StonithDevice, agents: &mut AgentDirectory<'_>) -> b
             .is_ok_and(|info| info.metadata.needs_unfencing())
 }
 
-/// One device run with pacemaker-fenced's arguments for `action` on `node`.
+/// One device run with pacemaker-fenced's arguments for `action` on `node`;
+/// an argument that would break the agent's stdin refuses the whole plan.
 fn device_step(
     cib: &Cib,
+    source: &SourceKind,
     node: &str,
     device: &StonithDevice,
     action: &str,
     position: String,
     agents: &mut AgentDirectory<'_>,
-) -> DeviceStep {
+) -> Result<DeviceStep> {
     let info = agents.get(&device.agent).cloned();
     let args = make_args(cib, node, device, action, info.as_ref().ok());
+    check_args(source, node, device, action, &args)?;
     let sent = lookup(&args, "action").map(str::to_string);
     let timeout = device
         .param(&format!("pcmk_{action}_timeout"))
@@ -285,7 +297,7 @@ fn device_step(
     } else {
         (Duration::ZERO, Duration::ZERO)
     };
-    DeviceStep {
+    Ok(DeviceStep {
         position,
         device: device.id.clone(),
         agent: device.agent.clone(),
@@ -310,7 +322,31 @@ fn device_step(
             super::plan::args_line(&device.params)
         ),
         decided_at_run_time: None,
-    }
+    })
+}
+
+/// Refuses arguments that would break the agent's stdin, naming the
+/// primitive and the nvpair (or host map entry) they come from.
+fn check_args(
+    source: &SourceKind,
+    node: &str,
+    device: &StonithDevice,
+    action: &str,
+    args: &[(String, String)],
+) -> Result<()> {
+    let file = source.describe();
+    check_stdin_args(args, |name| {
+        let from = if device.param(name).is_some() {
+            format!("nvpair {name}")
+        } else if name == "action" {
+            format!("nvpair pcmk_{action}_action")
+        } else if device.param("pcmk_host_map").is_some() {
+            format!("pcmk_host_map entry for {node} (sent as {name})")
+        } else {
+            format!("argument {name}")
+        };
+        format!("{file}: <primitive id=\"{}\"> {from}", device.id)
+    })
 }
 
 /// What pacemaker-fenced sends an agent (lib/fencing/st_actions.c
@@ -423,7 +459,7 @@ fn capable_devices<'c>(
                         "asked device {} ({check}) whether it can fence {node}",
                         device.id
                     ));
-                    Some(probe(cib, node, device, &check, agents))
+                    Some(probe(cib, &plan.source, node, device, &check, agents)?)
                 }
             },
             other => {
@@ -499,13 +535,14 @@ fn known_nodes(cib: &Cib) -> Vec<String> {
 /// answer on or off for the node?).
 fn probe(
     cib: &Cib,
+    source: &SourceKind,
     node: &str,
     device: &StonithDevice,
     check: &str,
     agents: &mut AgentDirectory<'_>,
-) -> bool {
+) -> Result<bool> {
     let Ok(info) = agents.get(&device.agent).cloned() else {
-        return false;
+        return Ok(false);
     };
     let action = if check == "dynamic-list" {
         "list"
@@ -513,24 +550,24 @@ fn probe(
         "status"
     };
     let args = make_args(cib, node, device, action, Some(&info));
-    let stdin: String = args.iter().map(|(k, v)| format!("{k}={v}\n")).collect();
+    check_args(source, node, device, action, &args)?;
     let run = runner::run(&Invocation {
         program: &info.path,
         args: info.args.clone(),
-        stdin: Some(stdin.into_bytes()),
+        stdin: Some(super::plan::stdin_lines(&args)),
         timeout: Duration::from_secs(60),
         output_cap: runner::DEFAULT_OUTPUT_CAP,
         echo: None,
     });
-    let Ok(run) = run else { return false };
+    let Ok(run) = run else { return Ok(false) };
     if action == "status" {
-        return matches!(
+        return Ok(matches!(
             run.ending,
             runner::Ending::Exited(0) | runner::Ending::Exited(2)
-        );
+        ));
     }
     if !run.success() {
-        return false;
+        return Ok(false);
     }
     let wanted = lookup(
         &args,
@@ -538,10 +575,10 @@ fn probe(
     )
     .unwrap_or(node)
     .to_string();
-    String::from_utf8_lossy(&run.stdout).lines().any(|line| {
+    Ok(String::from_utf8_lossy(&run.stdout).lines().any(|line| {
         let mut fields = line.split(',').map(str::trim);
         let plug = fields.next().unwrap_or_default();
         let alias = fields.next().unwrap_or_default();
         plug == wanted || alias == wanted || plug == node || alias == node
-    })
+    }))
 }

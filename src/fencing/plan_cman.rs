@@ -7,7 +7,10 @@ use anyhow::Result;
 
 use super::agents::{secret_names, AgentDirectory};
 use super::clusterconf::{ClusterConf, ClusterNode, DeviceRef};
-use super::plan::{default_timeout, DeviceStep, FenceAction, Plan, SourceKind, Stage};
+use super::plan::{
+    check_node_name, check_stdin_args, default_timeout, DeviceStep, FenceAction, Plan, SourceKind,
+    Stage,
+};
 use super::UnknownNode;
 
 /// Plans fencing (or with `unfence`, unfencing) of `node`.
@@ -19,6 +22,7 @@ pub fn plan(
     unfence: bool,
     agents: &mut AgentDirectory<'_>,
 ) -> Result<Plan> {
+    check_node_name(node)?;
     let Some(member) = conf.node(node) else {
         return Err(
             UnknownNode::new(node, conf.nodes.iter().map(|n| n.name.clone()).collect()).into(),
@@ -53,9 +57,9 @@ pub fn plan(
                         dref.name
                     ));
                 }
-                step(conf, member, dref, format!("unfence.{}", i + 1), action, agents, &mut plan.warnings)
+                step(conf, &plan.source, member, dref, format!("unfence.{}", i + 1), action, agents, &mut plan.warnings)
             })
-            .collect();
+            .collect::<Result<_>>()?;
         plan.stages.push(Stage {
             label: "unfence".into(),
             steps,
@@ -71,6 +75,7 @@ pub fn plan(
             .map(|(d, dref)| {
                 step(
                     conf,
+                    &plan.source,
                     member,
                     dref,
                     format!("{}.{}", m + 1, d + 1),
@@ -79,7 +84,7 @@ pub fn plan(
                     &mut plan.warnings,
                 )
             })
-            .collect();
+            .collect::<Result<_>>()?;
         let label = if method.name.is_empty() {
             format!("method {}", m + 1)
         } else {
@@ -94,17 +99,20 @@ pub fn plan(
 /// One device of a method, with libfence's arguments: the node's
 /// `<device>` attributes, `nodename` unless given, then the
 /// `<fencedevice>` attributes (so those win: the agent keeps the last).
+/// An attribute that would break the agent's stdin refuses the whole plan.
+#[allow(clippy::too_many_arguments)]
 fn step(
     conf: &ClusterConf,
+    source: &SourceKind,
     member: &ClusterNode,
     dref: &DeviceRef,
     position: String,
     action: Option<FenceAction>,
     agents: &mut AgentDirectory<'_>,
     warnings: &mut Vec<String>,
-) -> DeviceStep {
+) -> Result<DeviceStep> {
     let Some(device) = conf.device(&dref.name) else {
-        return broken(
+        return Ok(broken(
             position,
             &dref.name,
             "",
@@ -112,8 +120,21 @@ fn step(
                 "line {}: node {} names device '{}', but no <fencedevice> has that name",
                 dref.line, member.name, dref.name
             ),
-        );
+        ));
     };
+    let file = source.describe();
+    check_stdin_args(&dref.attrs, |name| {
+        format!(
+            "{file} line {}: <device name=\"{}\"> of node {} attribute {name}",
+            dref.line, dref.name, member.name
+        )
+    })?;
+    check_stdin_args(&device.attrs, |name| {
+        format!(
+            "{file} line {}: <fencedevice name=\"{}\"> attribute {name}",
+            device.line, device.name
+        )
+    })?;
     let mut args = renamed(&dref.attrs, &device.name, warnings);
     if !args.iter().any(|(k, _)| k == "nodename") {
         args.push(("nodename".into(), member.name.clone()));
@@ -157,7 +178,7 @@ fn step(
         .or(default_action.clone())
         .unwrap_or_else(|| "reboot".into());
     let secret_names = secret_names(&args, info.ok());
-    DeviceStep {
+    Ok(DeviceStep {
         position,
         device: device.name.clone(),
         agent: device.agent.clone(),
@@ -175,7 +196,7 @@ fn step(
         required: true,
         lock_key: format!("{}|{}", device.agent, super::plan::args_line(&device.attrs)),
         decided_at_run_time: None,
-    }
+    })
 }
 
 /// Attributes as libfence sends them, except that the retired `option=`

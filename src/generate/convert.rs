@@ -203,12 +203,7 @@ fn finish(device: &mut Device, actions: Option<&Vec<String>>, report: &mut Vec<S
             .push(("pcmk_host_list".into(), device.hosts.join(",")));
     }
     if !device.host_map.is_empty() {
-        let map = device
-            .host_map
-            .iter()
-            .map(|(n, p)| format!("{n}:{p}"))
-            .collect::<Vec<_>>()
-            .join(";");
+        let map = super::host_map_text(&device.host_map);
         device.pcmk.push(("pcmk_host_map".into(), map));
     }
     let Some(actions) = actions else { return };

@@ -25,7 +25,7 @@ impl XmlOut {
             self.text.push(' ');
             self.text.push_str(key);
             self.text.push_str("=\"");
-            self.text.push_str(&quick_xml::escape::escape(*value));
+            escape_attribute(&mut self.text, value);
             self.text.push('"');
         }
         self.text.push_str(close);
@@ -43,6 +43,25 @@ impl XmlOut {
         self.tag(name, attrs, "/>");
     }
 
+    /// `<name attrs>text</name>` on one line, the text escaped.
+    pub fn text_element(&mut self, name: &str, attrs: &[(&str, &str)], text: &str) {
+        self.tag(name, attrs, ">");
+        self.text.pop();
+        for c in text.chars() {
+            match c {
+                '&' => self.text.push_str("&amp;"),
+                '<' => self.text.push_str("&lt;"),
+                '>' => self.text.push_str("&gt;"),
+                '\r' => self.text.push_str("&#13;"),
+                c if !crate::sys::text::is_xml_char(c) => self.text.push('\u{FFFD}'),
+                c => self.text.push(c),
+            }
+        }
+        self.text.push_str("</");
+        self.text.push_str(name);
+        self.text.push_str(">\n");
+    }
+
     /// `</name>`
     pub fn close(&mut self, name: &str) {
         self.depth = self.depth.saturating_sub(1);
@@ -51,6 +70,55 @@ impl XmlOut {
         self.text.push_str(name);
         self.text.push_str(">\n");
     }
+}
+
+/// Appends `value` escaped for a double-quoted attribute. Line breaks and
+/// tabs are written as character references (`&#10;`, `&#13;`, `&#9;`):
+/// written raw, every XML parser would read them back as spaces
+/// (attribute-value normalisation). Characters XML 1.0 cannot carry at all
+/// are refused earlier, by the inventory check, with the key that holds
+/// them; should one still come here it is written as U+FFFD, so that the
+/// document stays well-formed.
+pub fn escape_attribute(out: &mut String, value: &str) {
+    for c in value.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' => out.push_str("&#9;"),
+            c if !crate::sys::text::is_xml_char(c) => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+}
+
+/// A `pcmk_host_map` value as pacemaker-fenced reads it back: `node:plug`
+/// entries joined by `;`. The fencer removes every backslash from a plug
+/// and splits on `;`, space and tab, and takes the last unescaped `:` or
+/// `=` as the separator, so those are escaped in plugs; a backslash
+/// cannot be written at all (the inventory check refuses it). The fencer
+/// does not unescape node names, so names are written as they are (the
+/// inventory check refuses a mapped name holding a separator or a backslash).
+pub fn host_map_text(entries: &[(String, String)]) -> String {
+    entries
+        .iter()
+        .map(|(node, plug)| {
+            let mut entry = node.clone();
+            entry.push(':');
+            for c in plug.chars() {
+                if matches!(c, ';' | ':' | '=' | ' ' | '\t') {
+                    entry.push('\\');
+                }
+                entry.push(c);
+            }
+            entry
+        })
+        .collect::<Vec<_>>()
+        .join(";")
 }
 
 /// Document-wide unique XML IDs, derived deterministically.
@@ -99,9 +167,34 @@ mod tests {
         let mut out = XmlOut::new(0);
         out.empty("nvpair", &[("value", "a<b&\"c'")]);
         assert_eq!(out.text, "<nvpair value=\"a&lt;b&amp;&quot;c&apos;\"/>\n");
+        let mut out = XmlOut::new(0);
+        out.empty("nvpair", &[("value", "line 1\nline 2\r\tend")]);
+        assert_eq!(
+            out.text,
+            "<nvpair value=\"line 1&#10;line 2&#13;&#9;end\"/>\n"
+        );
+        let read = crate::xml::parse(out.text.as_bytes()).unwrap();
+        assert_eq!(read.attr("value"), Some("line 1\nline 2\r\tend"));
         let mut ids = IdSet::default();
         assert_eq!(ids.make("fl-node 1-1"), "fl-node_1-1");
         assert_eq!(ids.make("fl-node 1-1"), "fl-node_1-1-1");
         assert_eq!(ids.make("1x"), "_1x");
+    }
+
+    /// See issue 9: what is written is what pacemaker-fenced reads back.
+    #[test]
+    fn issue9_host_map_round_trips_through_the_fencers_reader() {
+        use crate::agents::pacemaker::HostMap;
+        let entries = vec![
+            ("node1".to_string(), "plug 1".to_string()),
+            ("node2".to_string(), "a;b:c=de\tf".to_string()),
+            ("node3".to_string(), "2,3".to_string()),
+        ];
+        let text = host_map_text(&entries);
+        let map = HostMap::parse(&text).unwrap();
+        for (node, plug) in &entries {
+            assert_eq!(map.get(node), Some(plug.as_str()), "{text}");
+        }
+        assert_eq!(map.nodes().count(), 3);
     }
 }

@@ -8,6 +8,7 @@ use crate::agents::finding::Finding;
 use crate::agents::metadata::AgentMetadata;
 use crate::agents::params::check_params;
 use crate::fencing::cib::LevelTarget;
+use crate::sys::text;
 
 /// The result of checking an inventory.
 #[derive(Debug, Default)]
@@ -22,7 +23,7 @@ pub fn check(
     metadata: &HashMap<String, Rc<AgentMetadata>>,
     missing: &HashMap<String, String>,
 ) -> Checks {
-    let mut findings = Vec::new();
+    let mut findings = check_text(inventory);
     let index = Index::new(inventory);
     for device in &inventory.devices {
         findings.extend(check_device(device, metadata, missing, inventory, &index));
@@ -39,6 +40,157 @@ pub fn check(
         }
     }
     Checks { findings }
+}
+
+/// Issue 9: every text that is written into XML can be carried by XML 1.0;
+/// what reaches an agent's stdin holds no line break or other control
+/// character; node names are single hosts to Pacemaker's list readers.
+/// Messages name the inventory key, never the value (it may be a secret).
+fn check_text(inventory: &Inventory) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let mut xml = |subject: &str, key: &str, value: &str| {
+        if let Some(c) = value.chars().find(|&c| !text::is_xml_char(c)) {
+            findings.push(Finding::error(
+                "control-character",
+                subject,
+                None,
+                format!(
+                    "{subject}: {key} holds the control character U+{:04X}, which XML 1.0 cannot carry; remove it",
+                    c as u32
+                ),
+            ));
+        }
+    };
+    xml("cluster", "name", &inventory.name);
+    for node in &inventory.nodes {
+        let subject = format!("node {}", text::escape_controls(&node.name));
+        for (key, value) in &node.attributes {
+            xml(&subject, &format!("attributes.{key} (name)"), key);
+            xml(&subject, &format!("attributes.{key}"), value);
+        }
+    }
+    for device in &inventory.devices {
+        let subject = format!("device {}", text::escape_controls(&device.id));
+        for (key, value) in device.meta.iter().chain(&device.pcmk) {
+            xml(&subject, key, value);
+        }
+        if let Some(monitor) = &device.monitor {
+            xml(&subject, "monitor", monitor);
+        }
+    }
+    for level in &inventory.levels {
+        for device in &level.devices {
+            xml("fencing", "levels", device);
+        }
+        match &level.target {
+            LevelTarget::Node(_) => {}
+            LevelTarget::Pattern(pattern) => xml("fencing", "pattern", pattern),
+            LevelTarget::Attribute { name, value } => {
+                xml("fencing", "attribute", name);
+                xml("fencing", "attribute", value);
+            }
+        }
+    }
+    for node in &inventory.nodes {
+        findings.extend(node_name_problem(
+            &format!("node {}", text::escape_controls(&node.name)),
+            "name",
+            &node.name,
+            false,
+        ));
+    }
+    for level in &inventory.levels {
+        if let LevelTarget::Node(node) = &level.target {
+            findings.extend(node_name_problem("fencing", "target", node, false));
+        }
+    }
+    for device in &inventory.devices {
+        findings.extend(stdin_problems(device));
+    }
+    findings
+}
+
+/// A node name Pacemaker would read as something else: its host lists
+/// split on whitespace, `,` and `;` (`n 1` is two hosts), and a host map
+/// name ends at `:` or `=` and keeps backslashes.
+fn node_name_problem(subject: &str, key: &str, name: &str, mapped: bool) -> Option<Finding> {
+    let shown = text::escape_controls(name);
+    let why = if let Some(c) = name.chars().find(|&c| text::is_control(c)) {
+        format!("holds {}", text::describe_control(c))
+    } else if name.is_empty() {
+        "is empty".to_string()
+    } else if name.contains(|c: char| c.is_whitespace() || c == ',' || c == ';') {
+        "holds whitespace, ',' or ';', where Pacemaker splits a host list: it would be read as several hosts".to_string()
+    } else if mapped && name.contains([':', '=', '\\']) {
+        "holds ':', '=' or '\\', which pcmk_host_map cannot carry in a node name".to_string()
+    } else {
+        return None;
+    };
+    Some(Finding::error(
+        "node-name",
+        subject,
+        None,
+        format!("{subject}: {key} '{shown}' {why}; use the node's host name"),
+    ))
+}
+
+/// What reaches the agent's stdin (parameters, the action, host map plugs)
+/// and the node names it names.
+fn stdin_problems(device: &Device) -> Vec<Finding> {
+    let subject = format!("device {}", text::escape_controls(&device.id));
+    let mut findings = Vec::new();
+    let refusal = |key: String, problem: text::StdinProblem| {
+        Finding::error(
+            "stdin",
+            subject.clone(),
+            None,
+            format!("{subject}: {key} {problem}."),
+        )
+    };
+    if let Some(why) = crate::agents::discovery::configured_name_problem(&device.agent) {
+        findings.push(Finding::error(
+            "agent",
+            subject.clone(),
+            None,
+            format!("{subject}: agent: {why}"),
+        ));
+    }
+    // With metadata, check_params reports these (as value-newline).
+    if !device.metadata_known {
+        for (key, value) in &device.params {
+            let shown = text::escape_controls(key);
+            if let Some(problem) = text::stdin_name_problem(key) {
+                findings.push(refusal(format!("params: parameter {shown}"), problem));
+            } else if let Some(problem) = text::stdin_value_problem(value) {
+                findings.push(refusal(format!("params.{shown}"), problem));
+            }
+        }
+    }
+    if let Some(problem) = device.action.as_deref().and_then(text::stdin_value_problem) {
+        findings.push(refusal("action".into(), problem));
+    }
+    for (node, plug) in &device.host_map {
+        let shown = text::escape_controls(node);
+        if let Some(problem) = text::stdin_value_problem(plug) {
+            findings.push(refusal(format!("host_map.{shown}"), problem));
+        } else if plug.contains('\\') {
+            findings.push(Finding::error(
+                "host-map",
+                subject.clone(),
+                None,
+                format!(
+                    "{subject}: host_map.{shown} holds a backslash, which pacemaker-fenced removes from every plug; \
+                     it cannot be written"
+                ),
+            ));
+        }
+    }
+    let names = device.host_map.iter().map(|(n, _)| (n, true));
+    for (name, mapped) in device.hosts.iter().map(|h| (h, false)).chain(names) {
+        let key = if mapped { "host_map" } else { "hosts" };
+        findings.extend(node_name_problem(&subject, key, name, mapped));
+    }
+    findings
 }
 
 fn check_device(

@@ -23,6 +23,7 @@ pub fn load(
     let text = crate::sys::fs::read_string_capped(path, crate::sys::fs::CONFIG_CAP)
         .context("cannot read the inventory")?;
     let file: InventoryFile = toml::from_str(&text)
+        .map_err(|e| anyhow::anyhow!(toml_error(&text, &e)))
         .with_context(|| format!("{} is not a valid inventory", path.display()))?;
     let mut notes = Vec::new();
     let nodes = nodes(&file)?;
@@ -52,6 +53,49 @@ pub fn load(
         },
         notes,
     ))
+}
+
+/// A TOML error without the toml crate's quoted source line, which may
+/// hold a password (`password = "..."`): the line, column and key, and the
+/// message with any quoted value taken out.
+fn toml_error(text: &str, error: &toml::de::Error) -> String {
+    let message = redact_quoted(error.message());
+    let Some(span) = error.span() else {
+        return message;
+    };
+    let at = span.start.min(text.len());
+    let (line, column) = crate::xml::line_column(text.as_bytes(), at);
+    let line_text = text[..at].rsplit('\n').next().unwrap_or_default();
+    let key = line_text
+        .split_once('=')
+        .map(|(key, _)| key.trim())
+        .filter(|key| {
+            !key.is_empty()
+                && key
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '"'))
+        })
+        .map(|key| format!(", key {}", key.trim_matches('"')))
+        .unwrap_or_default();
+    format!("line {line}, column {column}{key}: {message}")
+}
+
+/// `message` with every "quoted" or `quoted` part but field names replaced:
+/// serde quotes the offending value (`invalid type: string "S3cret"`).
+fn redact_quoted(message: &str) -> String {
+    let mut out = String::new();
+    let mut parts = message.split('"');
+    if let Some(first) = parts.next() {
+        out.push_str(first);
+    }
+    for (i, part) in parts.enumerate() {
+        if i % 2 == 0 {
+            out.push_str("(value not shown)");
+        } else {
+            out.push_str(part);
+        }
+    }
+    out.trim_end().to_string()
 }
 
 fn nodes(file: &InventoryFile) -> Result<Vec<Node>> {
@@ -159,12 +203,10 @@ pub fn device(
         pcmk.push(("pcmk_host_list".into(), spec.hosts.join(",")));
     }
     if !host_map.is_empty() {
-        let map = host_map
-            .iter()
-            .map(|(n, p)| format!("{}:{}", escape_map(n), escape_map(p)))
-            .collect::<Vec<_>>()
-            .join(";");
-        pcmk.push(("pcmk_host_map".into(), map));
+        pcmk.push((
+            "pcmk_host_map".into(),
+            crate::generate::host_map_text(&host_map),
+        ));
     }
     if let Some(base) = &spec.delay_base {
         pcmk.push(("pcmk_delay_base".into(), base.clone()));
@@ -200,17 +242,6 @@ pub fn device(
         },
         automatic_unfence,
         metadata_known: meta.is_some(),
-    })
-}
-
-/// `\`-escapes what pcmk_host_map would read as a separator.
-fn escape_map(text: &str) -> String {
-    text.chars().fold(String::new(), |mut out, c| {
-        if matches!(c, ';' | ':' | '=' | ' ' | '\t' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-        out
     })
 }
 

@@ -102,41 +102,56 @@ fn getopt(param: &Param) -> String {
     }
 }
 
-/// The agent's metadata XML (passes fence-agents' metadata.rng).
+/// The agent's metadata XML (passes fence-agents' metadata.rng), written
+/// with the XML writer so that every value is escaped.
 pub fn metadata() -> String {
-    let mut out = String::from("<?xml version=\"1.0\" ?>\n");
-    out.push_str(&format!("<resource-agent name=\"{NAME}\" shortdesc=\"Fence agent for OVH dedicated servers (REST API, rescue mode)\" >\n"));
-    out.push_str("<longdesc>fence_ovh_api fences an OVH dedicated server through the OVH REST API: off sets the rescue boot and hard-reboots the server, so that its own system stops; on sets the disk boot and hard-reboots it. An action succeeds only when OVH's reboot task ends done. It needs an application key, application secret and consumer key (fencectl ovh-keys create makes them, with rights to reboot only the cluster's servers). Built into fencectl.</longdesc>\n");
-    out.push_str("<vendor-url>https://www.ovhcloud.com/</vendor-url>\n<parameters>\n");
+    use crate::generate::XmlOut;
+    let mut out = XmlOut::new(0);
+    out.text.push_str("<?xml version=\"1.0\" ?>\n");
+    out.open(
+        "resource-agent",
+        &[
+            ("name", NAME),
+            (
+                "shortdesc",
+                "Fence agent for OVH dedicated servers (REST API, rescue mode)",
+            ),
+        ],
+    );
+    out.text_element("longdesc", &[], "fence_ovh_api fences an OVH dedicated server through the OVH REST API: off sets the rescue boot and hard-reboots the server, so that its own system stops; on sets the disk boot and hard-reboots it. An action succeeds only when OVH's reboot task ends done. It needs an application key, application secret and consumer key (fencectl ovh-keys create makes them, with rights to reboot only the cluster's servers). Built into fencectl.");
+    out.text_element("vendor-url", &[], "https://www.ovhcloud.com/");
+    out.open("parameters", &[]);
     for param in PARAMS {
-        let mut attrs = format!(
-            "name=\"{}\" unique=\"0\" required=\"{}\"",
-            param.name,
-            u8::from(param.required)
-        );
+        let required = if param.required { "1" } else { "0" };
+        let mut attrs = vec![
+            ("name", param.name),
+            ("unique", "0"),
+            ("required", required),
+        ];
         if param.deprecated_by.is_some() {
-            attrs.push_str(" deprecated=\"1\"");
+            attrs.push(("deprecated", "1"));
         }
         if let Some(old) = param.obsoletes {
-            attrs.push_str(&format!(" obsoletes=\"{old}\""));
+            attrs.push(("obsoletes", old));
         }
-        let default = param
-            .default
-            .map(|d| format!(" default=\"{d}\""))
-            .unwrap_or_default();
-        out.push_str(&format!(
-            "\t<parameter {attrs}>\n\t\t<getopt mixed=\"{}\" />\n\t\t<content type=\"{}\"{default} />\n\t\t<shortdesc lang=\"en\">{}</shortdesc>\n\t</parameter>\n",
-            getopt(param),
-            param.kind,
-            param.description
-        ));
+        out.open("parameter", &attrs);
+        out.empty("getopt", &[("mixed", &getopt(param))]);
+        let mut content = vec![("type", param.kind)];
+        if let Some(default) = param.default {
+            content.push(("default", default));
+        }
+        out.empty("content", &content);
+        out.text_element("shortdesc", &[("lang", "en")], param.description);
+        out.close("parameter");
     }
-    out.push_str("</parameters>\n<actions>\n");
+    out.close("parameters");
+    out.open("actions", &[]);
     for action in ACTIONS {
-        out.push_str(&format!("\t<action name=\"{action}\" />\n"));
+        out.empty("action", &[("name", action)]);
     }
-    out.push_str("</actions>\n</resource-agent>\n");
-    out
+    out.close("actions");
+    out.close("resource-agent");
+    out.text
 }
 
 /// The agent's options, by canonical parameter name.

@@ -26,8 +26,24 @@ impl IniFile {
                 continue;
             }
             let Some(at) = line.find(['=', ':']) else {
+                // The line is never shown: it may be a secret. Only a key
+                // fencectl knows is named.
+                const KEYS: [&str; 6] = [
+                    "endpoint",
+                    "application_key",
+                    "application_secret",
+                    "consumer_key",
+                    "client_id",
+                    "client_secret",
+                ];
+                let first = line.split_whitespace().next().unwrap_or_default();
+                let hint = KEYS
+                    .iter()
+                    .find(|k| k.eq_ignore_ascii_case(first))
+                    .map(|k| format!(" (write {k} = VALUE)"))
+                    .unwrap_or_default();
                 return Err(format!(
-                    "line {}: '{line}' is neither [section] nor key = value",
+                    "line {}: neither [section] nor key = value{hint}; the line is not shown, it may hold a secret",
                     number + 1
                 ));
             };

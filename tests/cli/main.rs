@@ -12,6 +12,7 @@ mod ovh_agent;
 mod ovh_keys;
 mod ovh_mock;
 mod safety_files;
+mod safety_input;
 mod safety_process;
 mod schema;
 mod support;
