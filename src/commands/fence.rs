@@ -3,29 +3,28 @@
 
 use std::io::IsTerminal;
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use comfy_table::Cell;
 use indicatif::{ProgressBar, ProgressStyle};
-use serde_json::{json, Value};
+use serde_json::json;
 
 use super::Context;
 use crate::cli::{FenceActionArg, FenceArgs};
 use crate::exit::{ExitStatus, Reported};
-use crate::fencing::agents::AgentDirectory;
-use crate::fencing::audit::{self, AuditDevice, AuditRecord};
-use crate::fencing::execute::{self, Observer, Outcome, Power, RunOptions, StepResult};
+use crate::fencing::execute::{Observer, StepResult};
 use crate::fencing::plan::{args_line, DeviceStep, FenceAction, Plan};
-use crate::fencing::plan_cib::{self, Probing};
-use crate::fencing::plan_cman;
-use crate::fencing::source::{self, Config, ConfigChoice};
+use crate::fencing::plan_cib::Probing;
+use crate::fencing::run::{self as fencing, Feasibility, FenceRequest, Fenced, Verdict};
+use crate::fencing::source::ConfigChoice;
 use crate::output::Printer;
 
 pub fn run(args: &FenceArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
     ctx.no_xml("fence")?;
     let printer = ctx.printer;
-    let plan = make_plan(args, ctx)?;
+    let request = request(args);
+    let plan = fencing::plan(&request, &ctx.catalog())?;
     printer.info(&format!("configuration: {}", plan.source.describe()));
     for note in &plan.notes {
         printer.info(note);
@@ -33,7 +32,8 @@ pub fn run(args: &FenceArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
     for warning in &plan.warnings {
         printer.warn(warning);
     }
-    if plan.stages.is_empty() {
+    let feasibility = fencing::feasibility(&plan);
+    if feasibility == Feasibility::NothingConfigured {
         let what = if plan.unfence {
             "no unfence device is configured for"
         } else {
@@ -41,84 +41,49 @@ pub fn run(args: &FenceArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
         };
         let message = format!("{what} node {} in {}", plan.node, plan.source.describe());
         if printer.json_output() {
-            printer
-                .json(&json!({ "plan": plan_json(&plan, args.show_secrets), "error": message }))?;
+            printer.json(&json!({ "plan": plan.view(args.show_secrets), "error": message }))?;
         }
         crate::output::print_error(&anyhow::anyhow!(message));
         return Err(Reported(ExitStatus::NothingConfigured).into());
     }
     if args.dry_run {
-        return dry_run(&plan, args, printer);
+        return dry_run(&plan, &feasibility, args, printer);
     }
-    if plan.action != "status" {
-        audit::check_writable(&args.log.clone().unwrap_or_else(audit::default_path))?;
-    }
-    // From here a signal (SIGINT, SIGTERM, SIGHUP) is noticed: the agent's
-    // processes are stopped, the audit record is written, and only then is
-    // the device lock released and the outcome shown.
-    let _cooperation = crate::sys::signal::cooperate();
-    let options = RunOptions {
-        no_delay: args.no_delay,
-        ask_all: plan.action == "status",
-    };
     let mut reporter = Reporter::new(&plan, printer, args.show_secrets);
-    let mut outcome = execute::execute(&plan, options, &mut reporter);
-    let status = verdict(&plan, &outcome);
-    log(&plan, &outcome, &status, args, printer);
-    outcome.release_lock();
+    let fenced = fencing::execute(&plan, &request, &mut reporter)?;
     reporter.done();
-    report(&plan, &outcome, &status, args, printer)
+    if let Some(error) = &fenced.audit_error {
+        printer.warn(&format!("the audit log was not written: {error}"));
+    }
+    report(&plan, &fenced, args, printer)
 }
 
-fn make_plan(args: &FenceArgs, ctx: &Context<'_>) -> Result<Plan> {
-    let choice = match (&args.config, &args.cib, args.cib_live) {
+/// The command line as a fencing request.
+fn request(args: &FenceArgs) -> FenceRequest {
+    let config = match (&args.config, &args.cib, args.cib_live) {
         (Some(path), _, _) => ConfigChoice::ClusterConf(path.clone()),
         (_, Some(path), _) => ConfigChoice::CibFile(path.clone()),
         (_, _, true) => ConfigChoice::CibLive,
         _ => ConfigChoice::Auto,
     };
-    let (source, config) = source::load(&choice)?;
-    let catalog = ctx.catalog();
-    let mut agents = AgentDirectory::new(&catalog);
-    let action = args.action.map(|a| match a {
-        FenceActionArg::Reboot => FenceAction::Reboot,
-        FenceActionArg::Off => FenceAction::Off,
-        FenceActionArg::On => FenceAction::On,
-        FenceActionArg::Status => FenceAction::Status,
-    });
-    let probing = if args.offline {
-        Probing::Offline
-    } else {
-        Probing::Ask
-    };
-    let mut plan = match &config {
-        Config::ClusterConf(conf) => {
-            plan_cman::plan(conf, source, &args.node, action, args.unfence, &mut agents)?
-        }
-        Config::Cib(cib) => plan_cib::plan(
-            cib,
-            source,
-            &args.node,
-            action,
-            args.unfence,
-            probing,
-            &mut agents,
-        )?,
-    };
-    if let Some(timeout) = args.timeout {
-        for step in plan.stages.iter_mut().flat_map(|s| s.steps.iter_mut()) {
-            step.timeout = timeout;
-        }
-    }
-    Ok(plan)
-}
-
-/// The arguments as shown: masked unless --show-secrets.
-fn shown_args(step: &DeviceStep, show_secrets: bool) -> Vec<(String, String)> {
-    if show_secrets {
-        step.args.clone()
-    } else {
-        step.masked_args()
+    FenceRequest {
+        node: args.node.clone(),
+        config,
+        action: args.action.map(|a| match a {
+            FenceActionArg::Reboot => FenceAction::Reboot,
+            FenceActionArg::Off => FenceAction::Off,
+            FenceActionArg::On => FenceAction::On,
+            FenceActionArg::Status => FenceAction::Status,
+        }),
+        unfence: args.unfence,
+        probing: if args.offline {
+            Probing::Offline
+        } else {
+            Probing::Ask
+        },
+        timeout: args.timeout,
+        no_delay: args.no_delay,
+        log: args.log.clone(),
     }
 }
 
@@ -139,11 +104,53 @@ fn delay_label(step: &DeviceStep) -> String {
     }
 }
 
-fn dry_run(plan: &Plan, args: &FenceArgs, printer: &Printer) -> Result<ExitStatus> {
+/// Shows the plan; exits 2 when no method or level could run (missing
+/// agent, unknown device, unusable metadata), 0 with a warning per device
+/// that cannot run when at least one can.
+fn dry_run(
+    plan: &Plan,
+    feasibility: &Feasibility,
+    args: &FenceArgs,
+    printer: &Printer,
+) -> Result<ExitStatus> {
+    let (unrunnable, status) = match feasibility {
+        Feasibility::Runnable(unrunnable) | Feasibility::NoneRunnable(unrunnable) => {
+            (unrunnable.as_slice(), feasibility.exit_status())
+        }
+        Feasibility::NothingConfigured => (&[][..], ExitStatus::NothingConfigured),
+    };
     if printer.json_output() {
-        printer.json(&json!({ "plan": plan_json(plan, args.show_secrets), "outcome": null }))?;
-        return Ok(ExitStatus::Success);
+        printer.json(&json!({
+            "plan": plan.view(args.show_secrets),
+            "outcome": null,
+            "unrunnable": unrunnable,
+        }))?;
+    } else {
+        printer.out(&dry_run_text(plan, args, printer))?;
     }
+    for device in unrunnable {
+        printer.warn(&format!(
+            "{}: dev {} ({}) cannot run: {}",
+            device.stage, device.position, device.device, device.reason
+        ));
+    }
+    if status != ExitStatus::Success {
+        crate::output::print_error(&anyhow::anyhow!(
+            "no {} of the plan for node {} can run: nothing would be {}",
+            if plan.source.is_cib() {
+                "level"
+            } else {
+                "method"
+            },
+            plan.node,
+            if plan.unfence { "unfenced" } else { "fenced" }
+        ));
+        return Err(Reported(status).into());
+    }
+    Ok(status)
+}
+
+fn dry_run_text(plan: &Plan, args: &FenceArgs, printer: &Printer) -> String {
     let what = match (plan.unfence, plan.action.as_str()) {
         (true, _) => "unfence node".to_string(),
         (false, "configured") => "fence node".to_string(),
@@ -168,7 +175,7 @@ fn dry_run(plan: &Plan, args: &FenceArgs, printer: &Printer) -> Result<ExitStatu
             "ARGUMENTS",
         ]);
         for step in &stage.steps {
-            let mut arguments = args_line(&shown_args(step, args.show_secrets));
+            let mut arguments = args_line(&step.shown_args(args.show_secrets));
             if let Some(problem) = &step.problem {
                 arguments = format!("cannot run: {problem}");
             } else if let Some(pending) = &step.decided_at_run_time {
@@ -192,106 +199,28 @@ fn dry_run(plan: &Plan, args: &FenceArgs, printer: &Printer) -> Result<ExitStatu
         }
         out.extend(table.lines().map(|l| l.trim_end().to_string() + "\n"));
     }
-    printer.out(&out)?;
-    Ok(ExitStatus::Success)
+    out
 }
 
-/// The plan as JSON, with each step's arguments (masked unless asked).
-fn plan_json(plan: &Plan, show_secrets: bool) -> Value {
-    let mut value = serde_json::to_value(plan).unwrap_or(Value::Null);
-    if let Some(stages) = value.get_mut("stages").and_then(Value::as_array_mut) {
-        for (stage_value, stage) in stages.iter_mut().zip(&plan.stages) {
-            let Some(steps) = stage_value.get_mut("steps").and_then(Value::as_array_mut) else {
-                continue;
-            };
-            for (step_value, step) in steps.iter_mut().zip(&stage.steps) {
-                let args: Vec<Value> = shown_args(step, show_secrets)
-                    .into_iter()
-                    .map(|(name, value)| json!({ "name": name, "value": value }))
-                    .collect();
-                step_value["args"] = Value::Array(args);
-            }
-        }
-    }
-    value
-}
-
-/// What the run means: fenced, failed, or for status the power state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Verdict {
-    Fenced,
-    Failed,
-    Interrupted,
-    PowerOn,
-    PowerOff,
-    PowerUnknown,
-}
-
-impl Verdict {
-    fn word(self) -> &'static str {
-        match self {
-            Verdict::Fenced => "success",
-            Verdict::Failed => "failed",
-            Verdict::Interrupted => "interrupted",
-            Verdict::PowerOn => "on",
-            Verdict::PowerOff => "off",
-            Verdict::PowerUnknown => "unknown",
-        }
-    }
-}
-
-fn verdict(plan: &Plan, outcome: &Outcome) -> Verdict {
-    if outcome.interrupted {
-        return Verdict::Interrupted;
-    }
-    if plan.action != "status" {
-        return if outcome.success {
-            Verdict::Fenced
-        } else {
-            Verdict::Failed
-        };
-    }
-    let powers: Vec<Power> = outcome.steps.iter().filter_map(|s| s.power).collect();
-    if powers.contains(&Power::On) {
-        Verdict::PowerOn
-    } else if !powers.is_empty() && powers.len() == outcome.steps.len() {
-        Verdict::PowerOff
-    } else {
-        Verdict::PowerUnknown
-    }
-}
-
-fn report(
-    plan: &Plan,
-    outcome: &Outcome,
-    verdict: &Verdict,
-    args: &FenceArgs,
-    printer: &Printer,
-) -> Result<ExitStatus> {
+fn report(plan: &Plan, fenced: &Fenced, args: &FenceArgs, printer: &Printer) -> Result<ExitStatus> {
+    let (outcome, verdict) = (&fenced.outcome, fenced.verdict);
     if printer.json_output() {
         printer.json(&json!({
-            "plan": plan_json(plan, args.show_secrets),
+            "plan": plan.view(args.show_secrets),
             "outcome": outcome,
             "result": verdict.word(),
         }))?;
-    } else if plan.action == "status" {
+    } else if plan.is_status() {
         printer.out(&format!(
             "Status of {}: {}",
             plan.node,
             verdict.word().to_uppercase()
         ))?;
-    } else if *verdict == Verdict::Fenced {
+    } else if verdict == Verdict::Fenced {
         let what = if plan.unfence { "unfence" } else { "fence" };
         printer.out(&format!("{what} {} success", plan.node))?;
     }
-    let status = match verdict {
-        Verdict::Fenced | Verdict::PowerOn => ExitStatus::Success,
-        Verdict::PowerOff => ExitStatus::StatusOff,
-        Verdict::Interrupted => {
-            ExitStatus::for_signal(crate::sys::signal::received().unwrap_or(libc::SIGINT))
-        }
-        Verdict::Failed | Verdict::PowerUnknown => ExitStatus::Failure,
-    };
+    let status = verdict.exit_status();
     if matches!(verdict, Verdict::Failed | Verdict::Interrupted) {
         let what = if plan.unfence { "unfence" } else { "fence" };
         crate::eprintln_quiet!("{what} {} {}", plan.node, verdict.word());
@@ -313,7 +242,7 @@ fn report(
         ));
         return Err(Reported(status).into());
     }
-    if *verdict == Verdict::PowerUnknown {
+    if verdict == Verdict::PowerUnknown {
         crate::output::print_error(&anyhow::anyhow!(
             "no device could tell the power state of {}",
             plan.node
@@ -321,46 +250,6 @@ fn report(
         return Err(Reported(status).into());
     }
     Ok(status)
-}
-
-fn log(plan: &Plan, outcome: &Outcome, verdict: &Verdict, args: &FenceArgs, printer: &Printer) {
-    let steps = plan.stages.iter().flat_map(|s| s.steps.iter());
-    let devices = outcome
-        .steps
-        .iter()
-        .map(|result| {
-            let step = steps
-                .clone()
-                .find(|s| s.position == result.position && s.device == result.device);
-            AuditDevice {
-                position: result.position.clone(),
-                device: result.device.clone(),
-                agent: result.agent.clone(),
-                action: result.action.clone(),
-                args: step.map(DeviceStep::masked_args).unwrap_or_default(),
-                ok: result.ok,
-                result: result.result.clone(),
-                elapsed_ms: result.elapsed_ms,
-            }
-        })
-        .collect();
-    let record = AuditRecord {
-        time: audit::rfc3339(SystemTime::now()),
-        user: audit::current_user(),
-        node: plan.node.clone(),
-        action: if plan.unfence {
-            "unfence".into()
-        } else {
-            plan.action.clone()
-        },
-        source: plan.source.describe(),
-        result: verdict.word().into(),
-        devices,
-    };
-    let path = args.log.clone().unwrap_or_else(audit::default_path);
-    if let Err(e) = audit::append(&path, &record) {
-        printer.warn(&format!("the audit log was not written: {e:#}"));
-    }
 }
 
 /// Prints progress the fence_node way, and a spinner on a terminal.
@@ -451,7 +340,7 @@ impl Observer for Reporter<'_> {
             }
             self.line(&format!(
                 "agent args: {}",
-                args_line(&shown_args(step, self.show_secrets))
+                args_line(&step.shown_args(self.show_secrets))
             ));
         }
     }

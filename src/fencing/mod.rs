@@ -11,6 +11,7 @@ pub mod lock;
 pub mod plan;
 pub mod plan_cib;
 pub mod plan_cman;
+pub mod run;
 pub mod source;
 
 use std::fmt;

@@ -80,6 +80,80 @@ pub struct Plan {
     pub notes: Vec<String>,
 }
 
+impl Plan {
+    /// Whether this plan only asks the power status (nothing changes).
+    pub fn is_status(&self) -> bool {
+        self.action == FenceAction::Status.as_str()
+    }
+
+    /// The plan as shown (JSON, dry runs): each step's arguments, secrets
+    /// masked unless `show_secrets`.
+    pub fn view(&self, show_secrets: bool) -> PlanView<'_> {
+        PlanView {
+            node: &self.node,
+            action: &self.action,
+            unfence: self.unfence,
+            source: &self.source,
+            stages: self
+                .stages
+                .iter()
+                .map(|stage| StageView {
+                    label: &stage.label,
+                    steps: stage
+                        .steps
+                        .iter()
+                        .map(|step| StepView {
+                            step,
+                            args: step
+                                .shown_args(show_secrets)
+                                .into_iter()
+                                .map(|(name, value)| ArgView { name, value })
+                                .collect(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+            warnings: &self.warnings,
+            notes: &self.notes,
+        }
+    }
+}
+
+/// A plan as shown: what [`Plan`] holds, with each step's arguments as
+/// they may be shown (secrets masked unless asked).
+#[derive(Debug, Serialize)]
+pub struct PlanView<'a> {
+    pub node: &'a str,
+    pub action: &'a str,
+    pub unfence: bool,
+    pub source: &'a SourceKind,
+    pub stages: Vec<StageView<'a>>,
+    pub warnings: &'a [String],
+    pub notes: &'a [String],
+}
+
+/// A stage as shown.
+#[derive(Debug, Serialize)]
+pub struct StageView<'a> {
+    pub label: &'a str,
+    pub steps: Vec<StepView<'a>>,
+}
+
+/// A step as shown: its fields and the arguments it sends.
+#[derive(Debug, Serialize)]
+pub struct StepView<'a> {
+    #[serde(flatten)]
+    pub step: &'a DeviceStep,
+    pub args: Vec<ArgView>,
+}
+
+/// One argument as shown.
+#[derive(Debug, Serialize)]
+pub struct ArgView {
+    pub name: String,
+    pub value: String,
+}
+
 /// A method or level: all of its required steps must succeed.
 #[derive(Debug, Clone, Serialize)]
 pub struct Stage {
@@ -162,6 +236,15 @@ impl DeviceStep {
             self.action.as_deref(),
             Some("status" | "list" | "list-status" | "monitor")
         )
+    }
+
+    /// The arguments as shown: masked unless `show_secrets`.
+    pub fn shown_args(&self, show_secrets: bool) -> Vec<(String, String)> {
+        if show_secrets {
+            self.args.clone()
+        } else {
+            self.masked_args()
+        }
     }
 
     /// The secret values, for masking them in agent output.

@@ -4,6 +4,7 @@
 mod assets;
 mod check;
 mod cluster;
+mod dry_run;
 mod fence;
 mod generate;
 mod list_installed;
