@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod check;
 pub mod discovery;
 pub mod finding;
+pub mod lookup;
 pub mod metadata;
 pub mod pacemaker;
 pub mod params;

@@ -2,7 +2,7 @@
 
 use anyhow::{Context as _, Result};
 
-use super::generate::{cib_text, emit, gate, MetadataLookup};
+use super::generate::{agent_lookup, cib_text, emit, gate};
 use super::Context;
 use crate::cli::ConvertCommand;
 use crate::exit::ExitStatus;
@@ -17,8 +17,9 @@ pub fn run(command: &ConvertCommand, ctx: &Context<'_>) -> Result<ExitStatus> {
     let root = crate::xml::parse(&bytes)
         .with_context(|| format!("{} is not well-formed XML", args.file.display()))?;
     let conf = ClusterConf::from_element(&root).with_context(|| args.file.display().to_string())?;
-    let mut lookup = MetadataLookup::new(ctx, args.out.no_metadata);
-    let (inventory, report) = cluster_conf_to_inventory(&conf, &mut |agent| lookup.get(agent));
+    let catalog = ctx.catalog();
+    let mut lookup = agent_lookup(&catalog, args.out.no_metadata, ctx);
+    let (inventory, report) = cluster_conf_to_inventory(&conf, &mut |agent| lookup.metadata(agent));
     for line in &report {
         ctx.printer.warn(line);
     }

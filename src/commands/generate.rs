@@ -1,15 +1,13 @@
 //! `fencectl generate cib` and `fencectl generate cluster-conf`.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
 
 use anyhow::{bail, Context as _, Result};
 
 use super::Context;
-use crate::agents::discovery;
 use crate::agents::finding::Severity;
-use crate::agents::metadata::AgentMetadata;
+use crate::agents::lookup::AgentLookup;
+use crate::agents::Catalog;
 use crate::cli::{CibPart, GenerateCibArgs, GenerateClusterConfArgs, GenerateCommand, OutputArgs};
 use crate::exit::{usage, ExitStatus};
 use crate::generate::cib::{self, CibHeader};
@@ -25,53 +23,19 @@ pub fn run(command: &GenerateCommand, ctx: &Context<'_>) -> Result<ExitStatus> {
     }
 }
 
-/// Agents' metadata, looked up once each (or not at all with --no-metadata).
-pub struct MetadataLookup<'a> {
-    ctx: &'a Context<'a>,
-    enabled: bool,
-    pub found: HashMap<String, Rc<AgentMetadata>>,
-    pub missing: HashMap<String, String>,
-}
-
-impl<'a> MetadataLookup<'a> {
-    pub fn new(ctx: &'a Context<'a>, no_metadata: bool) -> MetadataLookup<'a> {
-        if no_metadata {
-            ctx.printer.warn(
-                "--no-metadata: device parameters are not checked against the agents' metadata",
-            );
-        }
-        MetadataLookup {
-            ctx,
-            enabled: !no_metadata,
-            found: HashMap::new(),
-            missing: HashMap::new(),
-        }
-    }
-
-    pub fn get(&mut self, agent: &str) -> Option<Rc<AgentMetadata>> {
-        if !self.enabled {
-            return None;
-        }
-        if let Some(meta) = self.found.get(agent) {
-            return Some(Rc::clone(meta));
-        }
-        if self.missing.contains_key(agent) {
-            return None;
-        }
-        let catalog = self.ctx.catalog();
-        let found = discovery::resolve_configured(agent, &catalog.dirs)
-            .and_then(|a| catalog.metadata(&a, false).map(|(_, m)| m));
-        match found {
-            Ok(meta) => {
-                let meta = Rc::new(meta);
-                self.found.insert(agent.to_string(), Rc::clone(&meta));
-                Some(meta)
-            }
-            Err(e) => {
-                self.missing.insert(agent.to_string(), format!("{e:#}"));
-                None
-            }
-        }
+/// The agent lookup for generating: every agent once, or none with
+/// --no-metadata (which is said once).
+pub fn agent_lookup<'a>(
+    catalog: &'a Catalog,
+    no_metadata: bool,
+    ctx: &Context<'_>,
+) -> AgentLookup<'a> {
+    if no_metadata {
+        ctx.printer
+            .warn("--no-metadata: device parameters are not checked against the agents' metadata");
+        AgentLookup::disabled(catalog)
+    } else {
+        AgentLookup::new(catalog)
     }
 }
 
@@ -79,10 +43,10 @@ impl<'a> MetadataLookup<'a> {
 pub fn gate(
     inventory: &Inventory,
     notes: Vec<crate::agents::finding::Finding>,
-    lookup: &MetadataLookup<'_>,
+    lookup: &AgentLookup<'_>,
     ctx: &Context<'_>,
 ) -> Result<()> {
-    let checks = inventory::check(inventory, &lookup.found, &lookup.missing);
+    let checks = inventory::check(inventory, &lookup.found(), &lookup.missing());
     let mut errors = Vec::new();
     for finding in notes.iter().chain(&checks.findings) {
         match finding.severity {
@@ -100,8 +64,8 @@ pub fn gate(
     Ok(())
 }
 
-fn load(path: &Path, lookup: &mut MetadataLookup<'_>, ctx: &Context<'_>) -> Result<Inventory> {
-    let (inventory, notes) = inventory::load(path, &mut |agent| lookup.get(agent))?;
+fn load(path: &Path, lookup: &mut AgentLookup<'_>, ctx: &Context<'_>) -> Result<Inventory> {
+    let (inventory, notes) = inventory::load(path, &mut |agent| lookup.metadata(agent))?;
     gate(&inventory, notes, lookup, ctx)?;
     Ok(inventory)
 }
@@ -109,7 +73,7 @@ fn load(path: &Path, lookup: &mut MetadataLookup<'_>, ctx: &Context<'_>) -> Resu
 /// The one-device quick form: `generate cib --agent A --id ID NAME=VALUE...`.
 fn single_device(
     args: &GenerateCibArgs,
-    lookup: &mut MetadataLookup<'_>,
+    lookup: &mut AgentLookup<'_>,
     ctx: &Context<'_>,
 ) -> Result<Inventory> {
     let (Some(agent), Some(id)) = (&args.agent, &args.id) else {
@@ -151,7 +115,7 @@ fn single_device(
         secret_files: Default::default(),
         secret_env: Default::default(),
     };
-    let meta = lookup.get(agent);
+    let meta = lookup.metadata(agent);
     let mut notes = Vec::new();
     let device = inventory::resolve_device(&spec, meta.as_deref(), &mut notes)?;
     let inventory = Inventory {
@@ -166,7 +130,8 @@ fn single_device(
 }
 
 fn generate_cib(args: &GenerateCibArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
-    let mut lookup = MetadataLookup::new(ctx, args.out.no_metadata);
+    let catalog = ctx.catalog();
+    let mut lookup = agent_lookup(&catalog, args.out.no_metadata, ctx);
     let inventory = match (&args.agent, args.args.as_slice()) {
         (Some(_), _) => single_device(args, &mut lookup, ctx)?,
         (None, [path]) => load(Path::new(path), &mut lookup, ctx)?,
@@ -208,7 +173,8 @@ pub fn cib_text(inventory: &Inventory, part: CibPart, full: bool) -> Result<Stri
 }
 
 fn generate_cluster_conf(args: &GenerateClusterConfArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
-    let mut lookup = MetadataLookup::new(ctx, args.out.no_metadata);
+    let catalog = ctx.catalog();
+    let mut lookup = agent_lookup(&catalog, args.out.no_metadata, ctx);
     let inventory = load(&args.inventory, &mut lookup, ctx)?;
     let Some(existing) = &args.update else {
         emit(&clusterconf::full(&inventory), &args.out, ctx)?;

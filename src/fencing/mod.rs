@@ -2,7 +2,6 @@
 //! or the CIB, deciding the plan as the real stack would, running it, and
 //! keeping an audit log.
 
-pub mod agents;
 pub mod audit;
 pub mod cib;
 pub mod clusterconf;

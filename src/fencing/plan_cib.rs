@@ -7,7 +7,6 @@ use std::time::Duration;
 
 use anyhow::Result;
 
-use super::agents::{secret_names, AgentDirectory, AgentInfo};
 use super::cib::{lookup, Cib, FencingLevel, LevelTarget, StonithDevice};
 use super::plan::{
     check_node_name, check_stdin_args, default_timeout, DeviceStep, FenceAction, Plan, SourceKind,
@@ -15,6 +14,7 @@ use super::plan::{
 };
 use super::plan_cman::broken;
 use super::UnknownNode;
+use crate::agents::lookup::{secret_names, AgentInfo, AgentLookup};
 use crate::agents::pacemaker::{self, HostMap};
 use crate::agents::runner::{self, Invocation};
 
@@ -35,7 +35,7 @@ pub fn plan(
     action: Option<FenceAction>,
     unfence: bool,
     probing: Probing,
-    agents: &mut AgentDirectory<'_>,
+    agents: &mut AgentLookup<'_>,
 ) -> Result<Plan> {
     check_node_name(node)?;
     let action = if unfence {
@@ -212,7 +212,7 @@ fn level_steps(
     index: u32,
     devices: &[Result<&StonithDevice, String>],
     action: FenceAction,
-    agents: &mut AgentDirectory<'_>,
+    agents: &mut AgentLookup<'_>,
     warnings: &mut Vec<String>,
 ) -> Result<Vec<DeviceStep>> {
     let position = |d: usize| format!("{index}.{}", d + 1);
@@ -250,13 +250,13 @@ fn level_steps(
     Ok(steps)
 }
 
-fn agent_can(device: &StonithDevice, action: &str, agents: &mut AgentDirectory<'_>) -> bool {
+fn agent_can(device: &StonithDevice, action: &str, agents: &mut AgentLookup<'_>) -> bool {
     agents
         .get(&device.agent)
         .map_or(true, |info| info.metadata.has_action(action))
 }
 
-fn needs_unfencing(device: &StonithDevice, agents: &mut AgentDirectory<'_>) -> bool {
+fn needs_unfencing(device: &StonithDevice, agents: &mut AgentLookup<'_>) -> bool {
     let provides = lookup(&device.meta, "provides").or_else(|| device.param("provides"));
     provides == Some("unfencing")
         || agents
@@ -273,7 +273,7 @@ fn device_step(
     device: &StonithDevice,
     action: &str,
     position: String,
-    agents: &mut AgentDirectory<'_>,
+    agents: &mut AgentLookup<'_>,
 ) -> Result<DeviceStep> {
     let info = agents.get(&device.agent).cloned();
     let args = make_args(cib, node, device, action, info.as_ref().ok());
@@ -431,7 +431,7 @@ fn capable_devices<'c>(
     cib: &'c Cib,
     node: &str,
     probing: Probing,
-    agents: &mut AgentDirectory<'_>,
+    agents: &mut AgentLookup<'_>,
     plan: &mut Plan,
 ) -> Result<Vec<(&'c StonithDevice, Option<String>)>> {
     let mut capable = Vec::new();
@@ -490,7 +490,7 @@ fn capable_devices<'c>(
 }
 
 /// pcmk_host_check, or Pacemaker's default for the device.
-fn host_check(device: &StonithDevice, agents: &mut AgentDirectory<'_>) -> String {
+fn host_check(device: &StonithDevice, agents: &mut AgentLookup<'_>) -> String {
     match agents.get(&device.agent) {
         Ok(info) => pacemaker::effective_host_check(&device.params, &info.metadata),
         // An agent we cannot read: only an explicit check or a list is known.
@@ -539,7 +539,7 @@ fn probe(
     node: &str,
     device: &StonithDevice,
     check: &str,
-    agents: &mut AgentDirectory<'_>,
+    agents: &mut AgentLookup<'_>,
 ) -> Result<bool> {
     let Ok(info) = agents.get(&device.agent).cloned() else {
         return Ok(false);

@@ -5,13 +5,13 @@
 
 use anyhow::Result;
 
-use super::agents::{secret_names, AgentDirectory};
 use super::clusterconf::{ClusterConf, ClusterNode, DeviceRef};
 use super::plan::{
     check_node_name, check_stdin_args, default_timeout, DeviceStep, FenceAction, Plan, SourceKind,
     Stage,
 };
 use super::UnknownNode;
+use crate::agents::lookup::{secret_names, AgentLookup};
 
 /// Plans fencing (or with `unfence`, unfencing) of `node`.
 pub fn plan(
@@ -20,7 +20,7 @@ pub fn plan(
     node: &str,
     action: Option<FenceAction>,
     unfence: bool,
-    agents: &mut AgentDirectory<'_>,
+    agents: &mut AgentLookup<'_>,
 ) -> Result<Plan> {
     check_node_name(node)?;
     let Some(member) = conf.node(node) else {
@@ -108,7 +108,7 @@ fn step(
     dref: &DeviceRef,
     position: String,
     action: Option<FenceAction>,
-    agents: &mut AgentDirectory<'_>,
+    agents: &mut AgentLookup<'_>,
     warnings: &mut Vec<String>,
 ) -> Result<DeviceStep> {
     let Some(device) = conf.device(&dref.name) else {

@@ -9,13 +9,13 @@ use std::time::{Duration, SystemTime};
 use anyhow::Result;
 use serde::Serialize;
 
-use super::agents::AgentDirectory;
 use super::audit::{self, AuditDevice, AuditRecord};
 use super::execute::{self, Observer, Outcome, Power, RunOptions};
 use super::plan::{DeviceStep, FenceAction, Plan};
 use super::plan_cib::{self, Probing};
 use super::plan_cman;
 use super::source::{self, Config, ConfigChoice};
+use crate::agents::lookup::AgentLookup;
 use crate::agents::Catalog;
 use crate::exit::ExitStatus;
 
@@ -48,7 +48,7 @@ impl FenceRequest {
 /// configuration would.
 pub fn plan(request: &FenceRequest, catalog: &Catalog) -> Result<Plan> {
     let (source, config) = source::load(&request.config)?;
-    let mut agents = AgentDirectory::new(catalog);
+    let mut agents = AgentLookup::new(catalog);
     let mut plan = match &config {
         Config::ClusterConf(conf) => plan_cman::plan(
             conf,
