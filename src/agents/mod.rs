@@ -8,7 +8,6 @@ pub mod check;
 pub mod discovery;
 pub mod finding;
 pub mod metadata;
-pub mod pacemaker;
 pub mod params;
 pub mod renames;
 pub mod runner;

@@ -128,7 +128,7 @@ fn single_device(
     }
     let mut host_map = toml::Table::new();
     if let Some(map) = &args.host_map {
-        let parsed = crate::agents::pacemaker::HostMap::parse(map)
+        let parsed = crate::pacemaker::hosts::HostMap::parse(map)
             .map_err(|e| usage(format!("--host-map: {e}")))?;
         for (node, plug) in parsed.entries {
             host_map.insert(node, toml::Value::String(plug));

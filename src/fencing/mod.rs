@@ -4,7 +4,6 @@
 
 pub mod agents;
 pub mod audit;
-pub mod cib;
 pub mod clusterconf;
 pub mod execute;
 pub mod lock;

@@ -8,15 +8,20 @@ use std::time::Duration;
 use anyhow::Result;
 
 use super::agents::{secret_names, AgentDirectory, AgentInfo};
-use super::cib::{lookup, Cib, FencingLevel, LevelTarget, StonithDevice};
 use super::plan::{
     check_node_name, check_stdin_args, default_timeout, DeviceStep, FenceAction, Plan, SourceKind,
     Stage,
 };
 use super::plan_cman::broken;
 use super::UnknownNode;
-use crate::agents::pacemaker::{self, HostMap};
 use crate::agents::runner::{self, Invocation};
+use crate::pacemaker::cib::{lookup, Cib, FencingLevel, LevelTarget, StonithDevice};
+use crate::pacemaker::host_check::{self, HostCheck};
+use crate::pacemaker::hosts::HostMap;
+use crate::pacemaker::params::is_special;
+use crate::pacemaker::selection::StaticList;
+use crate::pacemaker::time;
+use crate::pacemaker::version::PacemakerVersion;
 
 /// How host checks that need a device's answer are handled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -281,7 +286,7 @@ fn device_step(
     let sent = lookup(&args, "action").map(str::to_string);
     let timeout = device
         .param(&format!("pcmk_{action}_timeout"))
-        .and_then(pacemaker::action_timeout)
+        .and_then(time::action_timeout)
         .unwrap_or_else(|| {
             default_timeout(
                 info.as_ref().ok().and_then(AgentInfo::power_timeout),
@@ -384,7 +389,7 @@ pub fn make_args(
     }
     for (name, value) in &device.params {
         if name != "action"
-            && !pacemaker::is_special(name)
+            && !is_special(name)
             && !name.contains("CRM_meta")
             && name != "crm_feature_set"
         {
@@ -394,32 +399,25 @@ pub fn make_args(
     args
 }
 
-/// The parameter that names the target: pcmk_host_argument, else `port`
-/// when the agent has it, else `plug`; None for `none` (and fence_legacy).
+/// The parameter that names the target (see [`host_check::host_argument`]).
 fn host_argument(device: &StonithDevice, agent: Option<&AgentInfo>) -> Option<String> {
-    if device.agent == "fence_legacy" {
-        return None;
-    }
-    match agent {
-        Some(info) => pacemaker::host_argument(&device.params, &info.metadata),
-        // Without metadata the fencer's own default: port.
-        None => match device.param("pcmk_host_argument") {
-            Some(arg) if arg.eq_ignore_ascii_case("none") => None,
-            Some(arg) => Some(arg.to_string()),
-            None => Some("port".into()),
-        },
-    }
+    host_check::host_argument(
+        &device.agent,
+        &device.params,
+        agent.map(|info| &info.metadata),
+        PacemakerVersion::DEFAULT,
+    )
 }
 
 /// The base and maximum random delay before `node` is fenced by `device`.
 fn delays(device: &StonithDevice, node: &str) -> (Duration, Duration) {
     let base = device
         .param("pcmk_delay_base")
-        .and_then(|value| pacemaker::delay_base_for(value, node))
+        .and_then(|value| time::delay_base_for(value, node))
         .unwrap_or(Duration::ZERO);
     let max = device
         .param("pcmk_delay_max")
-        .map(pacemaker::delay_max)
+        .map(time::delay_max)
         .unwrap_or(Duration::ZERO);
     // pcmk_delay_max=0 means no random part, not a cap below the base.
     (base, max.max(base))
@@ -445,24 +443,24 @@ fn capable_devices<'c>(
             continue;
         }
         let check = host_check(device, agents);
-        let verdict = match check.as_str() {
-            "static-list" => {
-                let listed = static_targets(device).iter().any(|t| t == node);
+        let verdict = match check {
+            Ok(HostCheck::StaticList) => {
+                let listed = StaticList::of(&device.params).names_node(node);
                 known_statically |= listed;
                 Some(listed)
             }
-            "none" => Some(true),
-            "dynamic-list" | "status" => match probing {
+            Ok(HostCheck::None) => Some(true),
+            Ok(check) => match probing {
                 Probing::Offline => None,
                 Probing::Ask => {
                     plan.notes.push(format!(
                         "asked device {} ({check}) whether it can fence {node}",
                         device.id
                     ));
-                    Some(probe(cib, &plan.source, node, device, &check, agents)?)
+                    Some(probe(cib, &plan.source, node, device, check, agents)?)
                 }
             },
-            other => {
+            Err(ref other) => {
                 plan.warnings.push(format!(
                     "device {}: pcmk_host_check={other} is not a host check Pacemaker knows",
                     device.id
@@ -470,19 +468,22 @@ fn capable_devices<'c>(
                 Some(false)
             }
         };
-        match verdict {
-            Some(true) => capable.push((device, None)),
-            Some(false) => {}
-            None => capable.push((
+        match (verdict, check) {
+            (Some(true), _) => capable.push((device, None)),
+            (Some(false), _) => {}
+            (None, check) => capable.push((
                 device,
-                Some(format!("{check}: the device is asked at run time")),
+                Some(format!(
+                    "{}: the device is asked at run time",
+                    check.map_or_else(|c| c, |c| c.to_string())
+                )),
             )),
         }
     }
     let any_dynamic = cib
         .devices
         .iter()
-        .any(|d| host_check(d, agents) != "static-list");
+        .any(|d| host_check(d, agents) != Ok(HostCheck::StaticList));
     if !known_statically && capable.is_empty() && !any_dynamic {
         return Err(UnknownNode::new(node, known_nodes(cib)).into());
     }
@@ -490,29 +491,12 @@ fn capable_devices<'c>(
 }
 
 /// pcmk_host_check, or Pacemaker's default for the device.
-fn host_check(device: &StonithDevice, agents: &mut AgentDirectory<'_>) -> String {
-    match agents.get(&device.agent) {
-        Ok(info) => pacemaker::effective_host_check(&device.params, &info.metadata),
-        // An agent we cannot read: only an explicit check or a list is known.
-        Err(_) => match device.param("pcmk_host_check") {
-            Some(check) => check.to_ascii_lowercase(),
-            None if device.param("pcmk_host_list").is_some()
-                || device.param("pcmk_host_map").is_some() =>
-            {
-                "static-list".into()
-            }
-            None => "dynamic-list".into(),
-        },
-    }
-}
-
-/// The nodes a static-list device names (pcmk_host_list and pcmk_host_map).
-fn static_targets(device: &StonithDevice) -> Vec<String> {
-    let mut targets =
-        pacemaker::parse_host_list(device.param("pcmk_host_list").unwrap_or_default());
-    let map = HostMap::parse_lenient(device.param("pcmk_host_map").unwrap_or_default());
-    targets.extend(map.nodes().map(str::to_string));
-    targets
+fn host_check(
+    device: &StonithDevice,
+    agents: &mut AgentDirectory<'_>,
+) -> Result<HostCheck, String> {
+    let metadata = agents.get(&device.agent).ok().map(|info| &info.metadata);
+    host_check::effective_host_check(&device.params, metadata)
 }
 
 /// Every node the CIB names: nodes, level targets, static host lists.
@@ -524,7 +508,7 @@ fn known_nodes(cib: &Cib) -> Vec<String> {
         }
     }
     for device in &cib.devices {
-        nodes.extend(static_targets(device));
+        nodes.extend(StaticList::of(&device.params).names());
     }
     nodes.sort();
     nodes.dedup();
@@ -538,17 +522,13 @@ fn probe(
     source: &SourceKind,
     node: &str,
     device: &StonithDevice,
-    check: &str,
+    check: HostCheck,
     agents: &mut AgentDirectory<'_>,
 ) -> Result<bool> {
     let Ok(info) = agents.get(&device.agent).cloned() else {
         return Ok(false);
     };
-    let action = if check == "dynamic-list" {
-        "list"
-    } else {
-        "status"
-    };
+    let action = check.action().unwrap_or("status");
     let args = make_args(cib, node, device, action, Some(&info));
     check_args(source, node, device, action, &args)?;
     let run = runner::run(&Invocation {

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use super::xmlw::{IdSet, XmlOut};
 use crate::agents::runner::{self, Invocation};
-use crate::fencing::cib::LevelTarget;
 use crate::inventory::{Device, Inventory};
+use crate::pacemaker::cib::LevelTarget;
 
 /// The `<cib>` header attributes the installed Pacemaker writes.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,7 +7,7 @@ use super::{Device, Index, Inventory};
 use crate::agents::finding::Finding;
 use crate::agents::metadata::AgentMetadata;
 use crate::agents::params::check_params;
-use crate::fencing::cib::LevelTarget;
+use crate::pacemaker::cib::LevelTarget;
 use crate::sys::text;
 
 /// The result of checking an inventory.

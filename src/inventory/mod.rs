@@ -33,7 +33,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Deserialize;
 
-use crate::fencing::cib::LevelTarget;
+use crate::pacemaker::cib::LevelTarget;
 
 /// The file as written.
 #[derive(Debug, Clone, Deserialize)]

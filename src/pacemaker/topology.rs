@@ -16,7 +16,7 @@
 
 use std::collections::HashMap;
 
-use crate::fencing::cib::LevelTarget;
+use super::cib::LevelTarget;
 
 /// What the topology rules need of a level (CIB or inventory form).
 pub trait LevelLike {

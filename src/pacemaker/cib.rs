@@ -61,14 +61,7 @@ pub struct FencingLevel {
     pub devices: Vec<String>,
 }
 
-/// The value of `name` in name/value pairs (the last one wins).
-pub fn lookup<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    pairs
-        .iter()
-        .rev()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
-}
+pub use super::params::lookup;
 
 impl Cib {
     /// Reads the fencing parts of a parsed CIB (a whole `<cib>` or a bare
