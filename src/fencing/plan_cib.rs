@@ -19,8 +19,9 @@ use crate::pacemaker::cib::{lookup, Cib, FencingLevel, LevelTarget, StonithDevic
 use crate::pacemaker::host_check::{self, HostCheck};
 use crate::pacemaker::hosts::HostMap;
 use crate::pacemaker::params::is_special;
-use crate::pacemaker::selection::StaticList;
+use crate::pacemaker::selection::{Named, StaticList};
 use crate::pacemaker::time;
+use crate::pacemaker::topology::Topology;
 use crate::pacemaker::version::PacemakerVersion;
 
 /// How host checks that need a device's answer are handled.
@@ -57,7 +58,7 @@ pub fn plan(
         warnings: Vec::new(),
         notes: Vec::new(),
     };
-    let levels = matching_levels(cib, node, &mut plan.warnings);
+    let levels = levels_for(cib, node, &mut plan.warnings);
     if !levels.is_empty() && !unfence {
         plan.notes.push(format!(
             "{} fencing level(s) match {node}; tried by ascending index",
@@ -142,68 +143,15 @@ pub fn plan(
     Ok(plan)
 }
 
-/// The levels whose target matches `node`, by ascending index. Levels
-/// with an index over 9 are ignored by the fencer, and said so.
-fn matching_levels<'a>(
-    cib: &'a Cib,
-    node: &str,
-    warnings: &mut Vec<String>,
-) -> Vec<&'a FencingLevel> {
+/// The levels that apply to `node` (see [`Topology`]), by ascending index.
+fn levels_for<'a>(cib: &'a Cib, node: &str, warnings: &mut Vec<String>) -> Vec<&'a FencingLevel> {
     let attributes = cib
         .node(node)
         .map(|n| n.attributes.as_slice())
         .unwrap_or_default();
-    let matches = |target: &LevelTarget| match target {
-        LevelTarget::Node(name) => name == node,
-        // regexec(3) semantics: the pattern may match anywhere.
-        LevelTarget::Pattern(pattern) => {
-            regex::Regex::new(pattern).is_ok_and(|re| re.is_match(node))
-        }
-        LevelTarget::Attribute { name, value } => lookup(attributes, name) == Some(value.as_str()),
-    };
-    // The fencer keeps one topology per target and uses a single one for a
-    // node (find_topology_for_host): the node's own name first, else the
-    // first pattern or attribute target that matches. Levels of different
-    // targets are never combined.
-    let exact = LevelTarget::Node(node.to_string());
-    let chosen = if cib.levels.iter().any(|l| l.target == exact) {
-        Some(exact)
-    } else {
-        let mut others: Vec<&LevelTarget> = Vec::new();
-        for level in &cib.levels {
-            if matches(&level.target) && !others.contains(&&level.target) {
-                others.push(&level.target);
-            }
-        }
-        if others.len() > 1 {
-            warnings.push(format!(
-                "{} fencing targets match {node} (patterns or attributes); the fencer uses only one of them, \
-                 in no defined order (fencectl takes the first in the CIB): give {node} its own levels",
-                others.len()
-            ));
-        }
-        others.first().map(|t| (*t).clone())
-    };
-    let Some(chosen) = chosen else {
-        return Vec::new();
-    };
-    let mut levels: Vec<&FencingLevel> = cib
-        .levels
-        .iter()
-        .filter(|level| level.target == chosen)
-        .collect();
-    levels.retain(|level| {
-        let usable = (1..=9).contains(&level.index);
-        if !usable {
-            warnings.push(format!(
-                "fencing level {} has index {}: the fencer ignores levels outside 1..9",
-                level.id, level.index
-            ));
-        }
-        usable
-    });
-    levels.sort_by_key(|level| level.index);
-    levels
+    let selection = Topology::new(&cib.levels).for_node(node, attributes);
+    warnings.extend(selection.warnings);
+    selection.levels
 }
 
 /// The steps of one level: each device's action, with Pacemaker's
@@ -445,9 +393,17 @@ fn capable_devices<'c>(
         let check = host_check(device, agents);
         let verdict = match check {
             Ok(HostCheck::StaticList) => {
-                let listed = StaticList::of(&device.params).names_node(node);
-                known_statically |= listed;
-                Some(listed)
+                let named = StaticList::of(&device.params).fences(node);
+                if named == Some(Named::MapValue) {
+                    plan.warnings.push(format!(
+                        "device {} fences {node} only because {node} is one of its pcmk_host_map \
+                         values (pacemaker-fenced takes map values as targets too): \
+                         map {node} itself if that is meant",
+                        device.id
+                    ));
+                }
+                known_statically |= named.is_some();
+                Some(named.is_some())
             }
             Ok(HostCheck::None) => Some(true),
             Ok(check) => match probing {

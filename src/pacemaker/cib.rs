@@ -63,6 +63,18 @@ pub struct FencingLevel {
 
 pub use super::params::lookup;
 
+impl super::topology::LevelLike for FencingLevel {
+    fn target(&self) -> &LevelTarget {
+        &self.target
+    }
+    fn index(&self) -> u32 {
+        self.index
+    }
+    fn label(&self) -> String {
+        self.id.clone()
+    }
+}
+
 impl Cib {
     /// Reads the fencing parts of a parsed CIB (a whole `<cib>` or a bare
     /// `<configuration>`).

@@ -5,6 +5,17 @@
 use super::hosts::{parse_host_list, HostMap};
 use super::params::lookup;
 
+/// Where a static list names a node.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Named {
+    /// In pcmk_host_list.
+    List,
+    /// As a key of pcmk_host_map.
+    MapKey,
+    /// Only as a VALUE of pcmk_host_map (the fencer's quirk).
+    MapValue,
+}
+
 /// The nodes a static-list device names: pcmk_host_list and pcmk_host_map.
 #[derive(Debug, Clone, Default)]
 pub struct StaticList {
@@ -33,8 +44,56 @@ impl StaticList {
         names
     }
 
-    /// Whether the device names `node`.
-    pub fn names_node(&self, node: &str) -> bool {
-        self.list.iter().any(|n| n == node) || self.map.nodes().any(|n| n == node)
+    /// Whether a static-list device fences `node`, and why, as
+    /// `can_fence_host_with_device` decides: the node is in the fencer's
+    /// target list (pcmk_host_list plus every pcmk_host_map VALUE) or is a
+    /// key of pcmk_host_map, all compared without regard to case.
+    ///
+    /// That a map value counts is a quirk of `build_port_aliases` (it
+    /// appends each value to the targets): fencectl follows the fencer, and
+    /// the planner says so, since it is rarely meant.
+    pub fn fences(&self, node: &str) -> Option<Named> {
+        let same = |name: &str| name.eq_ignore_ascii_case(node);
+        if self.list.iter().any(|n| same(n)) {
+            Some(Named::List)
+        } else if self.map.nodes().any(same) {
+            Some(Named::MapKey)
+        } else if self.map.entries.iter().any(|(_, value)| same(value)) {
+            Some(Named::MapValue)
+        } else {
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    /// See issue 10: pacemaker-fenced compares without regard to case, and
+    /// takes host map values as targets too.
+    #[test]
+    fn issue10_static_lists_compare_without_case() {
+        let list = StaticList::of(&params(&[
+            ("pcmk_host_list", "RHEL7-1,rhel7-2"),
+            ("pcmk_host_map", "Node-A:1;node-b:kvm-guest-3"),
+        ]));
+        assert_eq!(list.fences("rhel7-1"), Some(Named::List));
+        assert_eq!(list.fences("RHEL7-2"), Some(Named::List));
+        assert_eq!(list.fences("node-a"), Some(Named::MapKey));
+        assert_eq!(list.fences("KVM-GUEST-3"), Some(Named::MapValue));
+        assert_eq!(list.fences("rhel7-3"), None);
+        assert_eq!(
+            list.names(),
+            ["RHEL7-1", "rhel7-2", "Node-A", "node-b"],
+            "values are not names"
+        );
     }
 }

@@ -1,0 +1,142 @@
+//! Issue 10: Pacemaker's rules, decided as pacemaker-fenced decides them,
+//! on CIBs written the way pcs and crmsh write them.
+
+use std::path::{Path, PathBuf};
+
+use crate::support::{fixture, text, Sandbox};
+
+fn fence(sandbox: &Sandbox) -> assert_cmd::Command {
+    let mut cmd = sandbox.cmd();
+    cmd.env(
+        "FENCECTL_AGENT_PATH",
+        format!("{}:/usr/sbin", fixture("agents").display()),
+    )
+    .env("FENCECTL_LOG_FILE", sandbox.path().join("fence.log"))
+    .env("FENCECTL_LOCK_DIR", sandbox.path().join("locks"))
+    .arg("fence");
+    cmd
+}
+
+/// A recorder primitive as `pcs stonith create ID fence_fctest_recorder ...`
+/// writes it (ids `<id>-instance_attributes-<name>`, a monitor op).
+fn pcs_primitive(
+    id: &str,
+    record: &Path,
+    params: &[(&str, &str)],
+    meta: &[(&str, &str)],
+) -> String {
+    let mut pairs = vec![
+        ("ip".to_string(), "10.20.0.14".to_string()),
+        ("username".to_string(), "ADMIN".to_string()),
+        ("password".to_string(), "ADMIN".to_string()),
+        ("record_file".to_string(), record.display().to_string()),
+    ];
+    pairs.extend(params.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    let nvpairs: String = pairs
+        .iter()
+        .map(|(k, v)| {
+            format!("\n          <nvpair id=\"{id}-instance_attributes-{k}\" name=\"{k}\" value=\"{v}\"/>")
+        })
+        .collect();
+    let meta_set = if meta.is_empty() {
+        String::new()
+    } else {
+        let pairs: String = meta
+            .iter()
+            .map(|(k, v)| {
+                format!("\n          <nvpair id=\"{id}-meta_attributes-{k}\" name=\"{k}\" value=\"{v}\"/>")
+            })
+            .collect();
+        format!("\n        <meta_attributes id=\"{id}-meta_attributes\">{pairs}\n        </meta_attributes>")
+    };
+    format!(
+        r#"
+      <primitive class="stonith" id="{id}" type="fence_fctest_recorder">
+        <instance_attributes id="{id}-instance_attributes">{nvpairs}
+        </instance_attributes>{meta_set}
+        <operations>
+          <op id="{id}-monitor-interval-60s" interval="60s" name="monitor"/>
+        </operations>
+      </primitive>"#
+    )
+}
+
+/// A CIB as pcs 0.9 writes it on RHEL 7 for a two-node cluster.
+fn pcs_cib(sandbox: &Sandbox, nodes: &[&str], resources: &str, extra: &str) -> PathBuf {
+    let nodes: String = nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| format!("\n      <node id=\"{}\" uname=\"{n}\"/>", i + 1))
+        .collect();
+    sandbox.file(
+        "cib.xml",
+        format!(
+            r#"<cib crm_feature_set="3.0.14" validate-with="pacemaker-2.10" epoch="42" num_updates="0" admin_epoch="0" cib-last-written="Tue Mar  5 10:12:44 2019" update-origin="rhel7-3" update-client="cibadmin" update-user="root" have-quorum="1" dc-uuid="1">
+  <configuration>
+    <crm_config>
+      <cluster_property_set id="cib-bootstrap-options">
+        <nvpair id="cib-bootstrap-options-have-watchdog" name="have-watchdog" value="false"/>
+        <nvpair id="cib-bootstrap-options-dc-version" name="dc-version" value="1.1.19-8.el7-c3c624ea3d"/>
+        <nvpair id="cib-bootstrap-options-cluster-infrastructure" name="cluster-infrastructure" value="corosync"/>
+        <nvpair id="cib-bootstrap-options-cluster-name" name="cluster-name" value="rhel7"/>
+      </cluster_property_set>
+    </crm_config>
+    <nodes>{nodes}
+    </nodes>
+    <resources>{resources}
+    </resources>
+    <constraints/>{extra}
+  </configuration>
+  <status/>
+</cib>
+"#
+        )
+        .as_bytes(),
+    )
+}
+
+/// See issue 10: pacemaker-fenced compares a level's target with the node
+/// name without regard to case; `pcs stonith level add 1 RHEL7-4 ...`
+/// applies to node rhel7-4.
+#[test]
+fn issue10_level_targets_compare_without_case() {
+    let sandbox = Sandbox::new();
+    let record = sandbox.path().join("record");
+    let resources = pcs_primitive(
+        "kdump",
+        &record,
+        &[("pcmk_host_list", "rhel7-3 rhel7-4"), ("mode", "fail")],
+        &[],
+    ) + &pcs_primitive(
+        "ipmi-rhel7-4",
+        &record,
+        &[("pcmk_host_list", "RHEL7-4")],
+        &[],
+    );
+    let topology = r#"
+    <fencing-topology>
+      <fencing-level devices="kdump" id="fl-RHEL7-4-1" index="1" target="RHEL7-4"/>
+      <fencing-level devices="ipmi-rhel7-4" id="fl-RHEL7-4-2" index="2" target="RHEL7-4"/>
+    </fencing-topology>"#;
+    let cib = pcs_cib(&sandbox, &["rhel7-3", "rhel7-4"], &resources, topology);
+    let out = fence(&sandbox)
+        .args(["rhel7-4", "--dry-run", "-v", "--cib"])
+        .arg(&cib)
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("2 fencing level(s) match rhel7-4"),
+        "{stderr}\n{stdout}"
+    );
+    assert!(!stderr.contains("no fencing level matches"), "{stderr}");
+    // and the static list: the typed name in another case still finds ipmi
+    let out = fence(&sandbox)
+        .args(["Rhel7-3", "--dry-run", "--cib"])
+        .arg(&cib)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("kdump"), "{}", text(&out.stdout));
+}
