@@ -186,6 +186,13 @@ fn level_steps(
         for (d, device) in devices.iter().enumerate() {
             let step = match device {
                 Err(id) => broken(position(d), id, "", format!("level {index} names device '{id}', but the CIB has no stonith primitive with that id")),
+                Ok(device) if device.disabled().is_some() => {
+                    let why = device.disabled().unwrap_or_default();
+                    broken(position(d), &device.id, &device.agent, format!(
+                        "device {} is disabled ({why}): pacemaker-fenced does not register it, so level {index} fails",
+                        device.id
+                    ))
+                }
                 Ok(device) => {
                     let mut act = phase.to_string();
                     if act == "reboot" && !agent_can(device, "reboot", agents) {
@@ -383,11 +390,21 @@ fn capable_devices<'c>(
     let mut capable = Vec::new();
     let mut known_statically = cib.node(node).is_some();
     for device in &cib.devices {
-        if device.disabled() {
-            plan.notes.push(format!(
-                "device {} is stopped (target-role=Stopped): not used",
-                device.id
-            ));
+        if let Some(why) = device.disabled() {
+            if StaticList::of(&device.params).fences(node).is_some() {
+                // The node is known: say why nothing fences it.
+                known_statically = true;
+                plan.warnings.push(format!(
+                    "device {} is disabled ({why}): pacemaker-fenced does not register it, \
+                     so it cannot fence {node}",
+                    device.id
+                ));
+            } else {
+                plan.notes.push(format!(
+                    "device {} is disabled ({why}): not used",
+                    device.id
+                ));
+            }
             continue;
         }
         let check = host_check(device, agents);
@@ -439,6 +456,7 @@ fn capable_devices<'c>(
     let any_dynamic = cib
         .devices
         .iter()
+        .filter(|d| d.disabled().is_none())
         .any(|d| host_check(d, agents) != Ok(HostCheck::StaticList));
     if !known_statically && capable.is_empty() && !any_dynamic {
         return Err(UnknownNode::new(node, known_nodes(cib)).into());

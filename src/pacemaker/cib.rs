@@ -29,8 +29,13 @@ pub struct StonithDevice {
     pub agent: String,
     /// `instance_attributes` nvpairs, in document order.
     pub params: Vec<(String, String)>,
-    /// `meta_attributes` nvpairs.
+    /// The effective `meta_attributes`: those of `rsc_defaults`, then of
+    /// the enclosing group or clone, then the primitive's own (the last
+    /// one wins, as in Pacemaker's `rsc->meta`).
     pub meta: Vec<(String, String)>,
+    /// Where the effective target-role comes from, when not from the
+    /// primitive itself (`group grp-fencing`, `rsc_defaults`).
+    pub role_from: Option<String>,
 }
 
 impl StonithDevice {
@@ -38,9 +43,17 @@ impl StonithDevice {
         lookup(&self.params, name)
     }
 
-    /// Whether the device is configured as stopped (Pacemaker does not use it).
-    pub fn disabled(&self) -> bool {
-        lookup(&self.meta, "target-role").is_some_and(|role| role.eq_ignore_ascii_case("stopped"))
+    /// Why the device is disabled, if it is: pacemaker-fenced does not
+    /// register a device whose effective meta `target-role` is Stopped (any
+    /// case; `pe__resource_is_disabled`), own or inherited from a group,
+    /// a clone or `rsc_defaults`. Such a device fences nothing.
+    pub fn disabled(&self) -> Option<String> {
+        let role = lookup(&self.meta, "target-role")?;
+        role.eq_ignore_ascii_case("stopped")
+            .then(|| match &self.role_from {
+                Some(from) => format!("target-role={role}, from {from}"),
+                None => format!("target-role={role}"),
+            })
     }
 }
 
@@ -92,7 +105,11 @@ impl Cib {
             .unwrap_or_default();
         let mut devices = Vec::new();
         if let Some(resources) = configuration.child("resources") {
-            collect_stonith(resources, &mut devices);
+            let defaults = configuration
+                .child("rsc_defaults")
+                .map(|d| inherited(nvpairs(d, "meta_attributes"), "rsc_defaults"))
+                .unwrap_or_default();
+            collect_stonith(resources, &defaults, &mut devices);
         }
         let levels = configuration
             .child("fencing-topology")
@@ -140,18 +157,49 @@ fn cib_node(element: &Element) -> CibNode {
     }
 }
 
-/// Stonith primitives anywhere under `<resources>` (groups and clones too).
-fn collect_stonith(element: &Element, out: &mut Vec<StonithDevice>) {
+/// Meta attributes inherited from `origin`: (name, value, origin).
+type Inherited = Vec<(String, String, String)>;
+
+fn inherited(pairs: Vec<(String, String)>, origin: &str) -> Inherited {
+    pairs
+        .into_iter()
+        .map(|(name, value)| (name, value, origin.to_string()))
+        .collect()
+}
+
+/// Stonith primitives anywhere under `<resources>` (groups and clones
+/// too), with the meta attributes they inherit.
+fn collect_stonith(element: &Element, inherit: &Inherited, out: &mut Vec<StonithDevice>) {
     for child in &element.children {
         if child.name == "primitive" && child.attr("class") == Some("stonith") {
+            let own = nvpairs(child, "meta_attributes");
+            let role_from = match lookup(&own, "target-role") {
+                Some(_) => None,
+                None => inherit
+                    .iter()
+                    .rev()
+                    .find(|(name, _, _)| name == "target-role")
+                    .map(|(_, _, origin)| origin.clone()),
+            };
+            let mut meta: Vec<(String, String)> = inherit
+                .iter()
+                .map(|(name, value, _)| (name.clone(), value.clone()))
+                .collect();
+            meta.extend(own);
             out.push(StonithDevice {
                 id: child.attr("id").unwrap_or_default().to_string(),
                 agent: child.attr("type").unwrap_or_default().to_string(),
                 params: nvpairs(child, "instance_attributes"),
-                meta: nvpairs(child, "meta_attributes"),
+                meta,
+                role_from,
             });
+        } else if matches!(child.name.as_str(), "group" | "clone" | "master" | "bundle") {
+            let origin = format!("{} {}", child.name, child.attr("id").unwrap_or_default());
+            let mut inner = inherit.clone();
+            inner.extend(inherited(nvpairs(child, "meta_attributes"), &origin));
+            collect_stonith(child, &inner, out);
         } else {
-            collect_stonith(child, out);
+            collect_stonith(child, inherit, out);
         }
     }
 }
@@ -216,7 +264,7 @@ mod tests {
         assert_eq!(cib.node("node1").unwrap().attributes[0].1, "r1");
         let device = cib.device("ipmi1").unwrap();
         assert_eq!(device.param("ip"), Some("192.0.2.1"));
-        assert!(device.disabled());
+        assert_eq!(device.disabled().as_deref(), Some("target-role=Stopped"));
         assert_eq!(cib.levels[0].devices, ["ipmi1", "pdu"]);
         assert_eq!(
             cib.levels[0].target,
@@ -224,6 +272,36 @@ mod tests {
                 name: "rack".into(),
                 value: "r1".into()
             }
+        );
+    }
+
+    /// See issue 10: a device is disabled by its own target-role in any
+    /// case, or by one inherited from its group or from rsc_defaults.
+    #[test]
+    fn issue10_disabled_devices_inherit_target_role() {
+        let xml = br#"<cib><configuration><crm_config/><nodes/>
+<resources>
+  <group id="grp-fencing">
+    <meta_attributes id="grp-fencing-meta_attributes"><nvpair id="grp-fencing-meta_attributes-target-role" name="target-role" value="stopped"/></meta_attributes>
+    <primitive id="in-group" class="stonith" type="fence_ipmilan"/>
+    <primitive id="own-wins" class="stonith" type="fence_ipmilan">
+      <meta_attributes id="own-wins-meta_attributes"><nvpair id="own-wins-meta_attributes-target-role" name="target-role" value="Started"/></meta_attributes>
+    </primitive>
+  </group>
+  <primitive id="plain" class="stonith" type="fence_ipmilan"/>
+</resources>
+<rsc_defaults><meta_attributes id="rsc_defaults-options"><nvpair id="rsc_defaults-options-target-role" name="target-role" value="STOPPED"/></meta_attributes></rsc_defaults>
+</configuration></cib>"#;
+        let cib = Cib::from_element(&crate::xml::parse(xml).unwrap()).unwrap();
+        let why = |id: &str| cib.device(id).unwrap().disabled();
+        assert_eq!(
+            why("in-group").as_deref(),
+            Some("target-role=stopped, from group grp-fencing")
+        );
+        assert_eq!(why("own-wins"), None);
+        assert_eq!(
+            why("plain").as_deref(),
+            Some("target-role=STOPPED, from rsc_defaults")
         );
     }
 }

@@ -140,3 +140,119 @@ fn issue10_level_targets_compare_without_case() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("kdump"), "{}", text(&out.stdout));
 }
+
+/// A CIB as crmsh writes it on SLES 15 (`crm configure primitive ... meta
+/// target-role=Stopped`), nodes with corosync's generated ids.
+fn crmsh_cib(sandbox: &Sandbox, resources: &str, extra: &str) -> PathBuf {
+    sandbox.file(
+        "cib.xml",
+        format!(
+            r#"<cib crm_feature_set="3.10.2" validate-with="pacemaker-3.7" epoch="17" num_updates="0" admin_epoch="0" cib-last-written="Wed Jun  7 09:41:02 2023" update-origin="v02-b" update-client="crm_attribute" have-quorum="1" dc-uuid="1084783226">
+  <configuration>
+    <crm_config>
+      <cluster_property_set id="cib-bootstrap-options">
+        <nvpair name="stonith-enabled" value="true" id="cib-bootstrap-options-stonith-enabled"/>
+        <nvpair name="stonith-timeout" value="150s" id="cib-bootstrap-options-stonith-timeout"/>
+        <nvpair name="cluster-name" value="v02" id="cib-bootstrap-options-cluster-name"/>
+      </cluster_property_set>
+    </crm_config>
+    <nodes>
+      <node id="1084783226" uname="v02-b"/>
+    </nodes>
+    <resources>{resources}
+    </resources>
+    <constraints/>{extra}
+    <rsc_defaults>
+      <meta_attributes id="rsc-options">
+        <nvpair name="resource-stickiness" value="1" id="rsc-options-resource-stickiness"/>
+        <nvpair name="migration-threshold" value="3" id="rsc-options-migration-threshold"/>
+      </meta_attributes>
+    </rsc_defaults>
+  </configuration>
+  <status/>
+</cib>
+"#
+        )
+        .as_bytes(),
+    )
+}
+
+/// See issue 10: a device with target-role=Stopped is not registered by
+/// pacemaker-fenced. A node only it could fence is not "unknown": nothing
+/// can fence it (exit 2), and the reason is said.
+#[test]
+fn issue10_a_node_only_a_stopped_device_fences_exits_2_with_the_reason() {
+    let sandbox = Sandbox::new();
+    let record = sandbox.path().join("record");
+    let resources = pcs_primitive(
+        "fence-v02-a",
+        &record,
+        &[("pcmk_host_list", "v02-a")],
+        &[("target-role", "Stopped")],
+    ) + &pcs_primitive("fence-v02-b", &record, &[("pcmk_host_list", "v02-b")], &[]);
+    let cib = crmsh_cib(&sandbox, &resources, "");
+    let out = fence(&sandbox)
+        .args(["v02-a", "--dry-run", "--cib"])
+        .arg(&cib)
+        .output()
+        .unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("device fence-v02-a is disabled (target-role=Stopped)"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("unknown node"), "{stderr}");
+    assert!(!record.exists());
+}
+
+/// See issue 10: target-role=Stopped inherited from a group disables the
+/// device too, and a level naming it cannot run (the fencer's level fails
+/// on an unregistered device); the next level still can.
+#[test]
+fn issue10_levels_naming_a_disabled_device_cannot_run() {
+    let sandbox = Sandbox::new();
+    let record = sandbox.path().join("record");
+    let group = format!(
+        r#"
+      <group id="grp-fence">
+        <meta_attributes id="grp-fence-meta_attributes">
+          <nvpair name="target-role" value="stopped" id="grp-fence-meta_attributes-target-role"/>
+        </meta_attributes>{}
+      </group>"#,
+        pcs_primitive("kdump-v02-b", &record, &[("pcmk_host_list", "v02-b")], &[])
+    );
+    let resources =
+        group + &pcs_primitive("ipmi-v02-b", &record, &[("pcmk_host_list", "v02-b")], &[]);
+    let topology = r#"
+    <fencing-topology>
+      <fencing-level id="fencing" index="1" target="v02-b" devices="kdump-v02-b"/>
+      <fencing-level id="fencing-0" index="2" target="v02-b" devices="ipmi-v02-b"/>
+    </fencing-topology>"#;
+    let cib = crmsh_cib(&sandbox, &resources, topology);
+    let out = fence(&sandbox)
+        .args(["v02-b", "--dry-run", "--cib"])
+        .arg(&cib)
+        .output()
+        .unwrap();
+    let all = text(&out.stdout) + &text(&out.stderr);
+    assert!(
+        all.contains("device kdump-v02-b is disabled (target-role=stopped, from group grp-fence)"),
+        "{all}"
+    );
+    assert!(all.contains("ipmi-v02-b"), "{all}");
+    let out = fence(&sandbox)
+        .args(["v02-b", "--action", "off", "--cib"])
+        .arg(&cib)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // only ipmi ran: the disabled device never did
+    assert_eq!(
+        std::fs::read_to_string(&record)
+            .unwrap()
+            .matches("--")
+            .count(),
+        1
+    );
+}
