@@ -58,6 +58,8 @@ pub fn plan(
         warnings: Vec::new(),
         notes: Vec::new(),
     };
+    plan.warnings
+        .extend(cib.option_warnings(PacemakerVersion::installed_or_default()));
     let levels = levels_for(cib, node, &mut plan.warnings);
     if !levels.is_empty() && !unfence {
         plan.notes.push(format!(
@@ -326,7 +328,10 @@ pub fn make_args(
         .unwrap_or(action);
     args.push(("action".to_string(), sent.to_string()));
     args.push(("nodename".to_string(), node.to_string()));
-    let takes_nodeid = agent.is_some_and(|a| a.metadata.parameter("nodeid").is_some());
+    let version = PacemakerVersion::installed_or_default();
+    // Pacemaker 3.0.1 stopped passing nodeid.
+    let takes_nodeid =
+        version.passes_nodeid() && agent.is_some_and(|a| a.metadata.parameter("nodeid").is_some());
     if let (true, Some(member)) = (takes_nodeid, cib.node(node)) {
         if !member.id.is_empty() {
             args.push(("nodeid".to_string(), member.id.clone()));
@@ -335,7 +340,8 @@ pub fn make_args(
     if let Some(param) = host_argument(device, agent) {
         let configured = device.param(&param);
         if configured.is_none_or(|v| v.eq_ignore_ascii_case("dynamic")) {
-            let alias = HostMap::parse_lenient(device.param("pcmk_host_map").unwrap_or_default())
+            let map = device.param("pcmk_host_map").unwrap_or_default();
+            let alias = HostMap::read_for(map, version)
                 .get(node)
                 .unwrap_or(node)
                 .to_string();
@@ -354,13 +360,14 @@ pub fn make_args(
     args
 }
 
-/// The parameter that names the target (see [`host_check::host_argument`]).
+/// The parameter through which the installed fencer names the target
+/// (see [`host_check::host_argument`]): 2.1 sends `port`.
 fn host_argument(device: &StonithDevice, agent: Option<&AgentInfo>) -> Option<String> {
     host_check::host_argument(
         &device.agent,
         &device.params,
         agent.map(|info| &info.metadata),
-        PacemakerVersion::DEFAULT,
+        PacemakerVersion::installed_or_default(),
     )
 }
 

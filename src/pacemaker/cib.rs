@@ -3,11 +3,22 @@
 
 use anyhow::{bail, Result};
 
+use super::version::{read_option, FencingOption, PacemakerVersion};
 use crate::xml::Element;
+
+/// Pacemaker's false booleans (`crm_is_true` is false for these).
+fn is_false(value: &str) -> bool {
+    matches!(
+        value.trim().to_ascii_lowercase().as_str(),
+        "false" | "no" | "off" | "n" | "0"
+    )
+}
 
 /// The parts of a CIB that fencing uses.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cib {
+    /// Cluster options (`crm_config` nvpairs), in document order.
+    pub options: Vec<(String, String)>,
     pub nodes: Vec<CibNode>,
     pub devices: Vec<StonithDevice>,
     pub levels: Vec<FencingLevel>,
@@ -99,6 +110,10 @@ impl Cib {
             "configuration" => root,
             other => bail!("the root element is <{other}>, not <cib>: this is not a Pacemaker CIB"),
         };
+        let options = configuration
+            .child("crm_config")
+            .map(|c| nvpairs(c, "cluster_property_set"))
+            .unwrap_or_default();
         let nodes = configuration
             .child("nodes")
             .map(|n| n.children_named("node").map(cib_node).collect())
@@ -121,10 +136,63 @@ impl Cib {
             .transpose()?
             .unwrap_or_default();
         Ok(Cib {
+            options,
             nodes,
             devices,
             levels,
         })
+    }
+
+    /// A fencing cluster option as the fencer of `version` reads it:
+    /// before 3.0.2 only the `stonith-*` name; since, either name, the
+    /// 3.0.2 name winning. The flag says the legacy name gave it.
+    pub fn option(&self, option: FencingOption, version: PacemakerVersion) -> Option<(&str, bool)> {
+        if version.has_fencing_option_names() {
+            read_option(&self.options, option)
+        } else {
+            lookup(&self.options, option.legacy_name()).map(|value| (value, true))
+        }
+    }
+
+    /// What a fencer of `version` would say about the CIB's fencing
+    /// cluster options: legacy names it deprecates (3.0.2 and later), new
+    /// names it does not know (before 3.0.2), and fencing switched off.
+    pub fn option_warnings(&self, version: PacemakerVersion) -> Vec<String> {
+        let mut warnings = Vec::new();
+        let has = |name: &str| lookup(&self.options, name).is_some();
+        for option in FencingOption::ALL {
+            let (legacy, new) = (option.legacy_name(), option.name());
+            if version.has_fencing_option_names() && has(legacy) {
+                let shadowed = if has(new) {
+                    format!(", and {new} is set too, which wins")
+                } else {
+                    " (still read)".to_string()
+                };
+                warnings.push(format!(
+                    "cluster option {legacy} is deprecated since Pacemaker 3.0.2{shadowed}: \
+                     rename it {new}"
+                ));
+            } else if !version.has_fencing_option_names() && has(new) {
+                warnings.push(format!(
+                    "cluster option {new} is a Pacemaker 3.0.2 name: Pacemaker {version} ignores \
+                     it and reads {legacy}"
+                ));
+            }
+        }
+        if let Some((value, legacy)) = self.option(FencingOption::Enabled, version) {
+            if is_false(value) {
+                let name = if legacy {
+                    FencingOption::Enabled.legacy_name()
+                } else {
+                    FencingOption::Enabled.name()
+                };
+                warnings.push(format!(
+                    "the cluster has fencing switched off ({name}={value}): Pacemaker itself \
+                     will not fence a node"
+                ));
+            }
+        }
+        warnings
     }
 
     pub fn node(&self, uname: &str) -> Option<&CibNode> {
@@ -303,5 +371,45 @@ mod tests {
             why("plain").as_deref(),
             Some("target-role=STOPPED, from rsc_defaults")
         );
+    }
+
+    /// See issue 10: both names of a fencing cluster option are read (the
+    /// 3.0.2 name wins); a 3.0.2 fencer deprecates the old ones.
+    #[test]
+    fn issue10_cluster_options_by_either_name() {
+        let xml = br#"<cib><configuration><crm_config>
+<cluster_property_set id="cib-bootstrap-options">
+  <nvpair id="cib-bootstrap-options-stonith-enabled" name="stonith-enabled" value="false"/>
+  <nvpair id="cib-bootstrap-options-stonith-timeout" name="stonith-timeout" value="150s"/>
+  <nvpair id="cib-bootstrap-options-fencing-enabled" name="fencing-enabled" value="true"/>
+</cluster_property_set></crm_config><nodes/><resources/></configuration></cib>"#;
+        let cib = Cib::from_element(&crate::xml::parse(xml).unwrap()).unwrap();
+        let (v21, v302) = (
+            PacemakerVersion::new(2, 1, 5),
+            PacemakerVersion::new(3, 0, 2),
+        );
+        assert_eq!(
+            cib.option(FencingOption::Enabled, v302),
+            Some(("true", false))
+        );
+        assert_eq!(
+            cib.option(FencingOption::Enabled, v21),
+            Some(("false", true))
+        );
+        assert_eq!(
+            cib.option(FencingOption::Timeout, v302),
+            Some(("150s", true))
+        );
+        let old = cib.option_warnings(v21);
+        assert_eq!(old.len(), 2, "{old:?}");
+        assert!(old[0].contains("Pacemaker 2.1.5 ignores it"), "{old:?}");
+        assert!(
+            old[1].contains("switched off (stonith-enabled=false)"),
+            "{old:?}"
+        );
+        let new = cib.option_warnings(v302);
+        assert_eq!(new.len(), 2, "{new:?}");
+        assert!(new[0].contains("fencing-enabled is set too"), "{new:?}");
+        assert!(new.iter().any(|w| w.contains("rename it fencing-timeout")));
     }
 }

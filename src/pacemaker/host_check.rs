@@ -128,3 +128,65 @@ pub fn host_argument(
         None => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn agent(params: &[&str]) -> AgentMetadata {
+        let params: String = params
+            .iter()
+            .map(|p| format!(r#"<parameter name="{p}"><content type="string"/></parameter>"#))
+            .collect();
+        let xml = format!(
+            r#"<resource-agent name="fence_x"><parameters>{params}</parameters><actions><action name="off"/></actions></resource-agent>"#
+        );
+        AgentMetadata::parse(xml.as_bytes()).unwrap()
+    }
+
+    /// See issue 10: the default host argument by Pacemaker version
+    /// (fenced_commands.c / st_actions.c in 2.1.5, 3.0.0; st_client.c
+    /// `stonith__default_host_arg` from 3.0.1).
+    #[test]
+    fn issue10_host_argument_follows_the_fencer_version() {
+        let v21 = PacemakerVersion::new(2, 1, 5);
+        let v300 = PacemakerVersion::new(3, 0, 0);
+        let v301 = PacemakerVersion::new(3, 0, 1);
+        let both = agent(&["port", "plug"]);
+        let plug = agent(&["plug"]);
+        let neither = agent(&["ip"]);
+        let arg = |m: Option<&AgentMetadata>, v| host_argument("fence_x", &[], m, v);
+        assert_eq!(arg(Some(&both), v21).as_deref(), Some("port"));
+        assert_eq!(arg(Some(&both), v300).as_deref(), Some("port"));
+        assert_eq!(arg(Some(&both), v301).as_deref(), Some("plug"));
+        assert_eq!(arg(Some(&plug), v21).as_deref(), Some("plug"));
+        assert_eq!(arg(Some(&neither), v21).as_deref(), Some("port"));
+        assert_eq!(arg(Some(&neither), v300), None);
+        assert_eq!(arg(Some(&neither), v301), None);
+        assert_eq!(arg(None, v21).as_deref(), Some("port"));
+        assert_eq!(arg(None, v301), None);
+        let none = [("pcmk_host_argument".to_string(), "NONE".to_string())];
+        assert_eq!(host_argument("fence_x", &none, Some(&both), v21), None);
+        assert_eq!(host_argument("fence_legacy", &[], Some(&both), v21), None);
+    }
+
+    #[test]
+    fn host_checks_default_as_the_fencer() {
+        let listed = [("pcmk_host_map".to_string(), "n1:1".to_string())];
+        let lister = agent(&["port"]);
+        assert_eq!(
+            effective_host_check(&listed, Some(&lister)),
+            Ok(HostCheck::StaticList)
+        );
+        assert_eq!(
+            effective_host_check(&[], Some(&lister)),
+            Ok(HostCheck::None)
+        );
+        let bad = [("pcmk_host_check".to_string(), "Static".to_string())];
+        assert_eq!(effective_host_check(&bad, None), Err("Static".to_string()));
+        assert_eq!(
+            HostCheck::parse("DYNAMIC-LIST"),
+            Some(HostCheck::DynamicList)
+        );
+    }
+}

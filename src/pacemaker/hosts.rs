@@ -3,6 +3,7 @@
 //! 2.1, quirks included), and the writer of host maps beside the reader so
 //! that what fencectl writes is what the fencer reads back.
 
+use super::version::PacemakerVersion;
 use super::Problem;
 
 /// pcmk_host_map as the fencer reads it (`build_port_aliases`): entries
@@ -54,6 +55,33 @@ impl HostMap {
     /// The map as the fencer reads it, whatever its problems.
     pub fn parse_lenient(map: &str) -> HostMap {
         HostMap::read(map).0
+    }
+
+    /// The map as the fencer of `version` reads it: Pacemaker 3.0.2
+    /// dropped the backslash escapes ([`HostMap::read_unescaped`]).
+    pub fn read_for(map: &str, version: PacemakerVersion) -> HostMap {
+        if version.host_map_escapes() {
+            HostMap::parse_lenient(map)
+        } else {
+            HostMap::read_unescaped(map)
+        }
+    }
+
+    /// The map as Pacemaker 3.0.2 and later read it (`build_port_aliases`
+    /// in main): entries split on `;`, space and tab, each split at its
+    /// first `:` or `=`; an entry with an empty name or value is skipped;
+    /// no escapes.
+    pub fn read_unescaped(map: &str) -> HostMap {
+        let entries = map
+            .trim()
+            .split([';', ' ', '\t'])
+            .filter_map(|entry| {
+                let (node, value) = entry.split_once([':', '='])?;
+                (!node.is_empty() && !value.is_empty())
+                    .then(|| (node.to_string(), value.to_string()))
+            })
+            .collect();
+        HostMap { entries }
     }
 
     /// The value for `node`: names compare without case, the last entry wins.
@@ -286,6 +314,33 @@ pub fn host_map_text(entries: &[(String, String)]) -> String {
         .join(";")
 }
 
+/// A `pcmk_host_map` value for the fencer of `version`: escaped as
+/// [`host_map_text`] before 3.0.2; from 3.0.2 on, which reads no escapes,
+/// written plainly, and refused when a plug holds what would split it
+/// (`;`, a space or a tab) or is empty.
+pub fn write_host_map(
+    entries: &[(String, String)],
+    version: PacemakerVersion,
+) -> Result<String, String> {
+    if version.host_map_escapes() {
+        return Ok(host_map_text(entries));
+    }
+    for (node, plug) in entries {
+        if plug.is_empty() || plug.contains([';', ' ', '\t']) {
+            return Err(format!(
+                "the plug of {node} ('{plug}') is empty or holds ';', a space or a tab, which \
+                 pcmk_host_map cannot carry for Pacemaker {version} (3.0.2 dropped '\\' escapes); \
+                 give the device another name for it, or target an older Pacemaker"
+            ));
+        }
+    }
+    Ok(entries
+        .iter()
+        .map(|(node, plug)| format!("{node}:{plug}"))
+        .collect::<Vec<_>>()
+        .join(";"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -398,5 +453,38 @@ mod tests {
             assert_eq!(map.get(node), Some(plug.as_str()), "{text}");
         }
         assert_eq!(map.nodes().count(), 3);
+    }
+
+    /// See issue 10: Pacemaker 3.0.2 reads host maps without escapes;
+    /// what fencectl writes for it reads back the same, and what it cannot
+    /// carry is refused.
+    #[test]
+    fn issue10_host_maps_round_trip_for_each_version() {
+        let v21 = PacemakerVersion::new(2, 1, 5);
+        let v302 = PacemakerVersion::new(3, 0, 2);
+        let entries = vec![
+            ("esx-vm01".to_string(), "vm-101:disk=2".to_string()),
+            ("esx-vm02".to_string(), "2,3".to_string()),
+        ];
+        for version in [v21, v302] {
+            let text = write_host_map(&entries, version).unwrap();
+            let map = HostMap::read_for(&text, version);
+            assert_eq!(map.entries, entries, "{version}: {text}");
+        }
+        assert_eq!(
+            write_host_map(&entries, v302).unwrap(),
+            "esx-vm01:vm-101:disk=2;esx-vm02:2,3"
+        );
+        let spaced = vec![("web01".to_string(), "Web Server 01".to_string())];
+        assert_eq!(
+            write_host_map(&spaced, v21).unwrap(),
+            "web01:Web\\ Server\\ 01"
+        );
+        assert!(write_host_map(&spaced, v302).unwrap_err().contains("3.0.2"));
+        // 3.0.2 splits at the first separator and keeps backslashes
+        let map = HostMap::read_unescaped(" a:b:c;n=x\\y;:bad;empty: ");
+        assert_eq!(map.get("a"), Some("b:c"));
+        assert_eq!(map.get("n"), Some("x\\y"));
+        assert_eq!(map.entries.len(), 2);
     }
 }

@@ -256,3 +256,179 @@ fn issue10_levels_naming_a_disabled_device_cannot_run() {
         1
     );
 }
+
+/// A vCenter cluster as admins describe it: VM names with spaces as plugs.
+const VMWARE_INVENTORY: &str = r#"[cluster]
+name = "web"
+stack = "pacemaker"
+
+[[node]]
+name = "web01"
+nodeid = 1
+
+[[node]]
+name = "web02"
+nodeid = 2
+
+[[device]]
+id = "vmfence"
+agent = "fence_vmware_soap"
+params = { ip = "vcenter.example.com", username = "svc-fence@vsphere.local", password = "s3cret", ssl = 1, ssl_insecure = 1 }
+host_map = { "web01" = "Web Server 01", "web02" = "web02.example.com" }
+"#;
+
+fn generate(sandbox: &Sandbox, args: &[&str]) -> std::process::Output {
+    sandbox.cmd().arg("generate").args(args).output().unwrap()
+}
+
+/// See issue 10: `--pacemaker-version` chooses the cluster option names
+/// (3.0.2 renamed stonith-enabled fencing-enabled) and how pcmk_host_map
+/// is written (3.0.2 dropped the '\' escapes, so a VM name with spaces
+/// cannot be carried); the default is the installed Pacemaker (2.1 here).
+/// 3.x output is checked against Pacemaker's sources, not by 2.1's
+/// crm_verify.
+#[test]
+fn issue10_generate_writes_the_names_of_the_target_pacemaker() {
+    let sandbox = Sandbox::new();
+    let inventory = sandbox.file("web.toml", VMWARE_INVENTORY.as_bytes());
+    let inv = inventory.to_str().unwrap();
+    let out = generate(&sandbox, &["cib", "--full", inv]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let cib = text(&out.stdout);
+    assert!(
+        cib.contains(r#"name="stonith-enabled" value="true""#),
+        "{cib}"
+    );
+    assert!(
+        cib.contains(r#"value="web01:Web\ Server\ 01;web02:web02.example.com""#),
+        "{cib}"
+    );
+    crate::generate::assert_crm_verify(&sandbox, &cib, "web.toml for 2.1");
+
+    let out = generate(
+        &sandbox,
+        &["cib", "--full", "--pacemaker-version", "3.0.2", inv],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("device vmfence: host_map: the plug of web01 ('Web Server 01')")
+            && stderr.contains("Pacemaker 3.0.2"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty());
+
+    let plain = VMWARE_INVENTORY.replace("Web Server 01", "vm-web01:datastore=2");
+    let inventory = sandbox.file("web2.toml", plain.as_bytes());
+    let inv = inventory.to_str().unwrap();
+    for (version, enabled, map) in [
+        ("3.0.1", "stonith-enabled", r"web01:vm-web01\:datastore\=2;"),
+        ("3.0.2", "fencing-enabled", "web01:vm-web01:datastore=2;"),
+    ] {
+        let out = generate(
+            &sandbox,
+            &["cib", "--full", "--pacemaker-version", version, inv],
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let cib = text(&out.stdout);
+        assert!(
+            cib.contains(&format!(
+                r#"id="cib-bootstrap-options-{enabled}" name="{enabled}" value="true""#
+            )),
+            "{version}: {cib}"
+        );
+        assert!(cib.contains(map), "{version}: {cib}");
+    }
+    let out = generate(&sandbox, &["cib", "--pacemaker-version", "3", inv]);
+    assert_eq!(out.status.code(), Some(64), "{}", text(&out.stderr));
+}
+
+/// See issue 10: `convert cluster-conf-to-cib` takes --pacemaker-version too.
+#[test]
+fn issue10_convert_writes_the_names_of_the_target_pacemaker() {
+    let sandbox = Sandbox::new();
+    let conf = sandbox.file(
+        "cluster.conf",
+        br#"<?xml version="1.0"?>
+<cluster name="rhel6" config_version="12">
+  <cman two_node="1" expected_votes="1"/>
+  <clusternodes>
+    <clusternode name="node1.example.com" nodeid="1">
+      <fence><method name="ipmi"><device name="ipmi-node1"/></method></fence>
+    </clusternode>
+    <clusternode name="node2.example.com" nodeid="2">
+      <fence><method name="ipmi"><device name="ipmi-node2"/></method></fence>
+    </clusternode>
+  </clusternodes>
+  <fencedevices>
+    <fencedevice agent="fence_ipmilan" name="ipmi-node1" ipaddr="10.0.0.101" login="root" passwd="calvin" lanplus="1"/>
+    <fencedevice agent="fence_ipmilan" name="ipmi-node2" ipaddr="10.0.0.102" login="root" passwd="calvin" lanplus="1"/>
+  </fencedevices>
+  <rm/>
+</cluster>
+"#,
+    );
+    for (version, enabled) in [("2.1", "stonith-enabled"), ("3.0.2", "fencing-enabled")] {
+        let out = sandbox
+            .cmd()
+            .args([
+                "convert",
+                "cluster-conf-to-cib",
+                "--full",
+                "--pacemaker-version",
+                version,
+            ])
+            .arg(&conf)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let cib = text(&out.stdout);
+        assert!(
+            cib.contains(&format!(r#"name="{enabled}""#)),
+            "{version}: {cib}"
+        );
+    }
+}
+
+/// See issue 10: the fencer of this machine (Pacemaker 2.1) reads only
+/// the stonith-* cluster options; a CIB prepared for Pacemaker 3.0.2
+/// with fencing-enabled=false is flagged, and stonith-enabled=false says
+/// the cluster itself never fences.
+#[test]
+fn issue10_fence_reads_the_cluster_options_as_the_installed_fencer() {
+    let sandbox = Sandbox::new();
+    let record = sandbox.path().join("record");
+    let resources = pcs_primitive("fence-v02-b", &record, &[("pcmk_host_list", "v02-b")], &[]);
+    let cib = crmsh_cib(&sandbox, &resources, "");
+    let disabled = std::fs::read_to_string(&cib).unwrap().replace(
+        r#"name="stonith-enabled" value="true""#,
+        r#"name="stonith-enabled" value="false""#,
+    );
+    std::fs::write(&cib, disabled).unwrap();
+    let out = fence(&sandbox)
+        .args(["v02-b", "--dry-run", "--cib"])
+        .arg(&cib)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("fencing switched off (stonith-enabled=false)"),
+        "{}",
+        text(&out.stderr)
+    );
+    let renamed = std::fs::read_to_string(&cib)
+        .unwrap()
+        .replace("stonith-enabled", "fencing-enabled");
+    std::fs::write(&cib, renamed).unwrap();
+    let out = fence(&sandbox)
+        .args(["v02-b", "--dry-run", "--cib"])
+        .arg(&cib)
+        .output()
+        .unwrap();
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("fencing-enabled is a Pacemaker 3.0.2 name: Pacemaker 2.1"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("switched off"), "{stderr}");
+}
