@@ -333,11 +333,12 @@ struct Target {
 /// leave out a host argument the agent does not know (fence_dummy would
 /// warn about `port`).
 fn stand_in_target(params: &[(String, String)], metadata: &AgentMetadata) -> Option<Target> {
+    // As the installed Pacemaker's validate would (2.1 sends port).
     let param = host_argument(
         &metadata.name,
         params,
         Some(metadata),
-        PacemakerVersion::DEFAULT,
+        PacemakerVersion::installed_or_default(),
     )?;
     let known = find_parameter(metadata, &param)?;
     let aliases: Vec<String> = [

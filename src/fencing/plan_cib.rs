@@ -1,7 +1,9 @@
-//! The plan for a node from a Pacemaker CIB, as pacemaker-fenced decides
-//! it: matching fencing levels by ascending index, or else every device
-//! whose host check says it can fence the node; arguments built as
-//! `make_args` builds them; reboot remapped where Pacemaker remaps it.
+//! The plan for a node from a Pacemaker CIB, as the installed
+//! pacemaker-fenced decides it: the levels that apply to the node
+//! ([`crate::pacemaker::topology`]) by ascending index, or else every
+//! registered device whose host check says it can fence the node
+//! ([`crate::pacemaker::selection`]); arguments built as `make_args` builds
+//! them; reboot remapped where Pacemaker remaps it.
 
 use std::time::Duration;
 
