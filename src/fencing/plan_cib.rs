@@ -21,7 +21,7 @@ use crate::pacemaker::cib::{lookup, Cib, FencingLevel, LevelTarget, StonithDevic
 use crate::pacemaker::host_check::{self, HostCheck};
 use crate::pacemaker::hosts::HostMap;
 use crate::pacemaker::params::is_special;
-use crate::pacemaker::selection::{Named, StaticList};
+use crate::pacemaker::selection::{self, Named, StaticList};
 use crate::pacemaker::time;
 use crate::pacemaker::topology::Topology;
 use crate::pacemaker::version::PacemakerVersion;
@@ -532,16 +532,13 @@ fn probe(
     if !run.success() {
         return Ok(false);
     }
-    let wanted = lookup(
-        &args,
-        &host_argument(device, Some(&info)).unwrap_or_default(),
-    )
-    .unwrap_or(node)
-    .to_string();
-    Ok(String::from_utf8_lossy(&run.stdout).lines().any(|line| {
-        let mut fields = line.split(',').map(str::trim);
-        let plug = fields.next().unwrap_or_default();
-        let alias = fields.next().unwrap_or_default();
-        plug == wanted || alias == wanted || plug == node || alias == node
-    }))
+    let map = HostMap::read_for(
+        device.param("pcmk_host_map").unwrap_or_default(),
+        PacemakerVersion::installed_or_default(),
+    );
+    Ok(selection::list_output_names(
+        &String::from_utf8_lossy(&run.stdout),
+        node,
+        &map,
+    ))
 }

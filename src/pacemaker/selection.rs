@@ -66,6 +66,18 @@ impl StaticList {
     }
 }
 
+/// Whether an agent's `list` output names the node, as the fencer's
+/// dynamic-list check decides it: the output is read with the host list
+/// grammar ([`parse_host_list`]: `plug,alias` lines give both names) and
+/// searched, without regard to case, for the node's pcmk_host_map value
+/// if it has one, else the node's name.
+pub fn list_output_names(output: &str, node: &str, map: &HostMap) -> bool {
+    let wanted = map.get(node).unwrap_or(node);
+    parse_host_list(output)
+        .iter()
+        .any(|name| name.eq_ignore_ascii_case(wanted))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -95,5 +107,20 @@ mod tests {
             ["RHEL7-1", "rhel7-2", "Node-A", "node-b"],
             "values are not names"
         );
+    }
+
+    /// See issue 10: `fence_virsh -o list` prints `domain,uuid`-style lines;
+    /// the fencer compares the node's alias (else its name) without case.
+    #[test]
+    fn issue10_dynamic_lists_compare_the_alias_without_case() {
+        let output = "RHEL7-3,c8a3b2d1-0000-4000-8000-000000000003\nrhel7-4.example.com,c8a3b2d1-0000-4000-8000-000000000004\n";
+        let none = HostMap::default();
+        assert!(list_output_names(output, "rhel7-3", &none));
+        assert!(!list_output_names(output, "rhel7-4", &none));
+        let map = HostMap::parse_lenient("rhel7-4:RHEL7-4.example.com");
+        assert!(list_output_names(output, "rhel7-4", &map));
+        // with an alias, the node's own name is not what the fencer looks for
+        let map = HostMap::parse_lenient("rhel7-3:vm3");
+        assert!(!list_output_names(output, "rhel7-3", &map));
     }
 }
