@@ -170,7 +170,7 @@ _fencectl() {
             return 0
             ;;
         fencectl__subcmd__convert__subcmd__cluster__subcmd__conf__subcmd__to__subcmd__cib)
-            opts="-o -v -q -h -V --part --full --output --force --no-metadata --verbose --quiet --format --color --agent-dir --agent-timeout --help --version"
+            opts="-o -v -q -h -V --part --full --pacemaker-version --output --force --no-metadata --verbose --quiet --format --color --agent-dir --agent-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -178,6 +178,10 @@ _fencectl() {
             case "${prev}" in
                 --part)
                     COMPREPLY=($(compgen -W "resources topology all" -- "${cur}"))
+                    return 0
+                    ;;
+                --pacemaker-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -326,7 +330,7 @@ _fencectl() {
             return 0
             ;;
         fencectl__subcmd__generate__subcmd__cib)
-            opts="-o -v -q -h -V --part --full --agent --id --host-list --host-map --monitor --output --force --no-metadata --verbose --quiet --format --color --agent-dir --agent-timeout --help --version"
+            opts="-o -v -q -h -V --part --full --pacemaker-version --agent --id --host-list --host-map --monitor --output --force --no-metadata --verbose --quiet --format --color --agent-dir --agent-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -334,6 +338,10 @@ _fencectl() {
             case "${prev}" in
                 --part)
                     COMPREPLY=($(compgen -W "resources topology all" -- "${cur}"))
+                    return 0
+                    ;;
+                --pacemaker-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --agent)

@@ -129,6 +129,7 @@ complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and not __fi
 complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -l part -d 'Which part to print' -r -f -a "resources\t'`<resources>`: for cibadmin --create --scope resources'
 topology\t'`<fencing-topology>`: for cibadmin --create --scope configuration'
 all\t'Both, in a `<configuration>`: for cibadmin --modify --scope configuration'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -l pacemaker-version -d 'The Pacemaker the CIB is for, as X.Y[.Z]: 3.0.2 and later get the fencing-* cluster option names and pcmk_host_map without \'\\\' escapes [default: the installed Pacemaker, else 2.1]' -r
 complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -l agent -d 'Single device: its agent' -r
 complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -l id -d 'Single device: its id' -r
 complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -l host-list -d 'Single device: the nodes it fences (comma-separated or repeated)' -r
@@ -183,6 +184,7 @@ complete -c fencectl -n "__fish_fencectl_using_subcommand convert; and not __fis
 complete -c fencectl -n "__fish_fencectl_using_subcommand convert; and __fish_seen_subcommand_from cluster-conf-to-cib" -l part -d 'Which part to print' -r -f -a "resources\t'`<resources>`: for cibadmin --create --scope resources'
 topology\t'`<fencing-topology>`: for cibadmin --create --scope configuration'
 all\t'Both, in a `<configuration>`: for cibadmin --modify --scope configuration'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand convert; and __fish_seen_subcommand_from cluster-conf-to-cib" -l pacemaker-version -d 'The Pacemaker the CIB is for, as X.Y[.Z]: 3.0.2 and later get the fencing-* cluster option names and pcmk_host_map without \'\\\' escapes [default: the installed Pacemaker, else 2.1]' -r
 complete -c fencectl -n "__fish_fencectl_using_subcommand convert; and __fish_seen_subcommand_from cluster-conf-to-cib" -s o -l output -d 'Write to FILE (atomically, mode 0600: it holds secrets) instead of stdout' -r -F
 complete -c fencectl -n "__fish_fencectl_using_subcommand convert; and __fish_seen_subcommand_from cluster-conf-to-cib" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
 json\t'A stable JSON document'

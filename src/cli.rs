@@ -6,6 +6,7 @@ use std::time::Duration;
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 use crate::exit::ExitStatus;
+use crate::pacemaker::version::PacemakerVersion;
 
 const EXIT_CODES_HELP: &str = "\
 Exit codes:
@@ -250,6 +251,12 @@ pub struct GenerateCibArgs {
     #[arg(long, conflicts_with = "part")]
     pub full: bool,
 
+    /// The Pacemaker the CIB is for, as X.Y[.Z]: 3.0.2 and later get the
+    /// fencing-* cluster option names and pcmk_host_map without '\'
+    /// escapes [default: the installed Pacemaker, else 2.1].
+    #[arg(long, value_name = "X.Y[.Z]")]
+    pub pacemaker_version: Option<PacemakerVersion>,
+
     /// Single device: its agent.
     #[arg(long, value_name = "AGENT", requires = "id")]
     pub agent: Option<String>,
@@ -317,6 +324,12 @@ pub struct ConvertArgs {
     /// A whole CIB document (nodes included).
     #[arg(long, conflicts_with = "part")]
     pub full: bool,
+
+    /// The Pacemaker the CIB is for, as X.Y[.Z]: 3.0.2 and later get the
+    /// fencing-* cluster option names and pcmk_host_map without '\'
+    /// escapes [default: the installed Pacemaker, else 2.1].
+    #[arg(long, value_name = "X.Y[.Z]")]
+    pub pacemaker_version: Option<PacemakerVersion>,
 
     #[command(flatten)]
     pub out: OutputArgs,

@@ -140,6 +140,14 @@ impl AgentMetadata {
         })
     }
 
+    /// The parameter `name` means to fencing.py, which takes `-` and `_`
+    /// as the same (`status-file` is `status_file`).
+    pub fn find_parameter(&self, name: &str) -> Option<&Parameter> {
+        self.parameter(name)
+            .or_else(|| self.parameter(&name.replace('-', "_")))
+            .or_else(|| self.parameter(&name.replace('_', "-")))
+    }
+
     /// The parameter called `name`, deprecated names included.
     pub fn parameter(&self, name: &str) -> Option<&Parameter> {
         self.parameters.iter().find(|p| p.name == name)

@@ -9,7 +9,6 @@ pub mod discovery;
 pub mod finding;
 pub mod lookup;
 pub mod metadata;
-pub mod pacemaker;
 pub mod params;
 pub mod renames;
 pub mod runner;

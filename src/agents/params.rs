@@ -1,10 +1,10 @@
 //! `validate`: a device's parameters against the agent's metadata, the way
 //! fencing.py (the library of every fence-agents agent) reads them from
-//! stdin, and then Pacemaker's own parameters (see [`super::pacemaker`]).
+//! stdin, and then Pacemaker's own parameters (see [`crate::pacemaker::check`]).
 
 use super::finding::Finding;
 use super::metadata::{AgentMetadata, ContentType, Parameter};
-use super::pacemaker;
+use crate::pacemaker::{self, host_check, params::lookup, version::PacemakerVersion};
 
 /// Names fencing.py accepts without listing them: `nodename` (Pacemaker
 /// sends it) and `agent` (cman's libfence sends it).
@@ -41,10 +41,7 @@ pub fn as_agent_reads(value: &str) -> &str {
 /// The parameter `name` means to fencing.py, which takes `-` and `_` as the
 /// same (`status-file` is `status_file`).
 pub fn find_parameter<'a>(metadata: &'a AgentMetadata, name: &str) -> Option<&'a Parameter> {
-    metadata
-        .parameter(name)
-        .or_else(|| metadata.parameter(&name.replace('-', "_")))
-        .or_else(|| metadata.parameter(&name.replace('_', "-")))
+    metadata.find_parameter(name)
 }
 
 /// The name a parameter goes by once aliases are resolved: a deprecated
@@ -63,11 +60,11 @@ pub fn check_params(metadata: &AgentMetadata, params: &[(String, String)]) -> Ve
     for (i, (name, value)) in params.iter().enumerate() {
         findings.extend(check_line(name, value));
         findings.extend(duplicate(metadata, params, i));
-        if pacemaker::is_special(name) {
+        if pacemaker::params::is_special(name) {
             continue;
         }
         if name.starts_with("pcmk_") {
-            findings.push(pacemaker::unknown_name(name));
+            findings.push(pacemaker::check::unknown_name(name));
             continue;
         }
         match find_parameter(metadata, name) {
@@ -77,7 +74,7 @@ pub fn check_params(metadata: &AgentMetadata, params: &[(String, String)]) -> Ve
         }
     }
     findings.extend(missing_required(metadata, params));
-    findings.extend(pacemaker::check(params, metadata));
+    findings.extend(pacemaker::check::check(params, metadata));
     findings
 }
 
@@ -295,7 +292,14 @@ fn check_action(value: &str, metadata: &AgentMetadata) -> Option<Finding> {
 /// alias satisfies its replacement.
 fn missing_required(metadata: &AgentMetadata, params: &[(String, String)]) -> Vec<Finding> {
     let given: Vec<String> = params.iter().map(|(n, _)| canonical(metadata, n)).collect();
-    let per_node = pacemaker::host_argument(params, metadata).map(|arg| canonical(metadata, &arg));
+    // The version matters little here: port and plug are one parameter.
+    let per_node = host_check::host_argument(
+        &metadata.name,
+        params,
+        Some(metadata),
+        PacemakerVersion::DEFAULT,
+    )
+    .map(|arg| canonical(metadata, &arg));
     metadata
         .parameters
         .iter()
@@ -313,7 +317,7 @@ fn missing_required(metadata: &AgentMetadata, params: &[(String, String)]) -> Ve
 /// The cluster fills in the node's parameter; worth a word only when it
 /// will be the bare node name.
 fn per_node_note(parameter: &Parameter, params: &[(String, String)]) -> Option<Finding> {
-    if pacemaker::lookup(params, "pcmk_host_map").is_some() {
+    if lookup(params, "pcmk_host_map").is_some() {
         return None;
     }
     let name = parameter.name.as_str();
@@ -331,7 +335,7 @@ fn missing(
     params: &[(String, String)],
 ) -> Finding {
     let name = parameter.name.as_str();
-    let why = if pacemaker::lookup(params, "pcmk_host_argument")
+    let why = if lookup(params, "pcmk_host_argument")
         .is_some_and(|a| a.eq_ignore_ascii_case("none"))
         && matches!(name, "plug" | "port")
     {

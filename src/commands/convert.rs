@@ -8,6 +8,7 @@ use crate::cli::ConvertCommand;
 use crate::exit::ExitStatus;
 use crate::fencing::clusterconf::ClusterConf;
 use crate::generate::convert::cluster_conf_to_inventory;
+use crate::pacemaker::version::PacemakerVersion;
 
 pub fn run(command: &ConvertCommand, ctx: &Context<'_>) -> Result<ExitStatus> {
     ctx.no_xml("convert")?;
@@ -24,6 +25,13 @@ pub fn run(command: &ConvertCommand, ctx: &Context<'_>) -> Result<ExitStatus> {
         ctx.printer.warn(line);
     }
     gate(&inventory, Vec::new(), &lookup, ctx)?;
-    emit(&cib_text(&inventory, args.part, args.full)?, &args.out, ctx)?;
+    let version = args
+        .pacemaker_version
+        .unwrap_or_else(PacemakerVersion::installed_or_default);
+    emit(
+        &cib_text(&inventory, args.part, args.full, version)?,
+        &args.out,
+        ctx,
+    )?;
     Ok(ExitStatus::Success)
 }

@@ -13,6 +13,7 @@ use crate::exit::{usage, ExitStatus};
 use crate::generate::cib::{self, CibHeader};
 use crate::generate::{clusterconf, IdSet};
 use crate::inventory::{self, DeviceSpec, Inventory};
+use crate::pacemaker::version::PacemakerVersion;
 use crate::sys::fs;
 
 pub fn run(command: &GenerateCommand, ctx: &Context<'_>) -> Result<ExitStatus> {
@@ -92,7 +93,7 @@ fn single_device(
     }
     let mut host_map = toml::Table::new();
     if let Some(map) = &args.host_map {
-        let parsed = crate::agents::pacemaker::HostMap::parse(map)
+        let parsed = crate::pacemaker::hosts::HostMap::parse(map)
             .map_err(|e| usage(format!("--host-map: {e}")))?;
         for (node, plug) in parsed.entries {
             host_map.insert(node, toml::Value::String(plug));
@@ -141,28 +142,43 @@ fn generate_cib(args: &GenerateCibArgs, ctx: &Context<'_>) -> Result<ExitStatus>
             ))
         }
     };
-    let text = cib_text(&inventory, args.part, args.full)?;
+    let version = args
+        .pacemaker_version
+        .unwrap_or_else(PacemakerVersion::installed_or_default);
+    let text = cib_text(&inventory, args.part, args.full, version)?;
     emit(&text, &args.out, ctx)?;
     Ok(ExitStatus::Success)
 }
 
-/// The CIB text for `part`, or the whole document.
-pub fn cib_text(inventory: &Inventory, part: CibPart, full: bool) -> Result<String> {
+/// The CIB text for `part`, or the whole document, for Pacemaker `version`.
+pub fn cib_text(
+    inventory: &Inventory,
+    part: CibPart,
+    full: bool,
+    version: PacemakerVersion,
+) -> Result<String> {
+    let unwritable = cib::unwritable(inventory, version);
+    if !unwritable.is_empty() {
+        bail!(
+            "the configuration cannot be written for Pacemaker {version}; nothing was written:\n  {}",
+            unwritable.join("\n  ")
+        );
+    }
     if full {
-        return Ok(cib::full(inventory, &CibHeader::installed()));
+        return Ok(cib::full(inventory, &CibHeader::installed(), version));
     }
     let mut ids = IdSet::default();
     for device in &inventory.devices {
         ids.reserve(&device.id);
     }
     Ok(match part {
-        CibPart::Resources => cib::resources(inventory, &mut ids, 0),
+        CibPart::Resources => cib::resources(inventory, &mut ids, 0, version),
         CibPart::Topology => cib::topology(inventory, &mut ids, 0).ok_or_else(|| {
             anyhow::anyhow!("there are no fencing levels: nothing to print for --part topology")
         })?,
         CibPart::All => {
             let mut text = String::from("<configuration>\n");
-            text.push_str(&cib::resources(inventory, &mut ids, 1));
+            text.push_str(&cib::resources(inventory, &mut ids, 1, version));
             if let Some(topology) = cib::topology(inventory, &mut ids, 1) {
                 text.push_str(&topology);
             }

@@ -15,11 +15,15 @@ use super::Context;
 use crate::agents::discovery::{self, FoundAgent};
 use crate::agents::finding::{fails, Finding, Severity};
 use crate::agents::metadata::{AgentMetadata, ContentType};
-use crate::agents::pacemaker::{self, HostMap};
 use crate::agents::params::{as_agent_reads, check_params, find_parameter, is_false_boolean};
 use crate::agents::runner::{self, Invocation, DEFAULT_OUTPUT_CAP};
 use crate::cli::ValidateArgs;
 use crate::exit::{usage, ExitStatus};
+use crate::pacemaker::host_check::host_argument;
+use crate::pacemaker::hosts::HostMap;
+use crate::pacemaker::params::{is_special, lookup};
+use crate::pacemaker::selection::StaticList;
+use crate::pacemaker::version::PacemakerVersion;
 use crate::sys::text;
 
 /// The node Pacemaker's own validation pretends to fence
@@ -329,7 +333,13 @@ struct Target {
 /// leave out a host argument the agent does not know (fence_dummy would
 /// warn about `port`).
 fn stand_in_target(params: &[(String, String)], metadata: &AgentMetadata) -> Option<Target> {
-    let param = pacemaker::host_argument(params, metadata)?;
+    // As the installed Pacemaker's validate would (2.1 sends port).
+    let param = host_argument(
+        &metadata.name,
+        params,
+        Some(metadata),
+        PacemakerVersion::installed_or_default(),
+    )?;
     let known = find_parameter(metadata, &param)?;
     let aliases: Vec<String> = [
         Some(&param),
@@ -347,10 +357,8 @@ fn stand_in_target(params: &[(String, String)], metadata: &AgentMetadata) -> Opt
     if set_by_device {
         return None;
     }
-    let map =
-        HostMap::parse_lenient(pacemaker::lookup(params, "pcmk_host_map").unwrap_or_default());
-    let listed =
-        pacemaker::parse_host_list(pacemaker::lookup(params, "pcmk_host_list").unwrap_or_default());
+    let map = HostMap::parse_lenient(lookup(params, "pcmk_host_map").unwrap_or_default());
+    let listed = StaticList::of(params).names();
     let node = map
         .nodes()
         .next()
@@ -380,10 +388,7 @@ fn agent_input(
             find_parameter(metadata, name).is_some_and(|p| p.content_type == ContentType::Boolean);
         // The device said "dynamic": the stand-in node takes its place.
         let replaced = target.is_some_and(|t| t.aliases.contains(name));
-        if pacemaker::is_special(name)
-            || name == "action"
-            || replaced
-            || (boolean && is_false_boolean(value))
+        if is_special(name) || name == "action" || replaced || (boolean && is_false_boolean(value))
         {
             continue;
         }

@@ -1,22 +1,30 @@
-//! The plan for a node from a Pacemaker CIB, as pacemaker-fenced decides
-//! it: matching fencing levels by ascending index, or else every device
-//! whose host check says it can fence the node; arguments built as
-//! `make_args` builds them; reboot remapped where Pacemaker remaps it.
+//! The plan for a node from a Pacemaker CIB, as the installed
+//! pacemaker-fenced decides it: the levels that apply to the node
+//! ([`crate::pacemaker::topology`]) by ascending index, or else every
+//! registered device whose host check says it can fence the node
+//! ([`crate::pacemaker::selection`]); arguments built as `make_args` builds
+//! them; reboot remapped where Pacemaker remaps it.
 
 use std::time::Duration;
 
 use anyhow::Result;
 
-use super::cib::{lookup, Cib, FencingLevel, LevelTarget, StonithDevice};
+use crate::agents::lookup::{secret_names, AgentInfo, AgentLookup};
 use super::plan::{
     check_node_name, check_stdin_args, default_timeout, DeviceStep, FenceAction, Plan, SourceKind,
     Stage,
 };
 use super::plan_cman::broken;
 use super::UnknownNode;
-use crate::agents::lookup::{secret_names, AgentInfo, AgentLookup};
-use crate::agents::pacemaker::{self, HostMap};
 use crate::agents::runner::{self, Invocation};
+use crate::pacemaker::cib::{lookup, Cib, FencingLevel, LevelTarget, StonithDevice};
+use crate::pacemaker::host_check::{self, HostCheck};
+use crate::pacemaker::hosts::HostMap;
+use crate::pacemaker::params::is_special;
+use crate::pacemaker::selection::{self, Named, StaticList};
+use crate::pacemaker::time;
+use crate::pacemaker::topology::Topology;
+use crate::pacemaker::version::PacemakerVersion;
 
 /// How host checks that need a device's answer are handled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,7 +60,9 @@ pub fn plan(
         warnings: Vec::new(),
         notes: Vec::new(),
     };
-    let levels = matching_levels(cib, node, &mut plan.warnings);
+    plan.warnings
+        .extend(cib.option_warnings(PacemakerVersion::installed_or_default()));
+    let levels = levels_for(cib, node, &mut plan.warnings);
     if !levels.is_empty() && !unfence {
         plan.notes.push(format!(
             "{} fencing level(s) match {node}; tried by ascending index",
@@ -137,68 +147,15 @@ pub fn plan(
     Ok(plan)
 }
 
-/// The levels whose target matches `node`, by ascending index. Levels
-/// with an index over 9 are ignored by the fencer, and said so.
-fn matching_levels<'a>(
-    cib: &'a Cib,
-    node: &str,
-    warnings: &mut Vec<String>,
-) -> Vec<&'a FencingLevel> {
+/// The levels that apply to `node` (see [`Topology`]), by ascending index.
+fn levels_for<'a>(cib: &'a Cib, node: &str, warnings: &mut Vec<String>) -> Vec<&'a FencingLevel> {
     let attributes = cib
         .node(node)
         .map(|n| n.attributes.as_slice())
         .unwrap_or_default();
-    let matches = |target: &LevelTarget| match target {
-        LevelTarget::Node(name) => name == node,
-        // regexec(3) semantics: the pattern may match anywhere.
-        LevelTarget::Pattern(pattern) => {
-            regex::Regex::new(pattern).is_ok_and(|re| re.is_match(node))
-        }
-        LevelTarget::Attribute { name, value } => lookup(attributes, name) == Some(value.as_str()),
-    };
-    // The fencer keeps one topology per target and uses a single one for a
-    // node (find_topology_for_host): the node's own name first, else the
-    // first pattern or attribute target that matches. Levels of different
-    // targets are never combined.
-    let exact = LevelTarget::Node(node.to_string());
-    let chosen = if cib.levels.iter().any(|l| l.target == exact) {
-        Some(exact)
-    } else {
-        let mut others: Vec<&LevelTarget> = Vec::new();
-        for level in &cib.levels {
-            if matches(&level.target) && !others.contains(&&level.target) {
-                others.push(&level.target);
-            }
-        }
-        if others.len() > 1 {
-            warnings.push(format!(
-                "{} fencing targets match {node} (patterns or attributes); the fencer uses only one of them, \
-                 in no defined order (fencectl takes the first in the CIB): give {node} its own levels",
-                others.len()
-            ));
-        }
-        others.first().map(|t| (*t).clone())
-    };
-    let Some(chosen) = chosen else {
-        return Vec::new();
-    };
-    let mut levels: Vec<&FencingLevel> = cib
-        .levels
-        .iter()
-        .filter(|level| level.target == chosen)
-        .collect();
-    levels.retain(|level| {
-        let usable = (1..=9).contains(&level.index);
-        if !usable {
-            warnings.push(format!(
-                "fencing level {} has index {}: the fencer ignores levels outside 1..9",
-                level.id, level.index
-            ));
-        }
-        usable
-    });
-    levels.sort_by_key(|level| level.index);
-    levels
+    let selection = Topology::new(&cib.levels).for_node(node, attributes);
+    warnings.extend(selection.warnings);
+    selection.levels
 }
 
 /// The steps of one level: each device's action, with Pacemaker's
@@ -233,6 +190,13 @@ fn level_steps(
         for (d, device) in devices.iter().enumerate() {
             let step = match device {
                 Err(id) => broken(position(d), id, "", format!("level {index} names device '{id}', but the CIB has no stonith primitive with that id")),
+                Ok(device) if device.disabled().is_some() => {
+                    let why = device.disabled().unwrap_or_default();
+                    broken(position(d), &device.id, &device.agent, format!(
+                        "device {} is disabled ({why}): pacemaker-fenced does not register it, so level {index} fails",
+                        device.id
+                    ))
+                }
                 Ok(device) => {
                     let mut act = phase.to_string();
                     if act == "reboot" && !agent_can(device, "reboot", agents) {
@@ -281,7 +245,7 @@ fn device_step(
     let sent = lookup(&args, "action").map(str::to_string);
     let timeout = device
         .param(&format!("pcmk_{action}_timeout"))
-        .and_then(pacemaker::action_timeout)
+        .and_then(time::action_timeout)
         .unwrap_or_else(|| {
             default_timeout(
                 info.as_ref().ok().and_then(AgentInfo::power_timeout),
@@ -366,7 +330,10 @@ pub fn make_args(
         .unwrap_or(action);
     args.push(("action".to_string(), sent.to_string()));
     args.push(("nodename".to_string(), node.to_string()));
-    let takes_nodeid = agent.is_some_and(|a| a.metadata.parameter("nodeid").is_some());
+    let version = PacemakerVersion::installed_or_default();
+    // Pacemaker 3.0.1 stopped passing nodeid.
+    let takes_nodeid =
+        version.passes_nodeid() && agent.is_some_and(|a| a.metadata.parameter("nodeid").is_some());
     if let (true, Some(member)) = (takes_nodeid, cib.node(node)) {
         if !member.id.is_empty() {
             args.push(("nodeid".to_string(), member.id.clone()));
@@ -375,7 +342,8 @@ pub fn make_args(
     if let Some(param) = host_argument(device, agent) {
         let configured = device.param(&param);
         if configured.is_none_or(|v| v.eq_ignore_ascii_case("dynamic")) {
-            let alias = HostMap::parse_lenient(device.param("pcmk_host_map").unwrap_or_default())
+            let map = device.param("pcmk_host_map").unwrap_or_default();
+            let alias = HostMap::read_for(map, version)
                 .get(node)
                 .unwrap_or(node)
                 .to_string();
@@ -384,7 +352,7 @@ pub fn make_args(
     }
     for (name, value) in &device.params {
         if name != "action"
-            && !pacemaker::is_special(name)
+            && !is_special(name)
             && !name.contains("CRM_meta")
             && name != "crm_feature_set"
         {
@@ -394,32 +362,26 @@ pub fn make_args(
     args
 }
 
-/// The parameter that names the target: pcmk_host_argument, else `port`
-/// when the agent has it, else `plug`; None for `none` (and fence_legacy).
+/// The parameter through which the installed fencer names the target
+/// (see [`host_check::host_argument`]): 2.1 sends `port`.
 fn host_argument(device: &StonithDevice, agent: Option<&AgentInfo>) -> Option<String> {
-    if device.agent == "fence_legacy" {
-        return None;
-    }
-    match agent {
-        Some(info) => pacemaker::host_argument(&device.params, &info.metadata),
-        // Without metadata the fencer's own default: port.
-        None => match device.param("pcmk_host_argument") {
-            Some(arg) if arg.eq_ignore_ascii_case("none") => None,
-            Some(arg) => Some(arg.to_string()),
-            None => Some("port".into()),
-        },
-    }
+    host_check::host_argument(
+        &device.agent,
+        &device.params,
+        agent.map(|info| info.metadata.as_ref()),
+        PacemakerVersion::installed_or_default(),
+    )
 }
 
 /// The base and maximum random delay before `node` is fenced by `device`.
 fn delays(device: &StonithDevice, node: &str) -> (Duration, Duration) {
     let base = device
         .param("pcmk_delay_base")
-        .and_then(|value| pacemaker::delay_base_for(value, node))
+        .and_then(|value| time::delay_base_for(value, node))
         .unwrap_or(Duration::ZERO);
     let max = device
         .param("pcmk_delay_max")
-        .map(pacemaker::delay_max)
+        .map(time::delay_max)
         .unwrap_or(Duration::ZERO);
     // pcmk_delay_max=0 means no random part, not a cap below the base.
     (base, max.max(base))
@@ -437,32 +399,50 @@ fn capable_devices<'c>(
     let mut capable = Vec::new();
     let mut known_statically = cib.node(node).is_some();
     for device in &cib.devices {
-        if device.disabled() {
-            plan.notes.push(format!(
-                "device {} is stopped (target-role=Stopped): not used",
-                device.id
-            ));
+        if let Some(why) = device.disabled() {
+            if StaticList::of(&device.params).fences(node).is_some() {
+                // The node is known: say why nothing fences it.
+                known_statically = true;
+                plan.warnings.push(format!(
+                    "device {} is disabled ({why}): pacemaker-fenced does not register it, \
+                     so it cannot fence {node}",
+                    device.id
+                ));
+            } else {
+                plan.notes.push(format!(
+                    "device {} is disabled ({why}): not used",
+                    device.id
+                ));
+            }
             continue;
         }
         let check = host_check(device, agents);
-        let verdict = match check.as_str() {
-            "static-list" => {
-                let listed = static_targets(device).iter().any(|t| t == node);
-                known_statically |= listed;
-                Some(listed)
+        let verdict = match check {
+            Ok(HostCheck::StaticList) => {
+                let named = StaticList::of(&device.params).fences(node);
+                if named == Some(Named::MapValue) {
+                    plan.warnings.push(format!(
+                        "device {} fences {node} only because {node} is one of its pcmk_host_map \
+                         values (pacemaker-fenced takes map values as targets too): \
+                         map {node} itself if that is meant",
+                        device.id
+                    ));
+                }
+                known_statically |= named.is_some();
+                Some(named.is_some())
             }
-            "none" => Some(true),
-            "dynamic-list" | "status" => match probing {
+            Ok(HostCheck::None) => Some(true),
+            Ok(check) => match probing {
                 Probing::Offline => None,
                 Probing::Ask => {
                     plan.notes.push(format!(
                         "asked device {} ({check}) whether it can fence {node}",
                         device.id
                     ));
-                    Some(probe(cib, &plan.source, node, device, &check, agents)?)
+                    Some(probe(cib, &plan.source, node, device, check, agents)?)
                 }
             },
-            other => {
+            Err(ref other) => {
                 plan.warnings.push(format!(
                     "device {}: pcmk_host_check={other} is not a host check Pacemaker knows",
                     device.id
@@ -470,19 +450,23 @@ fn capable_devices<'c>(
                 Some(false)
             }
         };
-        match verdict {
-            Some(true) => capable.push((device, None)),
-            Some(false) => {}
-            None => capable.push((
+        match (verdict, check) {
+            (Some(true), _) => capable.push((device, None)),
+            (Some(false), _) => {}
+            (None, check) => capable.push((
                 device,
-                Some(format!("{check}: the device is asked at run time")),
+                Some(format!(
+                    "{}: the device is asked at run time",
+                    check.map_or_else(|c| c, |c| c.to_string())
+                )),
             )),
         }
     }
     let any_dynamic = cib
         .devices
         .iter()
-        .any(|d| host_check(d, agents) != "static-list");
+        .filter(|d| d.disabled().is_none())
+        .any(|d| host_check(d, agents) != Ok(HostCheck::StaticList));
     if !known_statically && capable.is_empty() && !any_dynamic {
         return Err(UnknownNode::new(node, known_nodes(cib)).into());
     }
@@ -490,29 +474,12 @@ fn capable_devices<'c>(
 }
 
 /// pcmk_host_check, or Pacemaker's default for the device.
-fn host_check(device: &StonithDevice, agents: &mut AgentLookup<'_>) -> String {
-    match agents.get(&device.agent) {
-        Ok(info) => pacemaker::effective_host_check(&device.params, &info.metadata),
-        // An agent we cannot read: only an explicit check or a list is known.
-        Err(_) => match device.param("pcmk_host_check") {
-            Some(check) => check.to_ascii_lowercase(),
-            None if device.param("pcmk_host_list").is_some()
-                || device.param("pcmk_host_map").is_some() =>
-            {
-                "static-list".into()
-            }
-            None => "dynamic-list".into(),
-        },
-    }
-}
-
-/// The nodes a static-list device names (pcmk_host_list and pcmk_host_map).
-fn static_targets(device: &StonithDevice) -> Vec<String> {
-    let mut targets =
-        pacemaker::parse_host_list(device.param("pcmk_host_list").unwrap_or_default());
-    let map = HostMap::parse_lenient(device.param("pcmk_host_map").unwrap_or_default());
-    targets.extend(map.nodes().map(str::to_string));
-    targets
+fn host_check(
+    device: &StonithDevice,
+    agents: &mut AgentLookup<'_>,
+) -> Result<HostCheck, String> {
+    let metadata = agents.get(&device.agent).ok().map(|info| info.metadata.as_ref());
+    host_check::effective_host_check(&device.params, metadata)
 }
 
 /// Every node the CIB names: nodes, level targets, static host lists.
@@ -524,7 +491,7 @@ fn known_nodes(cib: &Cib) -> Vec<String> {
         }
     }
     for device in &cib.devices {
-        nodes.extend(static_targets(device));
+        nodes.extend(StaticList::of(&device.params).names());
     }
     nodes.sort();
     nodes.dedup();
@@ -538,17 +505,13 @@ fn probe(
     source: &SourceKind,
     node: &str,
     device: &StonithDevice,
-    check: &str,
+    check: HostCheck,
     agents: &mut AgentLookup<'_>,
 ) -> Result<bool> {
     let Ok(info) = agents.get(&device.agent).cloned() else {
         return Ok(false);
     };
-    let action = if check == "dynamic-list" {
-        "list"
-    } else {
-        "status"
-    };
+    let action = check.action().unwrap_or("status");
     let args = make_args(cib, node, device, action, Some(&info));
     check_args(source, node, device, action, &args)?;
     let run = runner::run(&Invocation {
@@ -569,16 +532,13 @@ fn probe(
     if !run.success() {
         return Ok(false);
     }
-    let wanted = lookup(
-        &args,
-        &host_argument(device, Some(&info)).unwrap_or_default(),
-    )
-    .unwrap_or(node)
-    .to_string();
-    Ok(String::from_utf8_lossy(&run.stdout).lines().any(|line| {
-        let mut fields = line.split(',').map(str::trim);
-        let plug = fields.next().unwrap_or_default();
-        let alias = fields.next().unwrap_or_default();
-        plug == wanted || alias == wanted || plug == node || alias == node
-    }))
+    let map = HostMap::read_for(
+        device.param("pcmk_host_map").unwrap_or_default(),
+        PacemakerVersion::installed_or_default(),
+    );
+    Ok(selection::list_output_names(
+        &String::from_utf8_lossy(&run.stdout),
+        node,
+        &map,
+    ))
 }

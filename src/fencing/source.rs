@@ -6,10 +6,10 @@ use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 
-use super::cib::Cib;
 use super::clusterconf::ClusterConf;
 use super::plan::SourceKind;
 use crate::agents::runner::{self, Invocation};
+use crate::pacemaker::cib::Cib;
 
 /// cluster.conf locations tried, in order, when none is given: Proxmox VE
 /// 3, then RHCS.

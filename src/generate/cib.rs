@@ -6,8 +6,10 @@ use std::time::Duration;
 
 use super::xmlw::{IdSet, XmlOut};
 use crate::agents::runner::{self, Invocation};
-use crate::fencing::cib::LevelTarget;
 use crate::inventory::{Device, Inventory};
+use crate::pacemaker::cib::LevelTarget;
+use crate::pacemaker::hosts::{host_map_text, write_host_map};
+use crate::pacemaker::version::{FencingOption, PacemakerVersion};
 
 /// The `<cib>` header attributes the installed Pacemaker writes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,19 +54,41 @@ impl CibHeader {
     }
 }
 
-/// `<resources>` with one stonith primitive per device.
-pub fn resources(inventory: &Inventory, ids: &mut IdSet, depth: usize) -> String {
+/// What cannot be written for Pacemaker `version` (today: a host map
+/// plug that needs the escapes 3.0.2 dropped), as one error per device.
+pub fn unwritable(inventory: &Inventory, version: PacemakerVersion) -> Vec<String> {
+    inventory
+        .devices
+        .iter()
+        .filter(|d| !d.host_map.is_empty())
+        .filter_map(|d| {
+            write_host_map(&d.host_map, version)
+                .err()
+                .map(|why| format!("device {}: host_map: {why}", d.id))
+        })
+        .collect()
+}
+
+/// `<resources>` with one stonith primitive per device, for Pacemaker
+/// `version` (see [`unwritable`] first).
+pub fn resources(
+    inventory: &Inventory,
+    ids: &mut IdSet,
+    depth: usize,
+    version: PacemakerVersion,
+) -> String {
     let mut out = XmlOut::new(depth);
     out.open("resources", &[]);
     for device in &inventory.devices {
-        primitive(&mut out, device, ids);
+        primitive(&mut out, device, ids, version);
     }
     out.close("resources");
     out.text
 }
 
-/// One stonith primitive (pcs-style ids).
-pub fn primitive(out: &mut XmlOut, device: &Device, ids: &mut IdSet) {
+/// One stonith primitive (pcs-style ids); pcmk_host_map is written as the
+/// fencer of `version` reads it.
+pub fn primitive(out: &mut XmlOut, device: &Device, ids: &mut IdSet, version: PacemakerVersion) {
     out.open(
         "primitive",
         &[
@@ -74,7 +98,16 @@ pub fn primitive(out: &mut XmlOut, device: &Device, ids: &mut IdSet) {
         ],
     );
     let mut instance: Vec<(String, String)> = device.params.clone();
-    instance.extend(device.pcmk.iter().cloned());
+    instance.extend(device.pcmk.iter().map(|(name, value)| {
+        let value = match name.as_str() {
+            "pcmk_host_map" if !device.host_map.is_empty() => {
+                write_host_map(&device.host_map, version)
+                    .unwrap_or_else(|_| host_map_text(&device.host_map))
+            }
+            _ => value.clone(),
+        };
+        (name.clone(), value)
+    }));
     nvpair_set(out, "instance_attributes", &device.id, &instance, ids);
     let mut meta = device.meta.clone();
     if device.unfence && !device.automatic_unfence && !meta.iter().any(|(k, _)| k == "provides") {
@@ -146,8 +179,10 @@ pub fn topology(inventory: &Inventory, ids: &mut IdSet, depth: usize) -> Option<
     Some(out.text)
 }
 
-/// A whole CIB: header, stonith-enabled, nodes, resources, topology.
-pub fn full(inventory: &Inventory, header: &CibHeader) -> String {
+/// A whole CIB: header, fencing enabled (under the option name that
+/// `version` reads: `stonith-enabled` before 3.0.2, `fencing-enabled`
+/// since), nodes, resources, topology.
+pub fn full(inventory: &Inventory, header: &CibHeader, version: PacemakerVersion) -> String {
     let mut ids = IdSet::default();
     for device in &inventory.devices {
         ids.reserve(&device.id);
@@ -166,11 +201,12 @@ pub fn full(inventory: &Inventory, header: &CibHeader) -> String {
     out.open("configuration", &[]);
     out.open("crm_config", &[]);
     out.open("cluster_property_set", &[("id", "cib-bootstrap-options")]);
+    let enabled = FencingOption::Enabled.name_for(version);
     out.empty(
         "nvpair",
         &[
-            ("id", "cib-bootstrap-options-stonith-enabled"),
-            ("name", "stonith-enabled"),
+            ("id", &format!("cib-bootstrap-options-{enabled}")),
+            ("name", enabled),
             ("value", "true"),
         ],
     );
@@ -195,7 +231,7 @@ pub fn full(inventory: &Inventory, header: &CibHeader) -> String {
     }
     out.close("nodes");
     let mut text = out.text;
-    text.push_str(&resources(inventory, &mut ids, 2));
+    text.push_str(&resources(inventory, &mut ids, 2, version));
     text.push_str("    <constraints/>\n");
     if let Some(topology) = topology(inventory, &mut ids, 2) {
         text.push_str(&topology);

@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use crate::agents::metadata::AgentMetadata;
-use crate::fencing::cib::LevelTarget;
 use crate::fencing::clusterconf::ClusterConf;
 use crate::inventory::{Device, Inventory, Level, Node};
+use crate::pacemaker::cib::LevelTarget;
 
 /// Attributes a node's `<device>` may carry that map onto Pacemaker.
 const PLUG_NAMES: &[&str] = &["port", "plug"];
@@ -203,7 +203,7 @@ fn finish(device: &mut Device, actions: Option<&Vec<String>>, report: &mut Vec<S
             .push(("pcmk_host_list".into(), device.hosts.join(",")));
     }
     if !device.host_map.is_empty() {
-        let map = super::host_map_text(&device.host_map);
+        let map = crate::pacemaker::hosts::host_map_text(&device.host_map);
         device.pcmk.push(("pcmk_host_map".into(), map));
     }
     let Some(actions) = actions else { return };

@@ -6,4 +6,4 @@ pub mod clusterconf;
 pub mod convert;
 mod xmlw;
 
-pub use xmlw::{host_map_text, IdSet, XmlOut};
+pub use xmlw::{IdSet, XmlOut};

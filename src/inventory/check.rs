@@ -7,7 +7,8 @@ use super::{Device, Index, Inventory};
 use crate::agents::finding::Finding;
 use crate::agents::metadata::AgentMetadata;
 use crate::agents::params::check_params;
-use crate::fencing::cib::LevelTarget;
+use crate::pacemaker::cib::LevelTarget;
+use crate::pacemaker::topology::describe;
 use crate::sys::text;
 
 /// The result of checking an inventory.
@@ -30,8 +31,17 @@ pub fn check(
     }
     findings.extend(check_levels(inventory, &index));
     for node in &inventory.nodes {
+        let selection = index.topology_for(node);
+        if let (Some(chosen), false) = (selection.target, selection.competing.is_empty()) {
+            let others: Vec<String> = selection.competing.iter().map(|t| describe(t)).collect();
+            findings.push(Finding::warning("ambiguous-levels", format!("node {}", node.name), None, format!(
+                "node {}: the levels of {} and of {} all match it; pacemaker-fenced uses one target's levels only, \
+                 in no defined order: give node {} [[fencing]] levels of its own",
+                node.name, describe(chosen), others.join(", "), node.name
+            )));
+        }
         let fenced = !index.devices_fencing(&node.name).is_empty()
-            || index.levels_for(node).iter().any(|l| !l.devices.is_empty());
+            || selection.levels.iter().any(|l| !l.devices.is_empty());
         if !fenced {
             findings.push(Finding::warning("unfenced-node", format!("node {}", node.name), None, format!(
                 "no device can fence node {}: give a device hosts = [\"{}\"] or a host_map entry, or a [[fencing]] level",
@@ -328,15 +338,6 @@ fn check_levels(inventory: &Inventory, index: &Index<'_>) -> Vec<Finding> {
         }
     }
     findings
-}
-
-/// How a level target reads in messages.
-pub fn describe(target: &LevelTarget) -> String {
-    match target {
-        LevelTarget::Node(node) => format!("node {node}"),
-        LevelTarget::Pattern(pattern) => format!("pattern {pattern}"),
-        LevelTarget::Attribute { name, value } => format!("attribute {name}={value}"),
-    }
 }
 
 /// An XML ID that is also a valid Pacemaker device name.

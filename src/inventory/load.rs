@@ -11,7 +11,7 @@ use crate::agents::finding::Finding;
 use std::rc::Rc;
 
 use crate::agents::metadata::AgentMetadata;
-use crate::fencing::cib::LevelTarget;
+use crate::pacemaker::cib::LevelTarget;
 
 /// Reads and resolves `path`. `metadata` looks an agent's metadata up (None
 /// when metadata is not used); notes about renamed or dropped parameters
@@ -165,7 +165,7 @@ pub fn device(
         let Some(text) = value_text(&spec.id, name, value)? else {
             continue;
         };
-        if crate::agents::pacemaker::is_special(name) || name.starts_with("pcmk_") {
+        if crate::pacemaker::params::is_special(name) || name.starts_with("pcmk_") {
             pcmk.push((name.clone(), text));
             continue;
         }
@@ -205,7 +205,7 @@ pub fn device(
     if !host_map.is_empty() {
         pcmk.push((
             "pcmk_host_map".into(),
-            crate::generate::host_map_text(&host_map),
+            crate::pacemaker::hosts::host_map_text(&host_map),
         ));
     }
     if let Some(base) = &spec.delay_base {

@@ -33,7 +33,10 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Deserialize;
 
-use crate::fencing::cib::LevelTarget;
+use crate::pacemaker::cib::LevelTarget;
+use crate::pacemaker::hosts::HostMap;
+use crate::pacemaker::selection::StaticList;
+use crate::pacemaker::topology::{self, LevelLike, Selection, Topology};
 
 /// The file as written.
 #[derive(Debug, Clone, Deserialize)]
@@ -170,9 +173,19 @@ pub struct Device {
 }
 
 impl Device {
-    /// Whether this device can fence `node` (named in hosts or host_map).
+    /// Whether this device names `node` (in hosts or host_map).
     pub fn fences(&self, node: &str) -> bool {
-        self.hosts.iter().any(|h| h == node) || self.host_map.iter().any(|(n, _)| n == node)
+        self.static_list().names().iter().any(|n| n == node)
+    }
+
+    /// The device's hosts and host map as the fencer's static list.
+    pub fn static_list(&self) -> StaticList {
+        StaticList::new(
+            self.hosts.clone(),
+            HostMap {
+                entries: self.host_map.clone(),
+            },
+        )
     }
 
     pub fn plug_for(&self, node: &str) -> Option<&str> {
@@ -190,40 +203,36 @@ pub struct Level {
     pub devices: Vec<String>,
 }
 
+impl LevelLike for Level {
+    fn target(&self) -> &LevelTarget {
+        &self.target
+    }
+    fn index(&self) -> u32 {
+        self.index
+    }
+    fn label(&self) -> String {
+        format!("{} {}", topology::describe(&self.target), self.index)
+    }
+}
+
 /// Lookups over an inventory, built once so that checking and writing
 /// stay linear in its size.
 pub struct Index<'a> {
     nodes: std::collections::HashSet<&'a str>,
     devices: HashMap<&'a str, &'a Device>,
-    fencing: HashMap<&'a str, Vec<&'a Device>>,
-    node_levels: HashMap<&'a str, Vec<&'a Level>>,
-    /// Pattern and attribute levels, patterns compiled once.
-    other_levels: Vec<(&'a Level, Option<regex::Regex>)>,
+    fencing: HashMap<String, Vec<&'a Device>>,
+    topology: Topology<'a, Level>,
 }
 
 impl<'a> Index<'a> {
     pub fn new(inventory: &'a Inventory) -> Index<'a> {
-        let mut fencing: HashMap<&str, Vec<&Device>> = HashMap::new();
+        let mut fencing: HashMap<String, Vec<&Device>> = HashMap::new();
         for device in &inventory.devices {
-            let mut named: Vec<&str> = device.hosts.iter().map(String::as_str).collect();
-            named.extend(device.host_map.iter().map(|(n, _)| n.as_str()));
+            let mut named = device.static_list().names();
             named.sort_unstable();
             named.dedup();
             for node in named {
                 fencing.entry(node).or_default().push(device);
-            }
-        }
-        let mut node_levels: HashMap<&str, Vec<&Level>> = HashMap::new();
-        let mut other_levels = Vec::new();
-        for level in &inventory.levels {
-            match &level.target {
-                LevelTarget::Node(node) => {
-                    node_levels.entry(node.as_str()).or_default().push(level)
-                }
-                LevelTarget::Pattern(pattern) => {
-                    other_levels.push((level, regex::Regex::new(pattern).ok()))
-                }
-                LevelTarget::Attribute { .. } => other_levels.push((level, None)),
             }
         }
         Index {
@@ -234,8 +243,7 @@ impl<'a> Index<'a> {
                 .map(|d| (d.id.as_str(), d))
                 .collect(),
             fencing,
-            node_levels,
-            other_levels,
+            topology: Topology::new(&inventory.levels),
         }
     }
 
@@ -252,35 +260,14 @@ impl<'a> Index<'a> {
         self.fencing.get(node).map_or(&[], Vec::as_slice)
     }
 
-    /// The levels that apply to `node`, by index: as pacemaker-fenced
-    /// chooses them, those of the node's own name, else those of the first
-    /// pattern or attribute target that matches (never several targets').
+    /// The levels that apply to `node`, by index, as pacemaker-fenced
+    /// chooses them (see [`Topology`]).
     pub fn levels_for(&self, node: &Node) -> Vec<&'a Level> {
-        if let Some(own) = self.node_levels.get(node.name.as_str()) {
-            let mut levels = own.clone();
-            levels.sort_by_key(|l| l.index);
-            return levels;
-        }
-        let matching =
-            self.other_levels
-                .iter()
-                .find(|(level, pattern)| match (&level.target, pattern) {
-                    (LevelTarget::Pattern(_), Some(re)) => re.is_match(&node.name),
-                    (LevelTarget::Attribute { name, value }, _) => {
-                        node.attributes.iter().any(|(k, v)| k == name && v == value)
-                    }
-                    _ => false,
-                });
-        let Some((first, _)) = matching else {
-            return Vec::new();
-        };
-        let mut levels: Vec<&Level> = self
-            .other_levels
-            .iter()
-            .map(|(l, _)| *l)
-            .filter(|l| l.target == first.target)
-            .collect();
-        levels.sort_by_key(|l| l.index);
-        levels
+        self.topology_for(node).levels
+    }
+
+    /// The levels that apply to `node`, with the fencer's warnings.
+    pub fn topology_for(&self, node: &Node) -> Selection<'a, Level> {
+        self.topology.for_node(&node.name, &node.attributes)
     }
 }

@@ -16,7 +16,7 @@
 
 use std::collections::HashMap;
 
-use crate::fencing::cib::LevelTarget;
+use super::cib::LevelTarget;
 
 /// What the topology rules need of a level (CIB or inventory form).
 pub trait LevelLike {
@@ -46,6 +46,9 @@ pub struct Selection<'a, L> {
     pub levels: Vec<&'a L>,
     pub target: Option<&'a LevelTarget>,
     pub warnings: Vec<String>,
+    /// Other targets that match too (the fencer's choice among them is
+    /// unspecified); empty when the choice is certain.
+    pub competing: Vec<&'a LevelTarget>,
 }
 
 impl<'a, L: LevelLike> Topology<'a, L> {
@@ -88,6 +91,7 @@ impl<'a, L: LevelLike> Topology<'a, L> {
     /// `attributes`.
     pub fn for_node(&self, node: &str, attributes: &[(String, String)]) -> Selection<'a, L> {
         let mut warnings = Vec::new();
+        let mut competing = Vec::new();
         let chosen = match self.exact.get(node) {
             Some(&at) => Some(at),
             None => {
@@ -113,6 +117,7 @@ impl<'a, L: LevelLike> Topology<'a, L> {
                     }
                 }
                 matching.sort_unstable();
+                competing.extend(matching.iter().skip(1).map(|&at| self.targets[at].0));
                 if matching.len() > 1 {
                     let described: Vec<String> = matching
                         .iter()
@@ -134,6 +139,7 @@ impl<'a, L: LevelLike> Topology<'a, L> {
                 levels: Vec::new(),
                 target: None,
                 warnings,
+                competing,
             };
         };
         let (target, levels) = &self.targets[at];
@@ -154,6 +160,7 @@ impl<'a, L: LevelLike> Topology<'a, L> {
             levels: usable,
             target: Some(target),
             warnings,
+            competing,
         }
     }
 }

@@ -71,9 +71,12 @@ impl PacemakerVersion {
             })
     }
 
-    /// The installed Pacemaker, else [`PacemakerVersion::DEFAULT`].
+    /// The installed Pacemaker, else [`PacemakerVersion::DEFAULT`]; asked
+    /// once per process.
     pub fn installed_or_default() -> PacemakerVersion {
-        PacemakerVersion::installed().unwrap_or(PacemakerVersion::DEFAULT)
+        static INSTALLED: std::sync::OnceLock<PacemakerVersion> = std::sync::OnceLock::new();
+        *INSTALLED
+            .get_or_init(|| PacemakerVersion::installed().unwrap_or(PacemakerVersion::DEFAULT))
     }
 }
 

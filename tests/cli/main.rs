@@ -16,5 +16,6 @@ mod safety_files;
 mod safety_input;
 mod safety_process;
 mod schema;
+mod stacks_pacemaker;
 mod support;
 mod validate;
