@@ -1,22 +1,17 @@
 //! `fencectl convert cluster-conf-to-cib FILE`
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 
 use super::generate::{cib_text, emit, gate, MetadataLookup};
 use super::Context;
 use crate::cli::ConvertCommand;
 use crate::exit::ExitStatus;
-use crate::fencing::clusterconf::ClusterConf;
-use crate::generate::convert::cluster_conf_to_inventory;
+use crate::inventory::from_cluster_conf::cluster_conf_to_inventory;
 
 pub fn run(command: &ConvertCommand, ctx: &Context<'_>) -> Result<ExitStatus> {
     ctx.no_xml("convert")?;
     let ConvertCommand::ClusterConfToCib(args) = command;
-    let bytes = crate::sys::fs::read_capped(&args.file, crate::sys::fs::CONFIG_CAP)
-        .context("cannot read the cluster.conf to convert")?;
-    let root = crate::xml::parse(&bytes)
-        .with_context(|| format!("{} is not well-formed XML", args.file.display()))?;
-    let conf = ClusterConf::from_element(&root).with_context(|| args.file.display().to_string())?;
+    let conf = crate::cman::conf::load(&args.file)?;
     let mut lookup = MetadataLookup::new(ctx, args.out.no_metadata);
     let (inventory, report) = cluster_conf_to_inventory(&conf, &mut |agent| lookup.get(agent));
     for line in &report {

@@ -5,7 +5,6 @@
 pub mod agents;
 pub mod audit;
 pub mod cib;
-pub mod clusterconf;
 pub mod execute;
 pub mod lock;
 pub mod plan;

@@ -1,17 +1,17 @@
 //! The plan for a cluster.conf node, as cman's `fence_node` (libfence)
 //! runs it: methods in document order, every device of a method, and
-//! each agent's stdin built by libfence's `make_args`. cman has no reboot
+//! each agent's stdin built by libfence's `make_args` (`cman::args`). cman has no reboot
 //! remapping and no retries.
 
 use anyhow::Result;
 
 use super::agents::{secret_names, AgentDirectory};
-use super::clusterconf::{ClusterConf, ClusterNode, DeviceRef};
 use super::plan::{
     check_node_name, check_stdin_args, default_timeout, DeviceStep, FenceAction, Plan, SourceKind,
     Stage,
 };
 use super::UnknownNode;
+use crate::cman::conf::{ClusterConf, ClusterNode, DeviceRef};
 
 /// Plans fencing (or with `unfence`, unfencing) of `node`.
 pub fn plan(
@@ -135,11 +135,9 @@ fn step(
             device.line, device.name
         )
     })?;
-    let mut args = renamed(&dref.attrs, &device.name, warnings);
-    if !args.iter().any(|(k, _)| k == "nodename") {
-        args.push(("nodename".into(), member.name.clone()));
-    }
-    args.extend(renamed(&device.attrs, &device.name, warnings));
+    let made = crate::cman::args::make_args(&member.name, dref, device);
+    warnings.extend(made.warnings);
+    let mut args = made.args;
     if let Some(action) = action {
         if let Some((_, configured)) = args.iter().rev().find(|(k, _)| k == "action") {
             if configured != action.as_str() && action != FenceAction::Status {
@@ -197,29 +195,6 @@ fn step(
         lock_key: format!("{}|{}", device.agent, super::plan::args_line(&device.attrs)),
         decided_at_run_time: None,
     })
-}
-
-/// Attributes as libfence sends them, except that the retired `option=`
-/// is sent as `action=` (agents no longer understand `option`).
-fn renamed(
-    attrs: &[(String, String)],
-    device: &str,
-    warnings: &mut Vec<String>,
-) -> Vec<(String, String)> {
-    attrs
-        .iter()
-        .map(|(k, v)| {
-            if k == "option" {
-                warnings.push(format!(
-                    "device {device}: option=\"{v}\" is the retired name of action; sent as action={v} \
-                     (rename it in cluster.conf: agents ignore option= and run their default, usually reboot)"
-                ));
-                ("action".to_string(), v.clone())
-            } else {
-                (k.clone(), v.clone())
-            }
-        })
-        .collect()
 }
 
 /// A step that cannot run, kept in the plan so the failure is reported.

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use crate::agents::metadata::AgentMetadata;
+use crate::cman::conf::ClusterConf;
 use crate::fencing::cib::LevelTarget;
-use crate::fencing::clusterconf::ClusterConf;
 use crate::inventory::{Device, Inventory, Level, Node};
 
 /// Attributes a node's `<device>` may carry that map onto Pacemaker.
@@ -105,7 +105,7 @@ pub fn cluster_conf_to_inventory(
 }
 
 fn device(
-    def: &crate::fencing::clusterconf::FenceDeviceDef,
+    def: &crate::cman::conf::FenceDeviceDef,
     meta: Option<&AgentMetadata>,
     report: &mut Vec<String>,
 ) -> Device {
@@ -203,7 +203,7 @@ fn finish(device: &mut Device, actions: Option<&Vec<String>>, report: &mut Vec<S
             .push(("pcmk_host_list".into(), device.hosts.join(",")));
     }
     if !device.host_map.is_empty() {
-        let map = super::host_map_text(&device.host_map);
+        let map = crate::generate::host_map_text(&device.host_map);
         device.pcmk.push(("pcmk_host_map".into(), map));
     }
     let Some(actions) = actions else { return };
