@@ -15,5 +15,6 @@ mod safety_files;
 mod safety_input;
 mod safety_process;
 mod schema;
+mod stacks_cman;
 mod support;
 mod validate;
