@@ -149,3 +149,281 @@ fn issue10_fence_an_unknown_node_is_undefined_with_a_hint() {
     );
     assert!(sent(&sandbox).is_empty());
 }
+
+// ---- convert cluster-conf-to-cib
+
+/// A RHEL 6 UCS cluster: one fabric interconnect for all blades, the
+/// service profile per node as `port=`, `ssl` and `suborg` repeated on
+/// every node's `<device>` as luci wrote them; old names on the device.
+const UCS_CONF: &str = r#"<?xml version="1.0"?>
+<cluster config_version="31" name="ucs-prod">
+  <cman expected_votes="1" two_node="1"/>
+  <clusternodes>
+    <clusternode name="blade1.prod.example.com" nodeid="1">
+      <fence>
+        <method name="ucs">
+          <device name="ucs-fi" port="blade1" ssl="on" suborg="/org-RHEL"/>
+        </method>
+      </fence>
+    </clusternode>
+    <clusternode name="blade2.prod.example.com" nodeid="2">
+      <fence>
+        <method name="ucs">
+          <device name="ucs-fi" port="blade2" ssl="on" suborg="/org-RHEL"/>
+        </method>
+      </fence>
+    </clusternode>
+  </clusternodes>
+  <fencedevices>
+    <fencedevice agent="fence_cisco_ucs" ipaddr="10.1.1.10" login="fence" passwd="Cisco123" name="ucs-fi"/>
+  </fencedevices>
+  <rm/>
+</cluster>
+"#;
+
+fn convert(sandbox: &Sandbox, file: &Path, extra: &[&str]) -> std::process::Output {
+    sandbox
+        .cmd()
+        .env("FENCECTL_AGENT_PATH", "/usr/sbin")
+        .args(["convert", "cluster-conf-to-cib"])
+        .args(extra)
+        .arg(file)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn issue10_convert_carries_per_node_device_attributes() {
+    let sandbox = Sandbox::new();
+    // the same on every node: onto the one device
+    let file = sandbox.file("cluster.conf", UCS_CONF.as_bytes());
+    let out = convert(&sandbox, &file, &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let cib = text(&out.stdout);
+    assert_eq!(cib.matches("<primitive ").count(), 1, "{cib}");
+    assert!(cib.contains("name=\"ssl\" value=\"on\""), "{cib}");
+    assert!(cib.contains("name=\"suborg\" value=\"/org-RHEL\""), "{cib}");
+    assert!(
+        cib.contains("name=\"pcmk_host_map\" value=\"blade1.prod.example.com:blade1;blade2.prod.example.com:blade2\""),
+        "{cib}"
+    );
+    assert!(!text(&out.stderr).contains("cannot be carried"));
+
+    // different per node: one primitive per node and device
+    let split = UCS_CONF.replacen("suborg=\"/org-RHEL\"", "suborg=\"/org-DB\"", 1);
+    let file = sandbox.file("split.conf", split.as_bytes());
+    let out = convert(&sandbox, &file, &["--full"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let cib = text(&out.stdout);
+    for (id, suborg, map) in [
+        (
+            "ucs-fi-blade1.prod.example.com",
+            "/org-DB",
+            "blade1.prod.example.com:blade1",
+        ),
+        (
+            "ucs-fi-blade2.prod.example.com",
+            "/org-RHEL",
+            "blade2.prod.example.com:blade2",
+        ),
+    ] {
+        let at = cib
+            .find(&format!("<primitive id=\"{id}\""))
+            .unwrap_or_else(|| panic!("{id}: {cib}"));
+        let primitive = &cib[at..at + cib[at..].find("</primitive>").unwrap()];
+        assert!(
+            primitive.contains(&format!("name=\"suborg\" value=\"{suborg}\"")),
+            "{primitive}"
+        );
+        assert!(
+            primitive.contains("name=\"ssl\" value=\"on\""),
+            "{primitive}"
+        );
+        assert!(
+            primitive.contains(&format!("name=\"pcmk_host_map\" value=\"{map}\"")),
+            "{primitive}"
+        );
+    }
+    assert!(
+        text(&out.stderr).contains("it becomes one primitive per node"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn issue10_convert_renames_old_names_without_metadata() {
+    let sandbox = Sandbox::new();
+    let file = sandbox.file("cluster.conf", UCS_CONF.as_bytes());
+    let with = text(&convert(&sandbox, &file, &[]).stdout);
+    let out = convert(&sandbox, &file, &["--no-metadata"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let without = text(&out.stdout);
+    for new in [
+        "name=\"ip\" value=\"10.1.1.10\"",
+        "name=\"username\"",
+        "name=\"password\"",
+    ] {
+        assert!(without.contains(new), "{new}: {without}");
+    }
+    assert!(!without.contains("name=\"ipaddr\""), "{without}");
+    // the output does not depend on the agents' metadata
+    assert_eq!(with, without);
+}
+
+#[test]
+fn issue10_convert_gives_long_power_timeouts_a_pacemaker_timeout() {
+    let sandbox = Sandbox::new();
+    for extra in [&[][..], &["--no-metadata"][..]] {
+        let out = convert(&sandbox, &example("proxmox-ovh-api.cluster.conf"), extra);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let cib = text(&out.stdout);
+        // power_timeout=900 (+ login_timeout 5 + margin): not Pacemaker's 60 s
+        assert!(
+            cib.contains("name=\"pcmk_off_timeout\" value=\"915s\""),
+            "{cib}"
+        );
+        assert!(
+            cib.contains("name=\"pcmk_reboot_timeout\" value=\"915s\""),
+            "{cib}"
+        );
+    }
+    // the agents' own defaults need nothing
+    let file = sandbox.file("cluster.conf", UCS_CONF.as_bytes());
+    assert!(!text(&convert(&sandbox, &file, &[]).stdout).contains("pcmk_off_timeout"));
+}
+
+#[test]
+fn issue10_convert_writes_the_draft_and_lists_errors() {
+    let sandbox = Sandbox::new();
+    let out = convert(
+        &sandbox,
+        &example("proxmox-ovh-notes.cluster.conf"),
+        &["-o", sandbox.path().join("draft.xml").to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("(the draft was written)"), "{stderr}");
+    assert!(
+        stderr.contains("<fencedevice name=\"fence02\"> (line 10): fence_ovh requires email"),
+        "{stderr}"
+    );
+    let draft = std::fs::read_to_string(sandbox.path().join("draft.xml")).unwrap();
+    assert_eq!(
+        draft
+            .matches("class=\"stonith\" type=\"fence_ovh\"")
+            .count(),
+        3
+    );
+}
+
+#[test]
+fn issue10_convert_a_fencedevice_without_agent_is_an_error_naming_it() {
+    let sandbox = Sandbox::new();
+    let conf = UCS_CONF.replace(
+        "  </fencedevices>",
+        "    <fencedevice name=\"old-apc\" ipaddr=\"10.1.1.20\" login=\"apc\" passwd=\"apc\"/>\n  </fencedevices>",
+    );
+    let file = sandbox.file("cluster.conf", conf.as_bytes());
+    let out = convert(&sandbox, &file, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "{} line 22: <fencedevice name=\"old-apc\"> has no agent=",
+            file.display()
+        )),
+        "{stderr}"
+    );
+    // the rest is converted all the same
+    assert!(text(&out.stdout).contains("type=\"fence_cisco_ucs\""));
+}
+
+/// RHEL 6.5's cman + Pacemaker layout: cman hands fencing to Pacemaker
+/// through fence_pcmk; the real devices are already Pacemaker's.
+#[test]
+fn issue10_convert_drops_fence_pcmk_and_marks_unfence_devices() {
+    let sandbox = Sandbox::new();
+    let conf = r#"<?xml version="1.0"?>
+<cluster config_version="9" name="pcmk-rhel65">
+  <cman two_node="1" expected_votes="1"/>
+  <clusternodes>
+    <clusternode name="rhel65-1" nodeid="1">
+      <fence>
+        <method name="pcmk-redirect">
+          <device name="pcmk" port="rhel65-1"/>
+        </method>
+        <method name="ipmi">
+          <device name="ipmi-1"/>
+        </method>
+      </fence>
+      <unfence>
+        <device name="ipmi-1" action="on"/>
+        <device name="scsi"/>
+      </unfence>
+    </clusternode>
+    <clusternode name="rhel65-2" nodeid="2">
+      <fence>
+        <method name="pcmk-redirect">
+          <device name="pcmk" port="rhel65-2"/>
+        </method>
+        <method name="scsi">
+          <device name="scsi"/>
+        </method>
+      </fence>
+      <unfence>
+        <device name="scsi"/>
+      </unfence>
+    </clusternode>
+  </clusternodes>
+  <fencedevices>
+    <fencedevice name="pcmk" agent="fence_pcmk"/>
+    <fencedevice name="ipmi-1" agent="fence_ipmilan" ipaddr="10.0.0.101" login="admin" passwd="secret" lanplus="1"/>
+    <fencedevice name="scsi" agent="fence_scsi" devices="/dev/disk/by-id/wwn-0x600a0b80005ad5ff"/>
+  </fencedevices>
+</cluster>
+"#;
+    let file = sandbox.file("cluster.conf", conf.as_bytes());
+    let out = convert(&sandbox, &file, &[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let cib = text(&out.stdout);
+    assert!(!cib.contains("fence_pcmk"), "{cib}");
+    assert!(
+        text(&out.stderr).contains("<fencedevice name=\"pcmk\"> (line 34) is fence_pcmk"),
+        "{}",
+        text(&out.stderr)
+    );
+    let primitive = |id: &str| {
+        let at = cib
+            .find(&format!("<primitive id=\"{id}\""))
+            .unwrap_or_else(|| panic!("{id}: {cib}"));
+        cib[at..at + cib[at..].find("</primitive>").unwrap()].to_string()
+    };
+    // fence_ipmilan's "on" is not automatic: Pacemaker must be told
+    let ipmi = primitive("ipmi-1");
+    let meta = &ipmi[ipmi.find("<meta_attributes").expect("meta_attributes")..];
+    assert!(
+        meta.contains("name=\"provides\" value=\"unfencing\""),
+        "{ipmi}"
+    );
+    // fence_scsi's is: Pacemaker unfences by itself
+    assert!(!primitive("scsi").contains("provides"), "{cib}");
+}
+
+#[test]
+fn issue10_convert_warnings_speak_cluster_conf() {
+    let sandbox = Sandbox::new();
+    let conf = UCS_CONF.replace(
+        "      <fence>\n        <method name=\"ucs\">\n          <device name=\"ucs-fi\" port=\"blade2\" ssl=\"on\" suborg=\"/org-RHEL\"/>\n        </method>\n      </fence>\n",
+        "",
+    );
+    assert_ne!(conf, UCS_CONF);
+    let file = sandbox.file("cluster.conf", conf.as_bytes());
+    let out = convert(&sandbox, &file, &[]);
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("node blade2.prod.example.com has no <fence> method in cluster.conf: add a <method> with a <device name=...>"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("hosts = ["), "{stderr}");
+}
