@@ -2,6 +2,7 @@
 //! its schema, which node a name means, and libfence's argument rules.
 
 pub mod args;
+pub mod check;
 pub mod conf;
 pub mod nodename;
 pub mod schema;

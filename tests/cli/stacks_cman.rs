@@ -427,3 +427,224 @@ fn issue10_convert_warnings_speak_cluster_conf() {
     );
     assert!(!stderr.contains("hosts = ["), "{stderr}");
 }
+
+// ---- validate --config
+
+/// An agent directory as a cman node had it: the Debian agents, and
+/// fencectl's built-in fence_ovh_api installed as a link.
+fn cman_agent_dir(sandbox: &Sandbox) -> PathBuf {
+    let dir = sandbox.path().join("sbin");
+    std::fs::create_dir_all(&dir).unwrap();
+    for entry in std::fs::read_dir(crate::support::SYSTEM_AGENTS)
+        .unwrap()
+        .flatten()
+    {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with("fence_")
+            && !name.starts_with("fence_fctest_")
+            && name != "fence_ovh_api"
+        {
+            std::os::unix::fs::symlink(entry.path(), dir.join(&name)).unwrap();
+        }
+    }
+    let out = sandbox
+        .cmd()
+        .args(["install-agent", "--dir"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    dir
+}
+
+fn validate_config(sandbox: &Sandbox, agents: &Path, file: &Path) -> std::process::Output {
+    sandbox
+        .cmd()
+        .args(["validate", "--agent-dir"])
+        .arg(agents)
+        .arg("--config")
+        .arg(file)
+        .output()
+        .unwrap()
+}
+
+/// Every example passes (the notes' fence_ovh once given the email that
+/// Debian's fence_ovh requires), as ccs_config_validate would pass it.
+#[test]
+fn issue10_validate_config_accepts_the_examples() {
+    let sandbox = Sandbox::new();
+    let agents = cman_agent_dir(&sandbox);
+    let mut confs: Vec<PathBuf> = std::fs::read_dir(example(""))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.to_string_lossy().ends_with(".cluster.conf"))
+        .collect();
+    confs.sort();
+    assert!(confs.len() >= 2);
+    for conf in confs {
+        let text_conf = std::fs::read_to_string(&conf).unwrap();
+        let file = if text_conf.contains("agent=\"fence_ovh\"") {
+            let out = validate_config(&sandbox, &agents, &conf);
+            assert_eq!(out.status.code(), Some(1));
+            let stdout = text(&out.stdout);
+            assert_eq!(stdout.matches("requires email").count(), 3, "{stdout}");
+            assert!(
+                stdout.contains("NOT valid (3 error(s), 0 warning(s))"),
+                "{stdout}"
+            );
+            sandbox.file(
+                "with-email.cluster.conf",
+                text_conf
+                    .replace(
+                        "power_wait=\"5\"/>",
+                        "power_wait=\"5\" email=\"admin@example.org\"/>",
+                    )
+                    .as_bytes(),
+            )
+        } else {
+            conf.clone()
+        };
+        let out = validate_config(&sandbox, &agents, &file);
+        assert!(
+            out.status.success(),
+            "{}: {}{}",
+            conf.display(),
+            text(&out.stdout),
+            text(&out.stderr)
+        );
+        assert!(
+            text(&out.stdout).contains(": valid (0 error(s)"),
+            "{}",
+            text(&out.stdout)
+        );
+    }
+}
+
+/// A RHEL 5 cluster.conf grown over the years: a typo'd attribute, a
+/// device renamed in <fencedevices> but not in a node, a second
+/// <fencedevice> of one name, an agent that is gone, and a password
+/// that is never shown.
+#[test]
+fn issue10_validate_config_finds_schema_and_fencing_problems() {
+    let sandbox = Sandbox::new();
+    let agents = sandbox.path().join("few");
+    std::fs::create_dir_all(&agents).unwrap();
+    for name in ["fence_apc", "fence_ipmilan"] {
+        std::os::unix::fs::symlink(Path::new("/usr/sbin").join(name), agents.join(name)).unwrap();
+    }
+    let conf = sandbox.file(
+        "cluster.conf",
+        br#"<?xml version="1.0"?>
+<cluster alias="rhel5-db" config_version="57" name="rhel5-db">
+	<fence_daemon clean_start="0" post_fail_delay="0" post_join_delay="3"/>
+	<clusternodes>
+		<clusternode name="db1.example.com" nodeid="1" votes="1">
+			<fence>
+				<method name="1">
+					<device name="apc-a" port="1" switch="1"/>
+				</method>
+				<method name="2">
+					<device name="ilo-db1"/>
+				</method>
+			</fence>
+		</clusternode>
+		<clusternode name="db2.example.com" nodeid="2" votes="1">
+			<fence>
+				<method name="1">
+					<device name="apc-b" port="2" swich="1"/>
+				</method>
+			</fence>
+		</clusternode>
+	</clusternodes>
+	<cman expected_votes="1" two_node="1"/>
+	<fencedevices>
+		<fencedevice agent="fence_apc" ipaddr="10.0.0.20" login="apc" name="apc-a" passwd="Sup3rS3cret"/>
+		<fencedevice agent="fence_apc" ipaddr="10.0.0.21" login="apc" name="apc-a" passwd="Sup3rS3cret"/>
+		<fencedevice agent="fence_ilo" hostname="db1-ilo" login="Administrator" name="ilo-db1" passwd="Sup3rS3cret"/>
+	</fencedevices>
+	<rm/>
+</cluster>
+"#,
+    );
+    let out = validate_config(&sandbox, &agents, &conf);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    for expected in [
+        // cman's schema (xmllint): no agent has "swich"
+        "line 18: element device",
+        // fencectl's own checks
+        "line 18: node db2.example.com names <device name=\"apc-b\">, but no <fencedevice> has that name",
+        "line 26: a second <fencedevice name=\"apc-a\">",
+        "line 27: agent fence_ilo: no agent called 'fence_ilo'",
+        "NOT valid",
+    ] {
+        assert!(stdout.contains(expected), "{expected}: {stdout}");
+    }
+    assert!(!stdout.contains("Sup3rS3cret"), "{stdout}");
+    assert!(
+        !stdout.contains("is a deprecated name"),
+        "cman reads old names: {stdout}"
+    );
+
+    // JSON: the same findings, with lines
+    let out = sandbox
+        .cmd()
+        .args(["--format", "json", "validate", "--agent-dir"])
+        .arg(&agents)
+        .arg("--config")
+        .arg(&conf)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["valid"], false);
+    assert!(report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["rule"] == "unknown-device" && f["line"] == 18));
+}
+
+#[test]
+fn issue10_validate_config_limits_and_missing_xmllint() {
+    let sandbox = Sandbox::new();
+    let agents = sandbox.path().join("few");
+    std::fs::create_dir_all(&agents).unwrap();
+    std::os::unix::fs::symlink("/usr/sbin/fence_ipmilan", agents.join("fence_ipmilan")).unwrap();
+    // nine methods: fence_node reads eight
+    let methods: String = (1..=9)
+        .map(|i| format!("<method name=\"{i}\"><device name=\"ipmi\"/></method>"))
+        .collect();
+    let conf = sandbox.file(
+        "cluster.conf",
+        format!(
+            "<?xml version=\"1.0\"?>\n<cluster name=\"c\" config_version=\"1\">\n<clusternodes>\n\
+             <clusternode name=\"n1\" nodeid=\"1\"><fence>{methods}</fence></clusternode>\n</clusternodes>\n\
+             <fencedevices>\n<fencedevice name=\"ipmi\" agent=\"fence_ipmilan\" ipaddr=\"10.0.0.1\" login=\"u\" passwd=\"p\"/>\n</fencedevices>\n</cluster>\n"
+        )
+        .as_bytes(),
+    );
+    let out = validate_config(&sandbox, &agents, &conf);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stdout).contains("node n1 has 9 <method>s; fence_node reads only the first 8"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = sandbox
+        .cmd()
+        .env("PATH", sandbox.path().join("empty"))
+        .args(["validate", "--agent-dir"])
+        .arg(&agents)
+        .arg("--config")
+        .arg(&conf)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("xmllint is not installed")
+            && text(&out.stderr).contains("libxml2-utils"),
+        "{}",
+        text(&out.stderr)
+    );
+}
