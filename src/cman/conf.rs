@@ -108,13 +108,22 @@ impl FenceDeviceDef {
 
 /// Reads, parses and models the cluster.conf at `path`.
 pub fn load(path: &Path) -> Result<ClusterConf> {
+    Ok(load_with_text(path)?.1)
+}
+
+/// The same, with the file's text, for editing it through the model's
+/// spans (`generate cluster-conf --update`).
+pub fn load_with_text(path: &Path) -> Result<(String, ClusterConf)> {
     let bytes = crate::sys::fs::read_capped(path, crate::sys::fs::CONFIG_CAP)
         .with_context(|| format!("cannot read the cluster.conf {}", path.display()))?;
-    parse(&bytes, path)
+    // parsed first: its error says where the text stops being UTF-8
+    let conf = parse(&bytes, path)?;
+    let text = String::from_utf8(bytes).expect("the XML parser accepts only UTF-8");
+    Ok((text, conf))
 }
 
 /// Parses and models a cluster.conf read from `path`.
-pub fn parse(bytes: &[u8], path: &Path) -> Result<ClusterConf> {
+fn parse(bytes: &[u8], path: &Path) -> Result<ClusterConf> {
     let root = crate::xml::parse(bytes)
         .with_context(|| format!("{} is not well-formed XML", path.display()))?;
     ClusterConf::from_element(&root).with_context(|| path.display().to_string())

@@ -2,12 +2,10 @@
 //! no reboot remapping: several power devices become off, off, on, on) and
 //! unfence sections; a whole file, or merged into an existing one.
 
-use std::path::Path;
-
 use anyhow::{bail, Context, Result};
 
 use super::xmlw::XmlOut;
-use crate::cman::conf::{self, ClusterConf, ClusterNode, Span};
+use crate::cman::conf::{ClusterConf, ClusterNode, Span};
 use crate::inventory::{Device, Index, Inventory, Node};
 
 /// A whole cluster.conf.
@@ -127,12 +125,11 @@ fn device_ref(out: &mut XmlOut, device: &Device, node: &Node, action: Option<&st
     out.empty("device", &attrs);
 }
 
-/// Merges the inventory's fencing into an existing cluster.conf: replaces
-/// `<fencedevices>` and each node's `<fence>` and `<unfence>`, keeps every
-/// other byte, and increments config_version. The edits go through the
-/// model's spans (`cman::conf`), so this reads the file as fencing does.
-pub fn update(original: &str, inventory: &Inventory) -> Result<(String, u64)> {
-    let conf = conf::parse(original.as_bytes(), Path::new("the cluster.conf to update"))?;
+/// Merges the inventory's fencing into an existing cluster.conf (`conf`,
+/// the model of `original` from `cman::conf::load_with_text`): replaces
+/// `<fencedevices>` and each node's `<fence>` and `<unfence>` through the
+/// model's spans, keeps every other byte, and increments config_version.
+pub fn update(original: &str, conf: &ClusterConf, inventory: &Inventory) -> Result<(String, u64)> {
     for member in &conf.nodes {
         let name = &member.name;
         if !inventory.nodes.iter().any(|n| n.name == *name) {
@@ -154,8 +151,8 @@ pub fn update(original: &str, inventory: &Inventory) -> Result<(String, u64)> {
             .expect("checked above");
         edits.extend(node_edits(original, member, &index, node));
     }
-    edits.push(fencedevices_edit(original, &conf, inventory));
-    let (version_edit, version) = version_edit(original, &conf)?;
+    edits.push(fencedevices_edit(original, conf, inventory));
+    let (version_edit, version) = version_edit(original, conf)?;
     edits.push(version_edit);
     edits.sort_by_key(|e| std::cmp::Reverse(e.0));
     let mut text = original.to_string();
