@@ -110,6 +110,7 @@ pub fn cluster_conf_to_inventory(
     let mut levels = Vec::new();
     let mut needs_levels = false;
     for node in &conf.nodes {
+        let mut node_levels = Vec::new();
         for (m, method) in node.methods.iter().enumerate() {
             let mut ids: Vec<String> = Vec::new();
             for dref in &method.devices {
@@ -136,15 +137,18 @@ pub fn cluster_conf_to_inventory(
                     node.name, m + 1, distinct
                 )));
             }
-            needs_levels |= distinct > 1 || node.methods.len() > 1;
+            // numbered as converted: a dropped fence_pcmk method leaves no gap
             if !ids.is_empty() {
-                levels.push(Level {
+                node_levels.push(Level {
                     target: LevelTarget::Node(node.name.clone()),
-                    index: (m + 1) as u32,
+                    index: node_levels.len() as u32 + 1,
                     devices: ids,
                 });
             }
+            needs_levels |= distinct > 1;
         }
+        needs_levels |= node_levels.len() > 1;
+        levels.append(&mut node_levels);
         for dref in &node.unfence {
             if dropped.contains(&dref.name.as_str()) {
                 continue;

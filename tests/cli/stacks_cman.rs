@@ -388,6 +388,8 @@ fn issue10_convert_drops_fence_pcmk_and_marks_unfence_devices() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let cib = text(&out.stdout);
     assert!(!cib.contains("fence_pcmk"), "{cib}");
+    // with the redirect gone each node has one method left: no levels
+    assert!(!cib.contains("fencing-level"), "{cib}");
     assert!(
         text(&out.stderr).contains("<fencedevice name=\"pcmk\"> (line 34) is fence_pcmk"),
         "{}",
