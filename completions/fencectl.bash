@@ -788,7 +788,7 @@ _fencectl() {
             return 0
             ;;
         fencectl__subcmd__validate)
-            opts="-a -v -q -h -V --agent --params-file --ask --no-agent --show-secrets --verbose --quiet --format --color --agent-dir --agent-timeout --help --version"
+            opts="-a -v -q -h -V --agent --config --params-file --ask --no-agent --show-secrets --verbose --quiet --format --color --agent-dir --agent-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -799,6 +799,10 @@ _fencectl() {
                     return 0
                     ;;
                 -a)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -96,6 +96,7 @@ complete -c fencectl -n "__fish_fencectl_using_subcommand metadata" -s q -l quie
 complete -c fencectl -n "__fish_fencectl_using_subcommand metadata" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fencectl -n "__fish_fencectl_using_subcommand metadata" -s V -l version -d 'Print version'
 complete -c fencectl -n "__fish_fencectl_using_subcommand validate" -s a -l agent -d 'The agent: a name (fence_ipmilan) or a path' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand validate" -l config -d 'Check a whole cman cluster.conf instead: cman\'s schema with every installed agent (as ccs_config_validate, with xmllint), then each node\'s devices with their agents\' metadata' -r -F
 complete -c fencectl -n "__fish_fencectl_using_subcommand validate" -l params-file -d 'Read NAME=VALUE lines from FILE ("-" for standard input)' -r -F
 complete -c fencectl -n "__fish_fencectl_using_subcommand validate" -l ask -d 'Ask for this parameter\'s value without echo (repeatable)' -r
 complete -c fencectl -n "__fish_fencectl_using_subcommand validate" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'

@@ -172,8 +172,18 @@ pub struct MetadataArgs {
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
     /// The agent: a name (fence_ipmilan) or a path.
-    #[arg(short, long, value_name = "AGENT")]
-    pub agent: String,
+    #[arg(short, long, value_name = "AGENT", required_unless_present = "config")]
+    pub agent: Option<String>,
+
+    /// Check a whole cman cluster.conf instead: cman's schema with every
+    /// installed agent (as ccs_config_validate, with xmllint), then each
+    /// node's devices with their agents' metadata.
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with_all = ["agent", "params", "params_file", "ask", "no_agent", "show_secrets"]
+    )]
+    pub config: Option<PathBuf>,
 
     /// Parameters as NAME=VALUE; a VALUE of @FILE reads it from FILE.
     #[arg(value_name = "NAME=VALUE")]

@@ -84,9 +84,25 @@ impl fmt::Display for Reported {
 
 impl std::error::Error for Reported {}
 
+/// A failure that exits with its own status; its message is printed as
+/// any error's (e.g. fence_node's "undefined" node: exit 2).
+#[derive(Debug)]
+pub struct ExitWith(pub ExitStatus, pub String);
+
+impl fmt::Display for ExitWith {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.1)
+    }
+}
+
+impl std::error::Error for ExitWith {}
+
 /// Maps an error to the exit status its kind calls for.
 pub fn status_for(err: &anyhow::Error) -> ExitStatus {
     if let Some(Reported(status)) = err.downcast_ref::<Reported>() {
+        return *status;
+    }
+    if let Some(ExitWith(status, _)) = err.chain().find_map(|c| c.downcast_ref::<ExitWith>()) {
         return *status;
     }
     if err.chain().any(|cause| cause.is::<UsageError>()) {

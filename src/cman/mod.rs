@@ -1,6 +1,8 @@
-//! What cman decides: its cluster.conf schema, which node a name means
-//! (and, as the stacks move here, its configuration model and libfence's
-//! argument rules).
+//! What cman decides: its cluster.conf (the model, loaded in one place),
+//! its schema, which node a name means, and libfence's argument rules.
 
+pub mod args;
+pub mod check;
+pub mod conf;
 pub mod nodename;
 pub mod schema;

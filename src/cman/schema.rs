@@ -4,7 +4,15 @@
 //! `fence2rng.xsl` makes it. No xsltproc: the fixed parts are embedded
 //! (origins in `rng/ORIGIN.md`) and the agents' part is written here.
 
+use std::io::Write as _;
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::{bail, Context as _, Result};
+
+use crate::agents::finding::Finding;
 use crate::agents::metadata::AgentMetadata;
+use crate::agents::runner::{self, Invocation};
 
 const CLUSTER_HEAD: &str = include_str!("rng/cluster.rng.in.head");
 const RESOURCE_STUB: &str = include_str!("rng/resource-agents-stub.rng");
@@ -118,6 +126,87 @@ fn attr(text: &str) -> String {
 /// Text for inside a comment: `--` may not appear there.
 fn comment_safe(text: &str) -> String {
     text.replace("--", "- -")
+}
+
+/// Checks the cluster.conf at `file` against the schema `rng` with
+/// `xmllint --noout --relaxng`, as `ccs_config_validate` did: one finding
+/// per error xmllint reports (the schema is written to a temporary file).
+pub fn validate(rng: &str, file: &Path) -> Result<Vec<Finding>> {
+    let mut schema = tempfile::Builder::new()
+        .prefix("fencectl-cluster-")
+        .suffix(".rng")
+        .tempfile()
+        .context("cannot write the schema to a temporary file")?;
+    schema
+        .write_all(rng.as_bytes())
+        .and_then(|()| schema.flush())
+        .context("cannot write the schema to a temporary file")?;
+    let run = runner::run(&Invocation {
+        program: Path::new(XMLLINT),
+        args: vec![
+            "--noout".into(),
+            "--relaxng".into(),
+            utf8(schema.path())?.into(),
+            utf8(file)?.into(),
+        ],
+        stdin: None,
+        timeout: XMLLINT_TIMEOUT,
+        output_cap: runner::DEFAULT_OUTPUT_CAP,
+        echo: None,
+    });
+    let run = match run {
+        Ok(run) => run,
+        Err(e) if is_not_found(&e) => bail!(
+            "xmllint is not installed: the schema check needs it (Debian: apt install libxml2-utils)"
+        ),
+        Err(e) => return Err(e),
+    };
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    let prefix = format!("{}:", file.display());
+    let mut findings: Vec<Finding> = stderr
+        .lines()
+        .filter_map(|line| line.strip_prefix(&prefix))
+        .filter_map(|rest| {
+            let (line, message) = rest.split_once(':')?;
+            let line: usize = line.trim().parse().ok()?;
+            let message = message.trim().replace("Relax-NG validity error : ", "");
+            Some(Finding::error(
+                "schema",
+                "schema",
+                Some(line),
+                format!("line {line}: {message}"),
+            ))
+        })
+        .collect();
+    if !run.success() && findings.is_empty() {
+        findings.push(Finding::error(
+            "schema",
+            "schema",
+            None,
+            format!(
+                "xmllint refused the file: {}",
+                run.failure_reason(XMLLINT_TIMEOUT)
+            ),
+        ));
+    }
+    Ok(findings)
+}
+
+/// xmllint the program (Debian's libxml2-utils).
+const XMLLINT: &str = "xmllint";
+const XMLLINT_TIMEOUT: Duration = Duration::from_secs(60);
+
+fn utf8(path: &Path) -> Result<&str> {
+    path.to_str()
+        .with_context(|| format!("{} is not a UTF-8 path", path.display()))
+}
+
+fn is_not_found(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound)
+    })
 }
 
 #[cfg(test)]

@@ -196,9 +196,8 @@ fn generate_cluster_conf(args: &GenerateClusterConfArgs, ctx: &Context<'_>) -> R
         emit(&clusterconf::full(&inventory), &args.out, ctx)?;
         return Ok(ExitStatus::Success);
     };
-    let original = fs::read_string_capped(existing, fs::CONFIG_CAP)
-        .context("cannot read the cluster.conf to update")?;
-    let (updated, version) = clusterconf::update(&original, &inventory)
+    let (original, conf) = crate::cman::conf::load_with_text(existing)?;
+    let (updated, version) = clusterconf::update(&original, &conf, &inventory)
         .with_context(|| format!("cannot update {}", existing.display()))?;
     if args.diff {
         let name = existing.display().to_string();

@@ -17,7 +17,7 @@ pub fn run(command: &SchemaCommand, ctx: &Context<'_>) -> Result<ExitStatus> {
 
 fn cluster_rng(args: &SchemaArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
     ctx.no_xml("schema cluster-rng")?;
-    let rng = build_cluster_rng(ctx)?;
+    let rng = build_cluster_rng(ctx)?.text;
     match &args.output {
         None => ctx.printer.out(rng.trim_end())?,
         Some(path) => {
@@ -35,9 +35,17 @@ fn cluster_rng(args: &SchemaArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
     Ok(ExitStatus::Success)
 }
 
+/// cman's schema, and the agents it describes.
+pub struct ClusterRng {
+    pub text: String,
+    /// The agents with a group in the schema (their metadata was read).
+    pub agents: Vec<String>,
+}
+
 /// The schema for the agents in the agent directories (as the files on
 /// disk there: a built-in agent counts once it is installed as a link).
-pub fn build_cluster_rng(ctx: &Context<'_>) -> Result<String> {
+/// `schema cluster-rng` writes it; `validate --config` checks with it.
+pub fn build_cluster_rng(ctx: &Context<'_>) -> Result<ClusterRng> {
     let found = discovery::discover(&ctx.global.agent_dirs);
     let agents: Vec<FoundAgent> = found
         .agents
@@ -69,10 +77,14 @@ pub fn build_cluster_rng(ctx: &Context<'_>) -> Result<String> {
             "{name}: no metadata, left out of the schema: {problem}"
         ));
     }
-    Ok(schema::cluster_rng(described.iter().map(
-        |(name, result)| match result {
-            Ok((_, metadata)) => (*name, AgentPart::Metadata(metadata)),
-            Err(_) => (*name, AgentPart::Problem("no metadata")),
-        },
-    )))
+    let text = schema::cluster_rng(described.iter().map(|(name, result)| match result {
+        Ok((_, metadata)) => (*name, AgentPart::Metadata(metadata)),
+        Err(_) => (*name, AgentPart::Problem("no metadata")),
+    }));
+    let agents = described
+        .iter()
+        .filter(|(_, result)| result.is_ok())
+        .map(|(name, _)| name.to_string())
+        .collect();
+    Ok(ClusterRng { text, agents })
 }

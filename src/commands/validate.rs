@@ -68,7 +68,14 @@ struct Report<'a> {
 /// Runs `fencectl validate`.
 pub fn run(args: &ValidateArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
     ctx.no_xml("validate")?;
-    let agent = discovery::resolve(&args.agent, &ctx.global.agent_dirs)?;
+    if let Some(file) = &args.config {
+        return validate_config(file, ctx);
+    }
+    let agent = args
+        .agent
+        .as_deref()
+        .expect("clap requires --agent without --config");
+    let agent = discovery::resolve(agent, &ctx.global.agent_dirs)?;
     let (_, metadata) = ctx.catalog().metadata(&agent, false)?;
     let params = collect(args, &agent.name)?;
     if params.is_empty() {
@@ -105,6 +112,58 @@ pub fn run(args: &ValidateArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
         ctx.printer.json(&report)?;
     } else {
         print_report(&report, ctx)?;
+    }
+    Ok(if valid {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Failure
+    })
+}
+
+/// `--format json`'s object for `--config`.
+#[derive(Debug, Serialize)]
+struct ConfigReport<'a> {
+    config: String,
+    valid: bool,
+    findings: &'a [Finding],
+}
+
+/// `validate --config FILE`: cman's schema (xmllint), then fencectl's own
+/// fencing checks of every node's devices (`cman::check`).
+fn validate_config(file: &Path, ctx: &Context<'_>) -> Result<ExitStatus> {
+    let conf = crate::cman::conf::load(file)?;
+    let rng = super::schema::build_cluster_rng(ctx)?;
+    let mut findings = crate::cman::check::agents_in_schema(&conf, &rng.agents);
+    findings.extend(crate::cman::schema::validate(&rng.text, file)?);
+    let catalog = ctx.catalog();
+    findings.extend(crate::cman::check::check(&conf, &mut |agent| {
+        discovery::resolve_configured(agent, &catalog.dirs)
+            .and_then(|a| {
+                catalog
+                    .metadata(&a, false)
+                    .map(|(_, m)| std::rc::Rc::new(m))
+            })
+            .map_err(|e| format!("{e:#}"))
+    }));
+    // xmllint repeats itself; an agent that is not there at all is said once
+    let mut seen = std::collections::HashSet::new();
+    findings.retain(|f| seen.insert((f.rule, f.message.clone())));
+    let unknown: Vec<String> = findings
+        .iter()
+        .filter(|f| f.rule == "unknown-agent")
+        .map(|f| f.subject.clone())
+        .collect();
+    findings.retain(|f| f.rule != "agent-not-in-schema" || !unknown.contains(&f.subject));
+    let valid = !fails(&findings, false);
+    let report = ConfigReport {
+        config: file.display().to_string(),
+        valid,
+        findings: &findings,
+    };
+    if ctx.printer.json_output() {
+        ctx.printer.json(&report)?;
+    } else {
+        print_findings(&findings, &report.config, valid, ctx)?;
     }
     Ok(if valid {
         ExitStatus::Success
@@ -445,9 +504,39 @@ fn agent_messages(stderr: &str) -> String {
 
 fn print_report(report: &Report<'_>, ctx: &Context<'_>) -> Result<()> {
     let printer = ctx.printer;
-    if !report.findings.is_empty() {
-        let mut table = printer.table(&["SEVERITY", "PARAMETER", "MESSAGE"]);
-        for finding in report.findings {
+    let prefix = report
+        .agent_check
+        .map(|c| verdict(report.agent, c))
+        .unwrap_or_default();
+    print_table(report.findings, "PARAMETER", ctx)?;
+    printer.out(&(prefix + &summary(report.findings, report.agent, report.valid)))
+}
+
+/// The findings of `--config`, then the one-line verdict.
+fn print_findings(findings: &[Finding], what: &str, valid: bool, ctx: &Context<'_>) -> Result<()> {
+    print_table(findings, "WHERE", ctx)?;
+    ctx.printer.out(&summary(findings, what, valid))
+}
+
+/// "WHAT: valid (N error(s), M warning(s))"
+fn summary(findings: &[Finding], what: &str, valid: bool) -> String {
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    let warnings = findings.len() - errors;
+    format!(
+        "{what}: {} ({errors} error(s), {warnings} warning(s))\n",
+        if valid { "valid" } else { "NOT valid" }
+    )
+}
+
+/// SEVERITY, `subject` (PARAMETER, or WHERE for a cluster.conf), MESSAGE.
+fn print_table(findings: &[Finding], subject: &str, ctx: &Context<'_>) -> Result<()> {
+    let printer = ctx.printer;
+    if !findings.is_empty() {
+        let mut table = printer.table(&["SEVERITY", subject, "MESSAGE"]);
+        for finding in findings {
             let severity = match finding.severity {
                 Severity::Error => printer.problem_cell("error"),
                 Severity::Warning => Cell::new("warning"),
@@ -460,22 +549,7 @@ fn print_report(report: &Report<'_>, ctx: &Context<'_>) -> Result<()> {
         }
         printer.print_table(&table)?;
     }
-    let mut out = report
-        .agent_check
-        .map(|c| verdict(report.agent, c))
-        .unwrap_or_default();
-    let errors = report
-        .findings
-        .iter()
-        .filter(|f| f.severity == Severity::Error)
-        .count();
-    let warnings = report.findings.len() - errors;
-    out.push_str(&format!(
-        "{}: {} ({errors} error(s), {warnings} warning(s))\n",
-        report.agent,
-        if report.valid { "valid" } else { "NOT valid" }
-    ));
-    printer.out(&out)
+    Ok(())
 }
 
 /// The agent's verdict and its messages, indented.

@@ -3,7 +3,6 @@
 //! keeping an audit log.
 
 pub mod audit;
-pub mod clusterconf;
 pub mod execute;
 pub mod lock;
 pub mod plan;

@@ -1,17 +1,20 @@
 //! The plan for a cluster.conf node, as cman's `fence_node` (libfence)
 //! runs it: methods in document order, every device of a method, and
-//! each agent's stdin built by libfence's `make_args`. cman has no reboot
+//! each agent's stdin built by libfence's `make_args` (`cman::args`). cman has no reboot
 //! remapping and no retries.
 
 use anyhow::Result;
 
-use super::clusterconf::{ClusterConf, ClusterNode, DeviceRef};
+use crate::agents::lookup::{secret_names, AgentLookup};
 use super::plan::{
     check_node_name, check_stdin_args, default_timeout, DeviceStep, FenceAction, Plan, SourceKind,
     Stage,
 };
 use super::UnknownNode;
-use crate::agents::lookup::{secret_names, AgentLookup};
+use crate::cman::args;
+use crate::cman::conf::{ClusterConf, ClusterNode, DeviceRef};
+use crate::cman::nodename::{self, Match};
+use crate::exit::{ExitStatus, ExitWith};
 
 /// Plans fencing (or with `unfence`, unfencing) of `node`.
 pub fn plan(
@@ -23,11 +26,7 @@ pub fn plan(
     agents: &mut AgentLookup<'_>,
 ) -> Result<Plan> {
     check_node_name(node)?;
-    let Some(member) = conf.node(node) else {
-        return Err(
-            UnknownNode::new(node, conf.nodes.iter().map(|n| n.name.clone()).collect()).into(),
-        );
-    };
+    let (member, found) = find_node(conf, node)?;
     let mut plan = Plan {
         node: node.to_string(),
         action: action.map_or("configured", FenceAction::as_str).to_string(),
@@ -39,6 +38,25 @@ pub fn plan(
             "cluster.conf: methods in document order; no reboot remapping (cman has none)".into(),
         ],
     };
+    match found {
+        NodeFound::Exactly => {}
+        NodeFound::As { how, others } => {
+            plan.notes.push(format!(
+                "'{node}' is <clusternode name=\"{}\"> ({how}, as cman's ccs_lookup_nodename finds it); \
+                 agents get nodename={}",
+                member.name, member.name
+            ));
+            if !others.is_empty() {
+                plan.warnings.push(format!(
+                    "'{node}' also matches {}: cman takes the first node in cluster.conf, {}; \
+                     give the exact name to be sure",
+                    others.join(", "),
+                    member.name
+                ));
+            }
+        }
+    }
+    check_limits(member, &mut plan.warnings);
     if unfence {
         let steps = member
             .unfence
@@ -96,6 +114,69 @@ pub fn plan(
     Ok(plan)
 }
 
+/// How the name given was found.
+enum NodeFound {
+    Exactly,
+    /// By a looser rule (`how`), and which other nodes it would also match.
+    As {
+        how: String,
+        others: Vec<String>,
+    },
+}
+
+/// The `<clusternode>` `node` names, as fence_node finds it
+/// (`cman::nodename`); an unknown name is fence_node's "undefined".
+fn find_node<'c>(conf: &'c ClusterConf, node: &str) -> Result<(&'c ClusterNode, NodeFound)> {
+    let Some((i, how)) = nodename::lookup(&conf.nodes, node) else {
+        // fence_node: no node, so no method: "undefined", exit 2.
+        let unknown = UnknownNode::new(node, conf.nodes.iter().map(|n| n.name.clone()).collect());
+        return Err(ExitWith(ExitStatus::NothingConfigured, unknown.to_string()).into());
+    };
+    let how = match how {
+        Match::Exact => return Ok((&conf.nodes[i], NodeFound::Exactly)),
+        Match::ShortName => "its part before the first dot".to_string(),
+        Match::ShortNameIgnoringCase { altname: None } => {
+            "the short names compared without case".to_string()
+        }
+        Match::ShortNameIgnoringCase { altname: Some(alt) } => {
+            format!("its <altname name=\"{alt}\">")
+        }
+        Match::Address { altname: None } => "its address".to_string(),
+        Match::Address { altname: Some(alt) } => {
+            format!("the address of its <altname name=\"{alt}\">")
+        }
+    };
+    let others = nodename::other_candidates(&conf.nodes, node, i)
+        .into_iter()
+        .map(|o| conf.nodes[o].name.clone())
+        .collect();
+    Ok((&conf.nodes[i], NodeFound::As { how, others }))
+}
+
+/// libfence reads only the first 8 methods of a node and 8 devices of a
+/// method: say so when the file has more (fencectl still plans them all).
+fn check_limits(member: &ClusterNode, warnings: &mut Vec<String>) {
+    if member.methods.len() > args::MAX_METHODS {
+        warnings.push(format!(
+            "node {} has {} methods; cman's fence_node reads only the first {}",
+            member.name,
+            member.methods.len(),
+            args::MAX_METHODS
+        ));
+    }
+    for (m, method) in member.methods.iter().enumerate() {
+        if method.devices.len() > args::MAX_DEVICES {
+            warnings.push(format!(
+                "node {} method {} has {} devices; cman's fence_node runs only the first {}",
+                member.name,
+                m + 1,
+                method.devices.len(),
+                args::MAX_DEVICES
+            ));
+        }
+    }
+}
+
 /// One device of a method, with libfence's arguments: the node's
 /// `<device>` attributes, `nodename` unless given, then the
 /// `<fencedevice>` attributes (so those win: the agent keeps the last).
@@ -135,11 +216,9 @@ fn step(
             device.line, device.name
         )
     })?;
-    let mut args = renamed(&dref.attrs, &device.name, warnings);
-    if !args.iter().any(|(k, _)| k == "nodename") {
-        args.push(("nodename".into(), member.name.clone()));
-    }
-    args.extend(renamed(&device.attrs, &device.name, warnings));
+    let made = args::make_args(&member.name, dref, device);
+    warnings.extend(made.warnings);
+    let mut args = made.args;
     if let Some(action) = action {
         if let Some((_, configured)) = args.iter().rev().find(|(k, _)| k == "action") {
             if configured != action.as_str() && action != FenceAction::Status {
@@ -197,29 +276,6 @@ fn step(
         lock_key: format!("{}|{}", device.agent, super::plan::args_line(&device.attrs)),
         decided_at_run_time: None,
     })
-}
-
-/// Attributes as libfence sends them, except that the retired `option=`
-/// is sent as `action=` (agents no longer understand `option`).
-fn renamed(
-    attrs: &[(String, String)],
-    device: &str,
-    warnings: &mut Vec<String>,
-) -> Vec<(String, String)> {
-    attrs
-        .iter()
-        .map(|(k, v)| {
-            if k == "option" {
-                warnings.push(format!(
-                    "device {device}: option=\"{v}\" is the retired name of action; sent as action={v} \
-                     (rename it in cluster.conf: agents ignore option= and run their default, usually reboot)"
-                ));
-                ("action".to_string(), v.clone())
-            } else {
-                (k.clone(), v.clone())
-            }
-        })
-        .collect()
 }
 
 /// A step that cannot run, kept in the plan so the failure is reported.

@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 
-use super::clusterconf::ClusterConf;
 use super::plan::SourceKind;
 use crate::agents::runner::{self, Invocation};
+use crate::cman::conf::ClusterConf;
 use crate::pacemaker::cib::Cib;
 
 /// cluster.conf locations tried, in order, when none is given: Proxmox VE
@@ -70,9 +70,7 @@ fn parse_file(path: &Path, what: &str) -> Result<crate::xml::Element> {
 }
 
 fn read_cluster_conf(path: &Path) -> Result<Config> {
-    let root = parse_file(path, "cluster.conf")?;
-    let conf = ClusterConf::from_element(&root).with_context(|| format!("{}", path.display()))?;
-    Ok(Config::ClusterConf(conf))
+    Ok(Config::ClusterConf(crate::cman::conf::load(path)?))
 }
 
 fn read_cib(path: &Path) -> Result<Config> {

@@ -5,8 +5,8 @@
 use anyhow::{bail, Context, Result};
 
 use super::xmlw::XmlOut;
+use crate::cman::conf::{ClusterConf, ClusterNode, Span};
 use crate::inventory::{Device, Index, Inventory, Node};
-use crate::xml::Element;
 
 /// A whole cluster.conf.
 pub fn full(inventory: &Inventory) -> String {
@@ -125,48 +125,34 @@ fn device_ref(out: &mut XmlOut, device: &Device, node: &Node, action: Option<&st
     out.empty("device", &attrs);
 }
 
-/// Merges the inventory's fencing into an existing cluster.conf: replaces
-/// `<fencedevices>` and each node's `<fence>` and `<unfence>`, keeps every
-/// other byte, and increments config_version.
-pub fn update(original: &str, inventory: &Inventory) -> Result<(String, u64)> {
-    let root = crate::xml::parse(original.as_bytes())
-        .context("the cluster.conf to update is not well-formed XML")?;
-    if root.name != "cluster" {
-        bail!(
-            "the file to update has <{}> at its root, not <cluster>: it is not a cluster.conf",
-            root.name
-        );
-    }
-    let nodes = root
-        .child("clusternodes")
-        .map(|c| c.children_named("clusternode").collect::<Vec<_>>())
-        .unwrap_or_default();
-    for element in &nodes {
-        let name = element.attr("name").unwrap_or_default();
-        if !inventory.nodes.iter().any(|n| n.name == name) {
+/// Merges the inventory's fencing into an existing cluster.conf (`conf`,
+/// the model of `original` from `cman::conf::load_with_text`): replaces
+/// `<fencedevices>` and each node's `<fence>` and `<unfence>` through the
+/// model's spans, keeps every other byte, and increments config_version.
+pub fn update(original: &str, conf: &ClusterConf, inventory: &Inventory) -> Result<(String, u64)> {
+    for member in &conf.nodes {
+        let name = &member.name;
+        if !inventory.nodes.iter().any(|n| n.name == *name) {
             bail!("node {name} is in the cluster.conf but not in the inventory: add it as a [[node]] so that its fencing is not lost");
         }
     }
     for node in &inventory.nodes {
-        if !nodes
-            .iter()
-            .any(|e| e.attr("name") == Some(node.name.as_str()))
-        {
+        if conf.node(&node.name).is_none() {
             bail!("node {} is in the inventory but not in the cluster.conf: add the <clusternode> first (membership is not fencectl's to change)", node.name);
         }
     }
     let mut edits: Vec<(usize, usize, String)> = Vec::new();
     let index = Index::new(inventory);
-    for element in &nodes {
+    for member in &conf.nodes {
         let node = inventory
             .nodes
             .iter()
-            .find(|n| element.attr("name") == Some(n.name.as_str()))
+            .find(|n| n.name == member.name)
             .expect("checked above");
-        edits.extend(node_edits(original, element, &index, node));
+        edits.extend(node_edits(original, member, &index, node));
     }
-    edits.push(fencedevices_edit(original, &root, inventory));
-    let (version_edit, version) = version_edit(original, &root)?;
+    edits.push(fencedevices_edit(original, conf, inventory));
+    let (version_edit, version) = version_edit(original, conf)?;
     edits.push(version_edit);
     edits.sort_by_key(|e| std::cmp::Reverse(e.0));
     let mut text = original.to_string();
@@ -186,57 +172,49 @@ fn indentation(text: &str, offset: usize) -> (usize, String) {
     (line_start, indent)
 }
 
-/// Replaces `element` (with its indentation) by `replacement` lines.
-fn replace_element(text: &str, element: &Element, replacement: &str) -> (usize, usize, String) {
-    let (line_start, indent) = indentation(text, element.start);
-    let whole_line = text[line_start..element.start].trim().is_empty();
-    let start = if whole_line {
-        line_start
-    } else {
-        element.start
-    };
-    let mut end = element.end;
+/// Replaces the element at `span` (with its line, when it is alone on
+/// it) by `replacement` lines.
+fn replace_element(text: &str, span: Span, replacement: &str) -> (usize, usize, String) {
+    let (line_start, _) = indentation(text, span.start);
+    let whole_line = text[line_start..span.start].trim().is_empty();
+    let start = if whole_line { line_start } else { span.start };
+    let mut end = span.end;
     if whole_line && text[end..].starts_with('\n') {
         end += 1;
     }
-    let _ = indent;
     (start, end, replacement.to_string())
 }
 
 fn node_edits(
     text: &str,
-    element: &Element,
+    member: &ClusterNode,
     index: &Index<'_>,
     node: &Node,
 ) -> Vec<(usize, usize, String)> {
-    let (_, indent) = indentation(text, element.start);
+    let span = member.span;
+    let (_, indent) = indentation(text, span.start);
     let depth = indent.len() / 2 + 1;
     let sections = fence_sections(index, node, depth);
-    let old: Vec<&Element> = element
-        .children
-        .iter()
-        .filter(|c| c.name == "fence" || c.name == "unfence")
-        .collect();
-    let self_closing = text[element.start..element.end].ends_with("/>");
+    let self_closing = text[span.start..span.end].ends_with("/>");
     if self_closing {
-        let open_tag = &text[element.start..element.end - 2];
+        let open_tag = &text[span.start..span.end - 2];
         let replacement = format!(
             "{indent}{}>\n{sections}{indent}</clusternode>\n",
             open_tag.trim_end()
         );
-        return vec![replace_element(text, element, &replacement)];
+        return vec![replace_element(text, span, &replacement)];
     }
     let mut edits: Vec<(usize, usize, String)> = Vec::new();
-    match old.first() {
-        Some(first) => {
-            edits.push(replace_element(text, first, &sections));
-            for extra in &old[1..] {
-                edits.push(replace_element(text, extra, ""));
+    match member.fencing_spans.split_first() {
+        Some((first, extra)) => {
+            edits.push(replace_element(text, *first, &sections));
+            for extra in extra {
+                edits.push(replace_element(text, *extra, ""));
             }
         }
         None => {
             // before </clusternode>, on its own line
-            let close = text[..element.end].rfind("</").unwrap_or(element.end);
+            let close = text[..span.end].rfind("</").unwrap_or(span.end);
             let (line_start, _) = indentation(text, close);
             let at = if text[line_start..close].trim().is_empty() {
                 line_start
@@ -249,13 +227,18 @@ fn node_edits(
     edits
 }
 
-fn fencedevices_edit(text: &str, root: &Element, inventory: &Inventory) -> (usize, usize, String) {
-    match root.child("fencedevices") {
+fn fencedevices_edit(
+    text: &str,
+    conf: &ClusterConf,
+    inventory: &Inventory,
+) -> (usize, usize, String) {
+    match conf.fencedevices {
         Some(existing) => {
             let (_, indent) = indentation(text, existing.start);
             replace_element(text, existing, &fencedevices(inventory, indent.len() / 2))
         }
         None => {
+            let root = conf.span;
             let close = text[..root.end].rfind("</cluster").unwrap_or(root.end);
             (close, close, fencedevices(inventory, 1))
         }
@@ -263,10 +246,11 @@ fn fencedevices_edit(text: &str, root: &Element, inventory: &Inventory) -> (usiz
 }
 
 /// Replaces (or adds) config_version in the `<cluster>` start tag.
-fn version_edit(text: &str, root: &Element) -> Result<((usize, usize, String), u64)> {
+fn version_edit(text: &str, conf: &ClusterConf) -> Result<((usize, usize, String), u64)> {
+    let root = conf.span;
     let tag_end = root.start + text[root.start..].find('>').unwrap_or(0);
     let tag = &text[root.start..tag_end];
-    match root.attr("config_version") {
+    match &conf.config_version {
         Some(current) => {
             let version: u64 = current
                 .trim()

@@ -1,9 +1,8 @@
 //! Writing Pacemaker CIB and cman cluster.conf fencing configuration from
-//! an inventory, and converting a cluster.conf into CIB form.
+//! an inventory (a cluster.conf read into an inventory: `inventory::from_cluster_conf`).
 
 pub mod cib;
 pub mod clusterconf;
-pub mod convert;
 mod xmlw;
 
 pub use xmlw::{IdSet, XmlOut};

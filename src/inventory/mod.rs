@@ -24,6 +24,7 @@
 //! ```
 
 mod check;
+pub mod from_cluster_conf;
 mod load;
 
 pub use check::{check, Checks};

@@ -377,7 +377,8 @@ fn unknown_node_and_no_method() {
         .arg(&conf)
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    // fence_node's "undefined" (issue 10)
+    assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("unknown node 'node9'"));
     assert!(
         text(&out.stderr).contains("known nodes: node1, node2"),

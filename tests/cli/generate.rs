@@ -468,7 +468,8 @@ fn cluster_conf_converts_to_a_cib_that_crm_verify_accepts() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        text(&out.stderr).contains("device fence01: fence_ovh requires email"),
+        text(&out.stderr)
+            .contains("<fencedevice name=\"fence01\"> (line 8): fence_ovh requires email"),
         "{}",
         text(&out.stderr)
     );
@@ -502,7 +503,7 @@ fn cluster_conf_converts_to_a_cib_that_crm_verify_accepts() {
     );
     let stderr = text(&out.stderr);
     assert!(
-        stderr.contains("action=\"off\" becomes pcmk_reboot_action=off"),
+        stderr.contains("action=\"off\"> becomes pcmk_reboot_action=off"),
         "{stderr}"
     );
 

@@ -16,6 +16,7 @@ mod safety_files;
 mod safety_input;
 mod safety_process;
 mod schema;
+mod stacks_cman;
 mod stacks_pacemaker;
 mod support;
 mod validate;

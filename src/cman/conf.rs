@@ -1,16 +1,48 @@
-//! Reading a cman cluster.conf (RHCS 3, Proxmox VE 3) for fencing: nodes,
-//! their fence methods and unfence devices, and the fence devices.
+//! A cman cluster.conf (RHCS 3, Proxmox VE 3) as fencing sees it: nodes
+//! (with their `<altname>`s), their fence methods and unfence devices, and
+//! the fence devices. Every element keeps its byte span in the file, so
+//! that `generate cluster-conf --update` can replace exactly those bytes.
+//!
+//! [`load`] is the one way a cluster.conf is read from disk (capped read,
+//! parse, model); its errors name the file and the line.
 
-use anyhow::{bail, Result};
+use std::path::Path;
+
+use anyhow::{bail, Context as _, Result};
 
 use crate::xml::Element;
+
+/// Where an element is in the file: from its `<` to just after its end tag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+    /// 1-based line of the start tag.
+    pub line: usize,
+}
+
+impl Span {
+    fn of(element: &Element) -> Span {
+        Span {
+            start: element.start,
+            end: element.end,
+            line: element.line,
+        }
+    }
+}
 
 /// The parts of cluster.conf that fencing uses.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClusterConf {
     pub name: String,
+    /// `<cluster config_version=...>` as written.
+    pub config_version: Option<String>,
     pub nodes: Vec<ClusterNode>,
     pub devices: Vec<FenceDeviceDef>,
+    /// The `<cluster>` element.
+    pub span: Span,
+    /// `<fencedevices>`, when present.
+    pub fencedevices: Option<Span>,
 }
 
 /// A `<clusternode>`.
@@ -18,6 +50,11 @@ pub struct ClusterConf {
 pub struct ClusterNode {
     pub name: String,
     pub nodeid: Option<String>,
+    /// `<altname name=...>`s in document order (cman's other names).
+    pub altnames: Vec<String>,
+    pub span: Span,
+    /// The `<fence>` and `<unfence>` elements, in document order.
+    pub fencing_spans: Vec<Span>,
     /// `<fence><method>`s in document order.
     pub methods: Vec<Method>,
     /// `<unfence><device>`s in document order.
@@ -40,6 +77,16 @@ pub struct DeviceRef {
     pub line: usize,
 }
 
+impl DeviceRef {
+    /// The value of attribute `name` on this `<device>`.
+    pub fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
 /// A `<fencedevice>`: the agent and its shared attributes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FenceDeviceDef {
@@ -48,6 +95,38 @@ pub struct FenceDeviceDef {
     /// Every attribute but `name` (so `agent=` too), in document order.
     pub attrs: Vec<(String, String)>,
     pub line: usize,
+}
+
+impl FenceDeviceDef {
+    /// Whether the `<fencedevice>` has an `agent=` at all (cman needs one).
+    pub fn has_agent(&self) -> bool {
+        self.attrs
+            .iter()
+            .any(|(k, v)| k == "agent" && !v.is_empty())
+    }
+}
+
+/// Reads, parses and models the cluster.conf at `path`.
+pub fn load(path: &Path) -> Result<ClusterConf> {
+    Ok(load_with_text(path)?.1)
+}
+
+/// The same, with the file's text, for editing it through the model's
+/// spans (`generate cluster-conf --update`).
+pub fn load_with_text(path: &Path) -> Result<(String, ClusterConf)> {
+    let bytes = crate::sys::fs::read_capped(path, crate::sys::fs::CONFIG_CAP)
+        .with_context(|| format!("cannot read the cluster.conf {}", path.display()))?;
+    // parsed first: its error says where the text stops being UTF-8
+    let conf = parse(&bytes, path)?;
+    let text = String::from_utf8(bytes).expect("the XML parser accepts only UTF-8");
+    Ok((text, conf))
+}
+
+/// Parses and models a cluster.conf read from `path`.
+fn parse(bytes: &[u8], path: &Path) -> Result<ClusterConf> {
+    let root = crate::xml::parse(bytes)
+        .with_context(|| format!("{} is not well-formed XML", path.display()))?;
+    ClusterConf::from_element(&root).with_context(|| path.display().to_string())
 }
 
 impl ClusterConf {
@@ -69,11 +148,15 @@ impl ClusterConf {
             .unwrap_or_default();
         Ok(ClusterConf {
             name: root.attr("name").unwrap_or_default().to_string(),
+            config_version: root.attr("config_version").map(str::to_string),
             nodes,
             devices,
+            span: Span::of(root),
+            fencedevices: root.child("fencedevices").map(Span::of),
         })
     }
 
+    /// The node called exactly `name`.
     pub fn node(&self, name: &str) -> Option<&ClusterNode> {
         self.nodes.iter().find(|n| n.name == name)
     }
@@ -125,11 +208,32 @@ fn cluster_node(element: &Element) -> ClusterNode {
     ClusterNode {
         name: element.attr("name").unwrap_or_default().to_string(),
         nodeid: element.attr("nodeid").map(str::to_string),
+        altnames: element
+            .children_named("altname")
+            .filter_map(|a| a.attr("name"))
+            .map(str::to_string)
+            .collect(),
+        span: Span::of(element),
+        fencing_spans: element
+            .children
+            .iter()
+            .filter(|c| c.name == "fence" || c.name == "unfence")
+            .map(Span::of)
+            .collect(),
         methods,
         unfence: element
             .child("unfence")
             .map(|u| u.children_named("device").map(device_ref).collect())
             .unwrap_or_default(),
+    }
+}
+
+impl crate::cman::nodename::NamedNode for ClusterNode {
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn altnames(&self) -> &[String] {
+        &self.altnames
     }
 }
 
