@@ -130,7 +130,12 @@ impl Catalog {
         for (i, summary) in fresh {
             summaries[i] = Some(summary);
         }
-        if (!todo.is_empty() || refresh) && !crate::sys::signal::interrupted() {
+        // Built-in agents are never in the index: running only them (every
+        // warm listing does) leaves it as it is.
+        let ran_external = todo
+            .iter()
+            .any(|&i| agents[i].provider == Provider::External);
+        if (ran_external || refresh) && !crate::sys::signal::interrupted() {
             self.cache.store_summaries(&index_of(agents, &summaries));
         }
         let listings = agents

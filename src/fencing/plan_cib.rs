@@ -9,13 +9,13 @@ use std::time::Duration;
 
 use anyhow::Result;
 
-use crate::agents::lookup::{secret_names, AgentInfo, AgentLookup};
 use super::plan::{
     check_node_name, check_stdin_args, default_timeout, DeviceStep, FenceAction, Plan, SourceKind,
     Stage,
 };
 use super::plan_cman::broken;
 use super::UnknownNode;
+use crate::agents::lookup::{secret_names, AgentInfo, AgentLookup};
 use crate::agents::runner::{self, Invocation};
 use crate::pacemaker::cib::{lookup, Cib, FencingLevel, LevelTarget, StonithDevice};
 use crate::pacemaker::host_check::{self, HostCheck};
@@ -474,11 +474,11 @@ fn capable_devices<'c>(
 }
 
 /// pcmk_host_check, or Pacemaker's default for the device.
-fn host_check(
-    device: &StonithDevice,
-    agents: &mut AgentLookup<'_>,
-) -> Result<HostCheck, String> {
-    let metadata = agents.get(&device.agent).ok().map(|info| info.metadata.as_ref());
+fn host_check(device: &StonithDevice, agents: &mut AgentLookup<'_>) -> Result<HostCheck, String> {
+    let metadata = agents
+        .get(&device.agent)
+        .ok()
+        .map(|info| info.metadata.as_ref());
     host_check::effective_host_check(&device.params, metadata)
 }
 

@@ -5,12 +5,12 @@
 
 use anyhow::Result;
 
-use crate::agents::lookup::{secret_names, AgentLookup};
 use super::plan::{
     check_node_name, check_stdin_args, default_timeout, DeviceStep, FenceAction, Plan, SourceKind,
     Stage,
 };
 use super::UnknownNode;
+use crate::agents::lookup::{secret_names, AgentLookup};
 use crate::cman::args;
 use crate::cman::conf::{ClusterConf, ClusterNode, DeviceRef};
 use crate::cman::nodename::{self, Match};

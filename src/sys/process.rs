@@ -195,6 +195,16 @@ fn become_subreaper() {
     });
 }
 
+/// The agents this fencectl runs right now (its own direct children, one
+/// per concurrent run): another run's leftovers are any other child.
+static RUNNING: std::sync::Mutex<Vec<libc::pid_t>> = std::sync::Mutex::new(Vec::new());
+
+fn running() -> std::sync::MutexGuard<'static, Vec<libc::pid_t>> {
+    RUNNING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// A mark unique to one run within this fencectl.
 fn next_mark() -> String {
     static RUNS: AtomicU64 = AtomicU64::new(0);
@@ -230,6 +240,7 @@ pub fn run(invocation: &Invocation<'_>) -> Result<AgentRun> {
     let mut child = command
         .spawn()
         .with_context(|| format!("cannot run {}", invocation.program.display()))?;
+    running().push(child.id() as libc::pid_t);
     let mut agent = Agent::new(&child, mark);
     let exit_fd = PidFd::open(child.id() as libc::pid_t);
     let mut pipes = Pipes {
@@ -246,6 +257,7 @@ pub fn run(invocation: &Invocation<'_>) -> Result<AgentRun> {
     );
     pipes.stdin = Feed::default();
     let killed = agent.stop_all(&mut child);
+    running().retain(|&pid| pid != agent.pid);
     // What the processes wrote before they died is still in the pipes.
     pipes.stdout.read_available();
     pipes.stderr.read_available();
@@ -591,14 +603,16 @@ fn parse_stat(stat: &str) -> Option<ProcInfo> {
     })
 }
 
-/// How many children fencectl has (all threads), if /proc can say.
-fn own_children_count() -> Option<usize> {
-    let mut count = 0;
+/// fencectl's children (all threads), if /proc can say.
+fn own_children() -> Option<Vec<libc::pid_t>> {
+    let mut pids = Vec::new();
     for task in std::fs::read_dir("/proc/self/task").ok()?.flatten() {
         let children = std::fs::read_to_string(task.path().join("children")).ok()?;
-        count += children.split_whitespace().count();
+        for pid in children.split_whitespace() {
+            pids.push(pid.parse().ok()?);
+        }
     }
-    Some(count)
+    Some(pids)
 }
 
 /// Whether the process's environment carries `mark` (a zombie's is empty).
@@ -636,8 +650,9 @@ impl Agent {
 
     /// Whether the agent certainly left nothing behind, without scanning
     /// /proc: it was reaped, no descendant was ever seen, its process group
-    /// is empty, and fencectl has no children at all (an escaped
-    /// descendant would have been reparented to fencectl, the subreaper).
+    /// is empty, and fencectl's only children are agents of other runs (an
+    /// escaped descendant would have been reparented to fencectl, the
+    /// subreaper).
     fn nothing_left(&self) -> bool {
         if self.status.is_none() || !self.members.is_empty() {
             return false;
@@ -645,7 +660,16 @@ impl Agent {
         // SAFETY: signal 0 only asks whether the group exists.
         let group_gone = unsafe { libc::kill(-self.pid, 0) } == -1
             && std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH);
-        group_gone && own_children_count() == Some(0)
+        if !group_gone {
+            return false;
+        }
+        let Some(children) = own_children() else {
+            return false;
+        };
+        let agents = running();
+        children
+            .iter()
+            .all(|pid| *pid != self.pid && agents.contains(pid))
     }
 
     /// Notes the agent's descendants, reaps those reparented to fencectl
