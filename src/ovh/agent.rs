@@ -405,13 +405,10 @@ fn run(options: &Options) -> i32 {
     let log = Log {
         verbose: options.flag("verbose"),
         quiet: options.flag("quiet"),
-        file: options.get("debug_file").and_then(|path| {
-            std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(path)
-                .ok()
-        }),
+        // Created 0600, never through a symlink: it holds what the API said.
+        file: options
+            .get("debug_file")
+            .and_then(|path| crate::sys::fs::open_append(Path::new(path)).ok()),
         secrets: setup.credentials.secrets(),
     };
     if action == "validate-all" {
@@ -456,6 +453,7 @@ impl Setup {
         let endpoint = std::env::var("FENCECTL_OVH_API_URL")
             .ok()
             .filter(|v| !v.is_empty())
+            .or(found.api_url.clone())
             .or(found.endpoint.clone())
             .ok_or("no endpoint: give endpoint=ovh-eu (or another), or an ovh.conf with [default] endpoint=...")?;
         let base = super::base_url(&endpoint)?;

@@ -6,11 +6,21 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-/// An INI file as python-ovh's ConfigParser reads it.
+/// An INI file as python-ovh's ConfigParser reads it. Comments are kept
+/// where they were (an entry with an empty key holds a comment line; the
+/// section named "" holds the lines before the first header), so that
+/// rewriting a file keeps what the admin wrote.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct IniFile {
     pub sections: Vec<(String, Vec<(String, String)>)>,
 }
+
+/// The key fencectl reads an API URL from: python-ovh knows only its named
+/// endpoints and ignores keys it does not know.
+pub const API_URL_KEY: &str = "fencectl_api_url";
+/// In `[default]`: the section to use when the endpoint is a URL (python-ovh
+/// would refuse a URL in `endpoint`).
+pub const ENDPOINT_KEY: &str = "fencectl_endpoint";
 
 impl IniFile {
     /// Parses `[section]` headers and `key = value` (or `key: value`) lines.
@@ -18,7 +28,11 @@ impl IniFile {
         let mut ini = IniFile::default();
         for (number, raw) in text.lines().enumerate() {
             let line = raw.trim();
-            if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
+            if line.is_empty() {
+                continue;
+            }
+            if line.starts_with('#') || line.starts_with(';') {
+                ini.comment(line);
                 continue;
             }
             if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
@@ -64,7 +78,32 @@ impl IniFile {
         Ok(ini)
     }
 
+    fn comment(&mut self, line: &str) {
+        if self.sections.is_empty() {
+            self.sections.push((String::new(), Vec::new()));
+        }
+        if let Some((_, entries)) = self.sections.last_mut() {
+            entries.push((String::new(), line.to_string()));
+        }
+    }
+
+    /// Adds a comment line at the end of `section` (created if missing).
+    pub fn add_comment(&mut self, section: &str, text: &str) {
+        let line = format!("; {text}");
+        if self.sections.iter().any(|(name, entries)| name == section && entries.iter().any(|(k, v)| k.is_empty() && *v == line)) {
+            return;
+        }
+        self.set(section, "", "");
+        if let Some((_, entries)) = self.sections.iter_mut().find(|(name, _)| name == section) {
+            entries.retain(|(k, v)| !(k.is_empty() && v.is_empty()));
+            entries.push((String::new(), line));
+        }
+    }
+
     pub fn get(&self, section: &str, key: &str) -> Option<&str> {
+        if key.is_empty() {
+            return None;
+        }
         self.sections
             .iter()
             .rev()
@@ -88,7 +127,7 @@ impl IniFile {
             }
         };
         let entries = &mut self.sections[index].1;
-        match entries.iter_mut().find(|(k, _)| k == key) {
+        match entries.iter_mut().find(|(k, _)| k == key && !k.is_empty()) {
             Some(entry) => entry.1 = value.to_string(),
             None => entries.push((key.to_string(), value.to_string())),
         }
@@ -101,7 +140,7 @@ impl IniFile {
     /// Merges `other` over this one (later files win).
     pub fn merge(&mut self, other: IniFile) {
         for (section, entries) in other.sections {
-            for (key, value) in entries {
+            for (key, value) in entries.into_iter().filter(|(k, _)| !k.is_empty()) {
                 self.set(&section, &key, &value);
             }
         }
@@ -113,9 +152,16 @@ impl IniFile {
             if i > 0 {
                 out.push('\n');
             }
-            out.push_str(&format!("[{name}]\n"));
+            if !(i == 0 && name.is_empty()) {
+                out.push_str(&format!("[{name}]\n"));
+            }
             for (key, value) in entries {
-                out.push_str(&format!("{key}={value}\n"));
+                if key.is_empty() {
+                    out.push_str(value);
+                    out.push('\n');
+                } else {
+                    out.push_str(&format!("{key}={value}\n"));
+                }
             }
         }
         out
@@ -139,6 +185,9 @@ pub struct Found {
     pub application_key: Option<String>,
     pub application_secret: Option<String>,
     pub consumer_key: Option<String>,
+    /// The API URL written for a URL endpoint or an `--api-url` (only
+    /// fencectl reads it).
+    pub api_url: Option<String>,
     pub files: Vec<PathBuf>,
 }
 
@@ -175,7 +224,8 @@ pub fn lookup(explicit: Option<&Path>, endpoint: Option<&str>) -> Result<Found> 
     let endpoint = endpoint
         .map(str::to_string)
         .or_else(|| env("OVH_ENDPOINT"))
-        .or_else(|| ini.get("default", "endpoint").map(str::to_string));
+        .or_else(|| ini.get("default", "endpoint").map(str::to_string))
+        .or_else(|| ini.get("default", ENDPOINT_KEY).map(str::to_string));
     let key = |name: &str| {
         env(&format!("OVH_{}", name.to_uppercase())).or_else(|| {
             endpoint
@@ -188,6 +238,10 @@ pub fn lookup(explicit: Option<&Path>, endpoint: Option<&str>) -> Result<Found> 
         application_key: key("application_key"),
         application_secret: key("application_secret"),
         consumer_key: key("consumer_key"),
+        api_url: endpoint
+            .as_deref()
+            .and_then(|e| ini.get(e, API_URL_KEY))
+            .map(str::to_string),
         endpoint,
         files,
     })
@@ -206,5 +260,18 @@ mod tests {
         ini.set("ovh-ca", "consumer_key", "X");
         assert!(ini.render().contains("[ovh-ca]\nconsumer_key=X\n"));
         assert!(IniFile::parse("key=value").is_err());
+    }
+
+    #[test]
+    fn issue11_comments_and_other_sections_are_kept() {
+        let text = "# fencing keys, see the wiki\n[default]\nendpoint=ovh-eu\n\n[ovh-ca]\n; old account\napplication_key=keep\n";
+        let mut ini = IniFile::parse(text).unwrap();
+        ini.set("ovh-eu", "consumer_key", "CK");
+        ini.add_comment("ovh-eu", "written by fencectl");
+        let out = ini.render();
+        assert!(out.starts_with("# fencing keys, see the wiki\n[default]\nendpoint=ovh-eu\n"), "{out}");
+        assert!(out.contains("[ovh-ca]\n; old account\napplication_key=keep\n"), "{out}");
+        assert!(out.contains("[ovh-eu]\nconsumer_key=CK\n; written by fencectl\n"), "{out}");
+        assert_eq!(IniFile::parse(&out).unwrap().render(), out, "stable");
     }
 }
