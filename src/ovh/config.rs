@@ -149,7 +149,8 @@ impl IniFile {
     pub fn render(&self) -> String {
         let mut out = String::new();
         for (i, (name, entries)) in self.sections.iter().enumerate() {
-            if i > 0 {
+            let after_preamble = i == 1 && self.sections[0].0.is_empty();
+            if i > 0 && !after_preamble {
                 out.push('\n');
             }
             if !(i == 0 && name.is_empty()) {

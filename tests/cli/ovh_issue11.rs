@@ -1,0 +1,194 @@
+//! Issue 11: `ovh-keys create` that never loses the admin's typing or
+//! waits in silence, and the OVH agent's edge cases, against the mock.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::time::Duration;
+
+use serde_json::json;
+
+use crate::ovh_mock::{OvhMock, AK, AS, CK, RESCUE_BOOT, SERVER};
+use crate::support::{text, Sandbox};
+
+fn agent(sandbox: &Sandbox, mock: &OvhMock, lines: &[&str]) -> std::process::Output {
+    let mut stdin = format!(
+        "endpoint={}\napplication_key={AK}\napplication_secret={AS}\nconsumer_key={CK}\npoll_interval=0.05\n",
+        mock.url()
+    );
+    for line in lines {
+        stdin.push_str(line);
+        stdin.push('\n');
+    }
+    sandbox
+        .cmd()
+        .args(["agent", "ovh"])
+        .write_stdin(stdin)
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap()
+}
+
+fn create(sandbox: &Sandbox, mock: &OvhMock, secret: &str, servers: &[&str], output: &Path) -> std::process::Output {
+    let file = sandbox.file("app.secret", format!("{secret}\n").as_bytes());
+    let mut cmd = sandbox.cmd();
+    cmd.env("FENCECTL_OVH_API_URL", mock.url())
+        .args(["ovh-keys", "create", "--endpoint", "ovh-eu", "--application-key", AK, "--application-secret-file"])
+        .arg(&file)
+        .args(["--wait-timeout", "60s", "--output"])
+        .arg(output);
+    for server in servers {
+        cmd.args(["--server", server]);
+    }
+    cmd.timeout(Duration::from_secs(90)).output().unwrap()
+}
+
+#[test]
+fn issue11_a_wrong_secret_with_flags_fails_within_seconds_naming_the_secret() {
+    let sandbox = Sandbox::new();
+    let mock = OvhMock::start(sandbox.path(), json!({}));
+    let output = sandbox.path().join("ovh.conf");
+    let started = std::time::Instant::now();
+    let out = create(&sandbox, &mock, "not-the-secret", &[SERVER], &output);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(started.elapsed() < Duration::from_secs(20), "{:?}", started.elapsed());
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("app.secret does not match application key"), "{stderr}");
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+    assert!(!output.exists());
+    let polls = mock.calls().iter().filter(|c| *c == "GET /auth/currentCredential").count();
+    assert_eq!(polls, 3, "three refused signatures, not 15 minutes of polling");
+    let times = mock.requests().iter().filter(|r| r["path"] == "/1.0/auth/time").count();
+    assert_eq!(times, 3, "the clock is read again before each verdict");
+}
+
+#[test]
+fn issue11_a_misspelled_server_is_caught_before_anything_is_written() {
+    let sandbox = Sandbox::new();
+    let mock = OvhMock::start(sandbox.path(), json!({ "validate_after": 1 }));
+    let output = sandbox.path().join("ovh.conf");
+    let out = create(&sandbox, &mock, AS, &[SERVER, "ns3.example.test"], &output);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("ns3.example.test") && stderr.contains("404"), "{stderr}");
+    assert!(stderr.contains("DELETE /me/api/credential/"), "how to revoke: {stderr}");
+    assert!(text(&out.stdout).is_empty(), "no snippets: {}", text(&out.stdout));
+    assert!(!output.exists());
+}
+
+#[test]
+fn issue11_a_bad_server_name_or_address_by_flag_is_a_usage_error_before_any_request() {
+    let sandbox = Sandbox::new();
+    let mock = OvhMock::start(sandbox.path(), json!({}));
+    let output = sandbox.path().join("ovh.conf");
+    let out = create(&sandbox, &mock, AS, &["ns1/../*"], &output);
+    assert_eq!(out.status.code(), Some(64), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("is not a server's service name"));
+    assert!(mock.calls().is_empty());
+}
+
+#[test]
+fn issue11_the_written_file_keeps_comments_and_names_the_config_absolutely() {
+    let sandbox = Sandbox::new();
+    let mock = OvhMock::start(sandbox.path(), json!({ "validate_after": 1 }));
+    std::fs::write(sandbox.path().join("rel.conf"), "# our keys\n[ovh-ca]\n; old\napplication_key=keep\n").unwrap();
+    let file = sandbox.file("app.secret", format!("{AS}\n").as_bytes());
+    let out = sandbox
+        .cmd()
+        .current_dir(sandbox.path())
+        .env("FENCECTL_OVH_API_URL", mock.url())
+        .args(["ovh-keys", "create", "--endpoint", "ovh-eu", "--application-key", AK, "--application-secret-file"])
+        .arg(&file)
+        .args(["--server", SERVER, "--output", "rel.conf"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let written = std::fs::read_to_string(sandbox.path().join("rel.conf")).unwrap();
+    assert!(written.starts_with("# our keys\n[ovh-ca]\n; old\napplication_key=keep\n"), "{written}");
+    let absolute = sandbox.path().join("rel.conf");
+    assert!(text(&out.stdout).contains(&format!("ovh_config=\"{}\"", absolute.display())), "{}", text(&out.stdout));
+}
+
+#[test]
+fn issue11_the_mock_enforces_allowed_ips_and_create_says_why_it_cannot_test() {
+    let sandbox = Sandbox::new();
+    let mock = OvhMock::start(sandbox.path(), json!({ "validate_after": 1 }));
+    let output = sandbox.path().join("ovh.conf");
+    let file = sandbox.file("app.secret", format!("{AS}\n").as_bytes());
+    let out = sandbox
+        .cmd()
+        .env("FENCECTL_OVH_API_URL", mock.url())
+        .args(["ovh-keys", "create", "--endpoint", "ovh-eu", "--application-key", AK, "--application-secret-file"])
+        .arg(&file)
+        .args(["--server", SERVER, "--allowed-ip", "203.0.113.4", "--output"])
+        .arg(&output)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("not tested from here"), "{}", text(&out.stderr));
+    // the keys are refused from 127.0.0.1, as OVH refuses them
+    let out = sandbox
+        .cmd()
+        .env("FENCECTL_OVH_API_URL", mock.url())
+        .args(["agent", "ovh", "-o", "status", "-n", SERVER, "--ovh-config"])
+        .arg(&output)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("not among the keys' allowed IPs"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn issue11_list_without_the_list_rule_suggests_list_rule() {
+    let sandbox = Sandbox::new();
+    let rules = json!([{ "method": "GET", "path": format!("/dedicated/server/{SERVER}") }]);
+    let credential = json!({ CK: { "ak": AK, "status": "validated", "rules": rules, "allowedIPs": null, "expiration": null } });
+    let mock = OvhMock::start(sandbox.path(), json!({ "credentials": credential }));
+    let out = agent(&sandbox, &mock, &["action=list"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("--list-rule"), "{stderr}");
+    assert!(!stderr.contains("create keys with the fencing rules"), "{stderr}");
+}
+
+#[test]
+fn issue11_an_unknown_application_key_does_not_suggest_ovh_keys_create() {
+    let sandbox = Sandbox::new();
+    let mock = OvhMock::start(sandbox.path(), json!({}));
+    let output = sandbox.path().join("ovh.conf");
+    let file = sandbox.file("app.secret", format!("{AS}\n").as_bytes());
+    let out = sandbox
+        .cmd()
+        .env("FENCECTL_OVH_API_URL", mock.url())
+        .args(["ovh-keys", "create", "--endpoint", "ovh-eu", "--application-key", "NoSuchKey", "--application-secret-file"])
+        .arg(&file)
+        .args(["--server", SERVER, "--output"])
+        .arg(&output)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("INVALID_KEY") && stderr.contains("createApp"), "{stderr}");
+    assert!(!stderr.contains("run fencectl ovh-keys create"), "{stderr}");
+}
+
+#[test]
+fn issue11_a_reboot_already_in_progress_is_waited_for() {
+    let sandbox = Sandbox::new();
+    let servers = json!({ SERVER: { "reverse": "node1.example.org", "tasks": { "900": { "function": "hardReboot", "boot": RESCUE_BOOT, "status": "doing" } } } });
+    let mock = OvhMock::start(sandbox.path(), json!({ "servers": servers }));
+    let out = agent(&sandbox, &mock, &["action=off", &format!("plug={SERVER}"), "verbose=1"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("task 900 is already in progress"), "{}", text(&out.stderr));
+    assert!(mock.calls().contains(&format!("GET /dedicated/server/{SERVER}/task/900")));
+}
+
+#[test]
+fn issue11_the_debug_file_is_created_private() {
+    let sandbox = Sandbox::new();
+    let mock = OvhMock::start(sandbox.path(), json!({}));
+    let debug = sandbox.path().join("debug.log");
+    let out = agent(&sandbox, &mock, &["action=status", &format!("plug={SERVER}"), &format!("debug_file={}", debug.display())]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let mode = std::fs::metadata(&debug).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+}
