@@ -192,3 +192,145 @@ fn issue11_the_debug_file_is_created_private() {
     let mode = std::fs::metadata(&debug).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
 }
+
+const SERVER_B: &str = "ns567891.ip-123-22-45.eu";
+
+/// `ovh-keys create` in a pseudo-terminal, up to the first question.
+fn walk(sandbox: &Sandbox, mock: &OvhMock, output: &Path) -> expectrl::session::Session {
+    let mut command = sandbox.std_cmd();
+    command
+        .env("FENCECTL_OVH_API_URL", mock.url())
+        .env("TERM", "xterm")
+        .args(["ovh-keys", "create", "--wait-timeout", "60s", "--output"])
+        .arg(output);
+    let mut session = expectrl::session::Session::spawn(command).expect("spawn in a pty");
+    session.set_expect_timeout(Some(Duration::from_secs(30)));
+    session.expect("OVH API endpoint").unwrap();
+    session.send("\r").unwrap(); // the first: ovh-eu
+    session.expect("Application key").unwrap();
+    session.send(format!("{AK}\r")).unwrap();
+    session
+}
+
+fn credential_requests(mock: &OvhMock) -> Vec<serde_json::Value> {
+    mock.requests()
+        .into_iter()
+        .filter(|r| r["path"] == "/1.0/auth/credential")
+        .map(|r| serde_json::from_str(r["body"].as_str().unwrap()).unwrap())
+        .collect()
+}
+
+#[test]
+fn issue11_pty_a_bad_secret_is_asked_again_and_the_pending_key_kept() {
+    use expectrl::Eof;
+    let sandbox = Sandbox::new();
+    let mock = OvhMock::start(sandbox.path(), json!({ "validate_after": 2 }));
+    let output = sandbox.path().join("ovh.conf");
+    let mut session = walk(&sandbox, &mock, &output);
+    session.expect("Application secret").unwrap();
+    session.send("not-the-secret\r").unwrap();
+    session.expect("Servers the cluster fences").unwrap();
+    session.send(format!("{SERVER}\r")).unwrap();
+    session.expect("Also allow listing").unwrap();
+    session.send("n\r").unwrap();
+    session.expect("Allowed IPs").unwrap();
+    session.send("127.0.0.1\r").unwrap();
+    session.expect("Request keys as shown?").unwrap();
+    session.send("y\r").unwrap();
+    session.expect("the application secret does not match").unwrap();
+    session.expect("Application secret").unwrap();
+    session.send(format!("{AS}\r")).unwrap();
+    session.expect("rescue boot 103").unwrap();
+    session.expect(Eof).unwrap();
+    assert_eq!(credential_requests(&mock).len(), 1, "the pending consumer key was kept");
+    let written = std::fs::read_to_string(&output).unwrap();
+    assert!(written.contains(&format!("application_secret={AS}\n")), "{written}");
+}
+
+#[test]
+fn issue11_pty_a_typo_is_asked_again_with_the_reason() {
+    use expectrl::Eof;
+    let sandbox = Sandbox::new();
+    let mock = OvhMock::start(sandbox.path(), json!({ "validate_after": 1 }));
+    let output = sandbox.path().join("ovh.conf");
+    let mut session = walk(&sandbox, &mock, &output);
+    session.expect("Application secret").unwrap();
+    session.send(format!("{AS}\r")).unwrap();
+    session.expect("Servers the cluster fences").unwrap();
+    session.send("ns1/reinstall\r").unwrap();
+    session.expect("is not a server's service name").unwrap();
+    session.expect("Servers the cluster fences").unwrap();
+    session.send(format!("{SERVER}\r")).unwrap();
+    session.expect("Also allow listing").unwrap();
+    session.send("n\r").unwrap();
+    session.expect("Allowed IPs").unwrap();
+    session.send("not-an-ip\r").unwrap();
+    session.expect("is not an IP address").unwrap();
+    session.expect("Allowed IPs").unwrap();
+    session.send("127.0.0.1\r").unwrap();
+    session.expect("Request keys as shown?").unwrap();
+    session.send("y\r").unwrap();
+    session.expect(Eof).unwrap();
+    let requests = credential_requests(&mock);
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0]["allowedIPs"], json!(["127.0.0.1"]));
+    assert!(output.exists(), "key, secret and servers were not lost");
+}
+
+#[test]
+fn issue11_pty_no_at_the_summary_lets_an_answer_change() {
+    use expectrl::Eof;
+    let sandbox = Sandbox::new();
+    let mock = OvhMock::start(sandbox.path(), json!({ "validate_after": 1 }));
+    let output = sandbox.path().join("ovh.conf");
+    let mut session = walk(&sandbox, &mock, &output);
+    session.expect("Application secret").unwrap();
+    session.send(format!("{AS}\r")).unwrap();
+    session.expect("Servers the cluster fences").unwrap();
+    session.send(format!("{SERVER}\r")).unwrap();
+    session.expect("Also allow listing").unwrap();
+    session.send("n\r").unwrap();
+    session.expect("Allowed IPs").unwrap();
+    session.send("127.0.0.1\r").unwrap();
+    session.expect("endpoint:     ovh-eu (API at http://127.0.0.1").unwrap();
+    session.expect("Request keys as shown?").unwrap();
+    session.send("n\r").unwrap();
+    session.expect("Change which answer?").unwrap();
+    session.send("\r").unwrap(); // the default: servers
+    session.expect("Servers the cluster fences").unwrap();
+    // the old answer is the default: erase it, type the new one
+    session.send("\x15").unwrap();
+    session.send(format!("{SERVER_B}\r")).unwrap();
+    session.expect(format!("servers:      {SERVER_B}")).unwrap();
+    session.expect("Request keys as shown?").unwrap();
+    session.send("y\r").unwrap();
+    session.expect(Eof).unwrap();
+    let requests = credential_requests(&mock);
+    assert_eq!(requests.len(), 1, "nothing was requested before the yes");
+    let paths: Vec<&str> = requests[0]["accessRules"].as_array().unwrap().iter().map(|r| r["path"].as_str().unwrap()).collect();
+    assert!(paths.iter().all(|p| p.contains(SERVER_B)), "{paths:?}");
+}
+
+#[test]
+fn issue11_pty_y_then_enter_answers_one_question_only() {
+    use expectrl::Eof;
+    let sandbox = Sandbox::new();
+    let mock = OvhMock::start(sandbox.path(), json!({ "validate_after": 1 }));
+    let output = sandbox.path().join("ovh.conf");
+    let mut session = walk(&sandbox, &mock, &output);
+    session.expect("Application secret").unwrap();
+    session.send(format!("{AS}\r")).unwrap();
+    session.expect("Servers the cluster fences").unwrap();
+    session.send(format!("{SERVER}\r")).unwrap();
+    session.expect("Also allow listing").unwrap();
+    session.send("y\r").unwrap();
+    session.expect("Allowed IPs").unwrap();
+    session.send("127.0.0.1\r").unwrap();
+    session.expect("allowed IPs:  127.0.0.1").unwrap();
+    session.expect("Request keys as shown?").unwrap();
+    session.send("y\r").unwrap();
+    session.expect(Eof).unwrap();
+    let requests = credential_requests(&mock);
+    assert_eq!(requests[0]["allowedIPs"], json!(["127.0.0.1"]), "the Enter after y did not answer the next question");
+    assert!(requests[0]["accessRules"].as_array().unwrap().contains(&json!({ "method": "GET", "path": "/dedicated/server" })));
+}
