@@ -816,3 +816,86 @@ fn print_check(report: &CheckReport, ctx: &Context<'_>) -> Result<()> {
     out.extend(table.lines().map(|l| l.trim_end().to_string() + "\n"));
     printer.out(&out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::prompt::ScriptedPrompter;
+
+    fn args() -> OvhKeysCreateArgs {
+        OvhKeysCreateArgs {
+            endpoint: None,
+            application_key: None,
+            application_secret_file: None,
+            servers: Vec::new(),
+            list_rule: false,
+            allowed_ips: Vec::new(),
+            output: None,
+            yes: false,
+            no_wait: false,
+            wait_timeout: Duration::from_secs(60),
+            api_url: None,
+        }
+    }
+
+    #[test]
+    fn issue11_bad_values_are_asked_again_and_nothing_typed_is_lost() {
+        let mut prompter = ScriptedPrompter::new(&[
+            "ovh-ca",
+            "AK with space",
+            "AK",
+            "AS",
+            "ns1/x",
+            "ns1.example",
+            "y",
+            "not-an-ip",
+            "203.0.113.4",
+        ]);
+        let answers = ask(&args(), &mut prompter, true).unwrap();
+        assert_eq!(answers.endpoint.as_deref(), Some("ovh-ca"));
+        assert_eq!(answers.base, "https://ca.api.ovh.com/1.0");
+        assert_eq!(answers.application_key, "AK");
+        assert_eq!(answers.servers, ["ns1.example"]);
+        assert!(answers.with_list);
+        assert_eq!(answers.allowed_ips, ["203.0.113.4"]);
+        let asked = prompter.asked.join("\n");
+        assert_eq!(asked.matches("Servers the cluster fences").count(), 2, "{asked}");
+        assert_eq!(asked.matches("Allowed IPs").count(), 2, "{asked}");
+    }
+
+    #[test]
+    fn issue11_no_at_the_summary_changes_one_answer_or_cancels() {
+        let mut prompter =
+            ScriptedPrompter::new(&["", "AK", "AS", "ns1.example", "n", "", "allowed", "198.51.100.7"]);
+        let mut answers = ask(&args(), &mut prompter, true).unwrap();
+        assert!(change(&mut answers, &mut prompter, None).unwrap());
+        assert_eq!(answers.allowed_ips, ["198.51.100.7"]);
+        assert_eq!(answers.servers, ["ns1.example"], "the other answers stay");
+        let mut prompter = ScriptedPrompter::new(&["nothing"]);
+        assert!(!change(&mut answers, &mut prompter, None).unwrap());
+    }
+
+    #[test]
+    fn issue11_a_url_endpoint_is_kept_where_python_ovh_does_not_look() {
+        let (name, base) = endpoint_from("https://api.example.test/1.0", None).unwrap();
+        let answers = Answers {
+            endpoint: name,
+            base,
+            application_key: "AK".into(),
+            application_secret: "AS".into(),
+            servers: vec!["ns1".into()],
+            with_list: false,
+            allowed_ips: Vec::new(),
+        };
+        let dir = std::env::temp_dir().join(format!("fencectl-ovh-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("ovh.conf");
+        write_config(&path, IniFile::default(), &answers, "CK").unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(!text.contains("endpoint=https"), "python-ovh refuses a URL in endpoint: {text}");
+        assert!(text.contains("fencectl_endpoint=fencectl-url"), "{text}");
+        assert!(text.contains("[fencectl-url]\n; fencectl reaches the API at fencectl_api_url"), "{text}");
+        assert!(text.contains("fencectl_api_url=https://api.example.test/1.0"), "{text}");
+    }
+}
