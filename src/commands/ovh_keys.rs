@@ -634,26 +634,6 @@ fn snippets(config: &Path, servers: &[String]) -> String {
     out.text
 }
 
-/// What `check` found.
-#[derive(serde::Serialize)]
-struct CheckReport {
-    endpoint: String,
-    files: Vec<PathBuf>,
-    status: String,
-    expiration: Option<String>,
-    allowed_ips: Value,
-    clock_skew_seconds: i64,
-    servers: Vec<ServerCheck>,
-    problems: Vec<String>,
-}
-
-#[derive(serde::Serialize)]
-struct ServerCheck {
-    server: String,
-    rules: Vec<(String, String, bool)>,
-    reachable: Option<String>,
-}
-
 fn check(args: &OvhKeysCheckArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
     let found = config::lookup(args.config.as_deref(), args.endpoint.as_deref())?;
     let endpoint = found.endpoint.clone().context("no endpoint: give --endpoint, or an ovh.conf with [default] endpoint=... (fencectl ovh-keys create writes one)")?;
@@ -682,86 +662,44 @@ fn check(args: &OvhKeysCheckArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
             .ok_or_else(|| missing("consumer_key"))?,
     };
     let mut client = Client::new(&base, credentials, Duration::from_secs(30))?;
-    let skew = client.time_delta()?;
-    let credential = client.get("/auth/currentCredential")?;
-    let status = credential
-        .get("status")
-        .and_then(Value::as_str)
-        .unwrap_or("unknown")
-        .to_string();
-    let rules = keys::parse_rules(credential.get("rules").unwrap_or(&Value::Null));
-    let servers = if args.servers.is_empty() {
-        keys::servers_in(&rules)
-    } else {
-        args.servers.clone()
-    };
-    let mut problems = Vec::new();
-    if status != "validated" {
-        problems.push(format!("the credential is {status}, not validated"));
-    }
-    let expiration = credential
-        .get("expiration")
-        .and_then(Value::as_str)
-        .map(str::to_string);
-    if let Some(expiration) = &expiration {
+    let audit = keys::audit(&mut client, &args.servers)?;
+    if let Some(expiration) = &audit.expiration {
         ctx.printer.warn(&format!(
-            "the keys expire at {expiration}: fencing stops working then"
+            "the keys expire at {expiration}: fencing stops working then (fix: create keys with \"Unlimited\" validity)"
         ));
-    }
-    if servers.is_empty() {
-        problems.push("the credential's rules name no server: nothing to fence".into());
-    }
-    let mut checks = Vec::new();
-    for server in &servers {
-        let needed = keys::server_rules(server);
-        let granted: Vec<(String, String, bool)> = needed
-            .iter()
-            .map(|r| {
-                (
-                    r.method.clone(),
-                    r.path.clone(),
-                    keys::granted(&rules, &r.method, &r.path),
-                )
-            })
-            .collect();
-        for (method, path, ok) in &granted {
-            if !ok {
-                problems.push(format!("{server}: {method} {path} is not granted"));
-            }
-        }
-        let reachable = match client.get(&format!("/dedicated/server/{server}")) {
-            Ok(_) => None,
-            Err(e) => {
-                problems.push(format!("{server}: {e}"));
-                Some(e.to_string())
-            }
-        };
-        checks.push(ServerCheck {
-            server: server.clone(),
-            rules: granted,
-            reachable,
-        });
     }
     let report = CheckReport {
         endpoint,
+        base,
         files: found.files.clone(),
-        status,
-        expiration,
-        allowed_ips: credential.get("allowedIPs").cloned().unwrap_or(Value::Null),
-        clock_skew_seconds: skew,
-        servers: checks,
-        problems,
+        audit,
     };
     print_check(&report, ctx)?;
-    if report.problems.is_empty() {
-        Ok(ExitStatus::Success)
-    } else {
-        crate::output::print_error(&anyhow::anyhow!(
-            "the keys cannot fence: {}",
-            report.problems.join("; ")
-        ));
-        Err(Reported(ExitStatus::Failure).into())
+    if report.audit.problems.is_empty() {
+        return Ok(ExitStatus::Success);
     }
+    let lines: Vec<String> = report
+        .audit
+        .problems
+        .iter()
+        .map(|p| format!("{}\n    fix: {}", p.problem, p.fix))
+        .collect();
+    crate::output::print_error(&anyhow::anyhow!(
+        "the keys cannot fence:\n  {}",
+        lines.join("\n  ")
+    ));
+    Err(Reported(ExitStatus::Failure).into())
+}
+
+/// What `check` found, and where.
+#[derive(serde::Serialize)]
+struct CheckReport {
+    endpoint: String,
+    /// The API base actually used.
+    base: String,
+    files: Vec<PathBuf>,
+    #[serde(flatten)]
+    audit: keys::Audit,
 }
 
 fn describe_files(files: &[PathBuf]) -> String {
@@ -781,7 +719,7 @@ fn print_check(report: &CheckReport, ctx: &Context<'_>) -> Result<()> {
     if printer.json_output() {
         return printer.json(report);
     }
-    let ips = match &report.allowed_ips {
+    let ips = match &report.audit.allowed_ips {
         Value::Array(ips) if !ips.is_empty() => ips
             .iter()
             .filter_map(Value::as_str)
@@ -789,16 +727,18 @@ fn print_check(report: &CheckReport, ctx: &Context<'_>) -> Result<()> {
             .join(", "),
         _ => "any".into(),
     };
+    let audit = &report.audit;
     let mut out = format!(
-        "endpoint: {}\nkeys from: {}\ncredential: {}\nexpires: {}\nallowed IPs: {ips}\nclock skew: {} s (the API's clock minus this machine's)\n",
+        "endpoint: {} (API at {})\nkeys from: {}\ncredential: {}\nexpires: {}\nallowed IPs: {ips}\nclock skew: {} s (the API's clock minus this machine's)\n",
         report.endpoint,
+        report.base,
         describe_files(&report.files),
-        report.status,
-        report.expiration.as_deref().unwrap_or("never (unlimited)"),
-        report.clock_skew_seconds
+        audit.status,
+        audit.expiration.as_deref().unwrap_or("never (unlimited)"),
+        audit.clock_skew_seconds
     );
     let mut table = printer.table(&["SERVER", "METHOD", "PATH", "GRANTED"]);
-    for server in &report.servers {
+    for server in &report.audit.servers {
         for (method, path, ok) in &server.rules {
             let granted = if *ok {
                 Cell::new("yes")

@@ -318,6 +318,129 @@ pub fn self_test(client: &mut Client, servers: &[String]) -> Vec<ServerTest> {
         .collect()
 }
 
+/// One thing that stops the keys from fencing, and what to do about it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Problem {
+    pub problem: String,
+    pub fix: String,
+}
+
+/// One server's rules and whether the keys can read it.
+#[derive(Debug, Serialize)]
+pub struct ServerCheck {
+    pub server: String,
+    /// (method, path, granted) for each rule fencing needs.
+    pub rules: Vec<(String, String, bool)>,
+    /// Why the server could not be read, when it could not.
+    pub reachable: Option<String>,
+}
+
+/// What `ovh-keys check` found about a set of keys.
+#[derive(Debug, Serialize)]
+pub struct Audit {
+    pub status: String,
+    pub expiration: Option<String>,
+    pub allowed_ips: Value,
+    pub clock_skew_seconds: i64,
+    pub servers: Vec<ServerCheck>,
+    pub problems: Vec<Problem>,
+}
+
+fn problem(problem: String, fix: impl Into<String>) -> Problem {
+    Problem {
+        problem,
+        fix: fix.into(),
+    }
+}
+
+/// Audits the keys: credential status and expiry, the rules fencing
+/// `servers` needs (default: the servers the rules name), and a read of
+/// each server.
+pub fn audit(client: &mut Client, servers: &[String]) -> Result<Audit, OvhError> {
+    let skew = client.time_delta()?;
+    let credential = client.get("/auth/currentCredential")?;
+    let status = credential
+        .get("status")
+        .and_then(Value::as_str)
+        .unwrap_or("unknown")
+        .to_string();
+    let rules = parse_rules(credential.get("rules").unwrap_or(&Value::Null));
+    let servers = if servers.is_empty() {
+        servers_in(&rules)
+    } else {
+        servers.to_vec()
+    };
+    let mut problems = Vec::new();
+    match status.as_str() {
+        "validated" => {}
+        "pendingValidation" => problems.push(problem(
+            "the credential is pendingValidation: nobody validated it in the browser".into(),
+            "open the validation URL fencectl ovh-keys create showed, or create keys again",
+        )),
+        other => problems.push(problem(
+            format!("the credential is {other}, not validated"),
+            "create new keys (fencectl ovh-keys create) and choose the validity \"Unlimited\"",
+        )),
+    }
+    if servers.is_empty() {
+        problems.push(problem(
+            "the credential's rules name no server: nothing to fence".into(),
+            "create keys for the cluster's servers: fencectl ovh-keys create --server SERVICE",
+        ));
+    }
+    let mut checks = Vec::new();
+    for server in &servers {
+        let granted: Vec<(String, String, bool)> = server_rules(server)
+            .into_iter()
+            .map(|r| {
+                let ok = granted(&rules, &r.method, &r.path);
+                (r.method, r.path, ok)
+            })
+            .collect();
+        let missing: Vec<String> = granted
+            .iter()
+            .filter(|(_, _, ok)| !ok)
+            .map(|(method, path, _)| format!("{method} {path}"))
+            .collect();
+        if !missing.is_empty() {
+            problems.push(problem(
+                format!("{server}: {} not granted", missing.join(", ")),
+                format!("rules cannot be added to existing keys: create keys with every fencing rule (fencectl ovh-keys create --server {server})"),
+            ));
+        }
+        let reachable = match client.get(&format!("/dedicated/server/{server}")) {
+            Ok(_) => None,
+            Err(e) => {
+                let fix = if e.status == 404 {
+                    format!("check the service name {server} in OVH's web console (dedicated servers), then create keys for the right name")
+                } else if e.is_ip_refused() {
+                    "run the check from a cluster node, or create keys whose allowed IPs hold this machine's address".to_string()
+                } else {
+                    "see the API's answer above".to_string()
+                };
+                problems.push(problem(format!("{server}: {e}"), fix));
+                Some(e.to_string())
+            }
+        };
+        checks.push(ServerCheck {
+            server: server.clone(),
+            rules: granted,
+            reachable,
+        });
+    }
+    Ok(Audit {
+        status,
+        expiration: credential
+            .get("expiration")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        allowed_ips: credential.get("allowedIPs").cloned().unwrap_or(Value::Null),
+        clock_skew_seconds: skew,
+        servers: checks,
+        problems,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

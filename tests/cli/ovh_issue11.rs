@@ -334,3 +334,28 @@ fn issue11_pty_y_then_enter_answers_one_question_only() {
     assert_eq!(requests[0]["allowedIPs"], json!(["127.0.0.1"]), "the Enter after y did not answer the next question");
     assert!(requests[0]["accessRules"].as_array().unwrap().contains(&json!({ "method": "GET", "path": "/dedicated/server" })));
 }
+
+#[test]
+fn issue11_check_explains_each_problem_with_its_fix() {
+    let sandbox = Sandbox::new();
+    let rules = json!([{ "method": "GET", "path": "/dedicated/server/*" }]);
+    let credential = json!({ CK: { "ak": AK, "status": "validated", "rules": rules, "allowedIPs": null, "expiration": null } });
+    let mock = OvhMock::start(sandbox.path(), json!({ "credentials": credential }));
+    let conf = sandbox.file(
+        "keys.conf",
+        format!("[default]\nendpoint=ovh-eu\n[ovh-eu]\napplication_key={AK}\napplication_secret={AS}\nconsumer_key={CK}\n").as_bytes(),
+    );
+    let out = sandbox
+        .cmd()
+        .env("FENCECTL_OVH_API_URL", mock.url())
+        .args(["ovh-keys", "check", "--config"])
+        .arg(&conf)
+        .args(["--server", SERVER, "--server", "ns3.example.test"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains(&format!("{SERVER}: PUT /dedicated/server/{SERVER}, POST /dedicated/server/{SERVER}/reboot not granted\n    fix: rules cannot be added to existing keys")), "{stderr}");
+    assert!(stderr.contains("fix: check the service name ns3.example.test"), "{stderr}");
+    assert!(text(&out.stdout).contains(&format!("(API at {})", mock.url())), "the endpoint actually used");
+}
