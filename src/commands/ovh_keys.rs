@@ -70,7 +70,10 @@ impl Answers {
 
     /// The base when it is not the named endpoint's (a URL, --api-url).
     fn api_url(&self) -> Option<&str> {
-        let named = self.endpoint.as_deref().and_then(|e| crate::ovh::base_url(e).ok());
+        let named = self
+            .endpoint
+            .as_deref()
+            .and_then(|e| crate::ovh::base_url(e).ok());
         (named.as_deref() != Some(self.base.as_str())).then_some(self.base.as_str())
     }
 }
@@ -98,9 +101,13 @@ fn ask_until<T>(
 fn servers_from(text: &str) -> std::result::Result<Vec<String>, String> {
     let servers = split_list(text);
     if servers.is_empty() {
-        return Err("give at least one server (its OVH service name, e.g. ns567890.ip-123-22-44.eu)".into());
+        return Err(
+            "give at least one server (its OVH service name, e.g. ns567890.ip-123-22-44.eu)".into(),
+        );
     }
-    servers.iter().try_for_each(|s| keys::check_server_name(s))?;
+    servers
+        .iter()
+        .try_for_each(|s| keys::check_server_name(s))?;
     Ok(servers)
 }
 
@@ -111,7 +118,10 @@ fn ips_from(text: &str) -> std::result::Result<Vec<String>, String> {
 }
 
 /// endpoint name (None for a URL) and API base, from `--endpoint` and `--api-url`.
-fn endpoint_from(endpoint: &str, api_url: Option<&str>) -> std::result::Result<(Option<String>, String), String> {
+fn endpoint_from(
+    endpoint: &str,
+    api_url: Option<&str>,
+) -> std::result::Result<(Option<String>, String), String> {
     let base = crate::ovh::base_url(endpoint)?;
     let named = crate::ovh::ENDPOINTS
         .iter()
@@ -124,12 +134,19 @@ fn endpoint_from(endpoint: &str, api_url: Option<&str>) -> std::result::Result<(
     Ok((named, base))
 }
 
-fn ask_endpoint(prompter: &mut dyn Prompter, api_url: Option<&str>) -> Result<(Option<String>, String)> {
+fn ask_endpoint(
+    prompter: &mut dyn Prompter,
+    api_url: Option<&str>,
+) -> Result<(Option<String>, String)> {
     let names: Vec<String> = crate::ovh::ENDPOINTS
         .iter()
         .map(|(name, url)| format!("{name}  ({url})"))
         .collect();
-    let index = prompter.select("OVH API endpoint (where your servers' account is)", &names, 0)?;
+    let index = prompter.select(
+        "OVH API endpoint (where your servers' account is)",
+        &names,
+        0,
+    )?;
     endpoint_from(crate::ovh::ENDPOINTS[index].0, api_url).map_err(usage)
 }
 
@@ -145,7 +162,10 @@ fn ask_key(prompter: &mut dyn Prompter) -> Result<String> {
 
 fn ask_secret(prompter: &mut dyn Prompter) -> Result<String> {
     loop {
-        let secret = prompter.password("Application secret (not shown)")?.trim().to_string();
+        let secret = prompter
+            .password("Application secret (not shown)")?
+            .trim()
+            .to_string();
         if !secret.is_empty() {
             return Ok(secret);
         }
@@ -178,7 +198,11 @@ fn ask_ips(prompter: &mut dyn Prompter, default: &str) -> Result<Vec<String>> {
     )
 }
 
-fn ask(args: &OvhKeysCreateArgs, prompter: &mut dyn Prompter, interactive: bool) -> Result<Answers> {
+fn ask(
+    args: &OvhKeysCreateArgs,
+    prompter: &mut dyn Prompter,
+    interactive: bool,
+) -> Result<Answers> {
     let api_url = args.api_url.as_deref();
     let (endpoint, base) = match &args.endpoint {
         Some(endpoint) => endpoint_from(endpoint, api_url).map_err(usage)?,
@@ -208,13 +232,19 @@ fn ask(args: &OvhKeysCreateArgs, prompter: &mut dyn Prompter, interactive: bool)
     let servers = match args.servers.as_slice() {
         [] => ask_servers(prompter, None)?,
         given => {
-            given.iter().try_for_each(|s| keys::check_server_name(s)).map_err(usage)?;
+            given
+                .iter()
+                .try_for_each(|s| keys::check_server_name(s))
+                .map_err(usage)?;
             given.to_vec()
         }
     };
     let with_list = args.list_rule || (interactive && ask_list(prompter, false)?);
     let allowed_ips = if !args.allowed_ips.is_empty() || !interactive {
-        args.allowed_ips.iter().try_for_each(|ip| keys::check_allowed_ip(ip)).map_err(usage)?;
+        args.allowed_ips
+            .iter()
+            .try_for_each(|ip| keys::check_allowed_ip(ip))
+            .map_err(usage)?;
         args.allowed_ips.clone()
     } else {
         ask_ips(prompter, "")?
@@ -231,10 +261,12 @@ fn ask(args: &OvhKeysCreateArgs, prompter: &mut dyn Prompter, interactive: bool)
 }
 
 fn read_secret_file(file: &Path) -> Result<String> {
-    Ok(crate::sys::fs::read_string_capped(file, crate::sys::fs::VALUE_CAP)
-        .with_context(|| format!("cannot read the application secret file {}", file.display()))?
-        .trim()
-        .to_string())
+    Ok(
+        crate::sys::fs::read_string_capped(file, crate::sys::fs::VALUE_CAP)
+            .with_context(|| format!("cannot read the application secret file {}", file.display()))?
+            .trim()
+            .to_string(),
+    )
 }
 
 fn split_list(text: &str) -> Vec<String> {
@@ -274,7 +306,11 @@ fn summary(answers: &Answers, output: &Path, ctx: &Context<'_>) -> String {
 
 /// After "no" at the summary: which answer to change, then that question again.
 /// Returns false when the admin cancels.
-fn change(answers: &mut Answers, prompter: &mut dyn Prompter, api_url: Option<&str>) -> Result<bool> {
+fn change(
+    answers: &mut Answers,
+    prompter: &mut dyn Prompter,
+    api_url: Option<&str>,
+) -> Result<bool> {
     let items: Vec<String> = [
         "endpoint",
         "application key",
@@ -354,7 +390,10 @@ pub fn create(
     if existing.has_section(&section) && !args.yes {
         let replace = interactive
             && prompter.confirm(
-                &format!("{} already has a [{section}] section: replace its keys?", output.display()),
+                &format!(
+                    "{} already has a [{section}] section: replace its keys?",
+                    output.display()
+                ),
                 false,
             )?;
         if !replace {
@@ -363,7 +402,8 @@ pub fn create(
     }
     let consumer_key = loop {
         let rules = keys::rules_for(&answers.servers, answers.with_list);
-        let pending = keys::request_credential(&mut client_for(&answers, "")?, &rules, &answers.allowed_ips)?;
+        let pending =
+            keys::request_credential(&mut client_for(&answers, "")?, &rules, &answers.allowed_ips)?;
         eprintln!("\nOpen {}\nlog in with the account that owns the servers, and choose the validity \"Unlimited\"\n(fencing must not stop working when the keys expire).", pending.validation_url);
         if args.no_wait {
             eprintln!("--no-wait: the keys are written now and work once validated (check with fencectl ovh-keys check).");
@@ -373,14 +413,27 @@ pub fn create(
         if let Some(expiration) = credential.get("expiration").and_then(Value::as_str) {
             ctx.printer.warn(&format!("the keys expire at {expiration}: fencing stops working then; create keys with \"Unlimited\" validity"));
         }
-        let tests = keys::self_test(&mut client_for(&answers, &pending.consumer_key)?, &answers.servers);
-        match judge(&tests, &mut answers, &credential, prompter, interactive, ctx)? {
+        let tests = keys::self_test(
+            &mut client_for(&answers, &pending.consumer_key)?,
+            &answers.servers,
+        );
+        match judge(
+            &tests,
+            &mut answers,
+            &credential,
+            prompter,
+            interactive,
+            ctx,
+        )? {
             Some(()) => break pending.consumer_key,
             None => continue,
         }
     };
     write_config(&output, existing, &answers, &consumer_key)?;
-    eprintln!("Wrote the keys to [{section}] in {} (mode 0600).", output.display());
+    eprintln!(
+        "Wrote the keys to [{section}] in {} (mode 0600).",
+        output.display()
+    );
     ctx.printer.out(&snippets(&output, &answers.servers))?;
     Ok(ExitStatus::Success)
 }
@@ -420,9 +473,12 @@ fn judge(
     if interactive && missing.len() == failures.len() {
         for server in &missing {
             eprintln!("{server} is not a server of this account: the keys' rules name it, so new keys are needed.");
-            let corrected = ask_until(prompter, &format!("Correct name for {server}"), None, |name| {
-                keys::check_server_name(name).map(|()| name.to_string())
-            })?;
+            let corrected = ask_until(
+                prompter,
+                &format!("Correct name for {server}"),
+                None,
+                |name| keys::check_server_name(name).map(|()| name.to_string()),
+            )?;
             for s in answers.servers.iter_mut().filter(|s| s == server) {
                 *s = corrected.clone();
             }
@@ -485,7 +541,9 @@ fn wait(
 
 /// The wait with a countdown and the URL repeated every minute.
 fn watch(client: &mut Client, url: &str, timeout: Duration, ctx: &Context<'_>) -> WaitOutcome {
-    let spinner = ctx.printer.progress(0, "waiting for the validation in the browser");
+    let spinner = ctx
+        .printer
+        .progress(0, "waiting for the validation in the browser");
     spinner.set_style(
         indicatif::ProgressStyle::with_template("{spinner} {prefix} {msg}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
@@ -493,7 +551,10 @@ fn watch(client: &mut Client, url: &str, timeout: Duration, ctx: &Context<'_>) -
     let mut last_said = Instant::now();
     let mut on_event = |event: WaitEvent<'_>| match event {
         WaitEvent::Pending { left } => {
-            spinner.set_message(format!("({} left)", crate::timespec::format(Duration::from_secs(left.as_secs()))));
+            spinner.set_message(format!(
+                "({} left)",
+                crate::timespec::format(Duration::from_secs(left.as_secs()))
+            ));
             if last_said.elapsed() >= Duration::from_secs(60) {
                 last_said = Instant::now();
                 spinner.suspend(|| {
@@ -554,10 +615,17 @@ fn read_existing(path: &Path) -> Result<IniFile> {
     }
 }
 
-fn write_config(path: &Path, mut ini: IniFile, answers: &Answers, consumer_key: &str) -> Result<()> {
+fn write_config(
+    path: &Path,
+    mut ini: IniFile,
+    answers: &Answers,
+    consumer_key: &str,
+) -> Result<()> {
     let section = answers.section();
     match &answers.endpoint {
-        Some(name) if ini.get("default", "endpoint").is_none() => ini.set("default", "endpoint", name),
+        Some(name) if ini.get("default", "endpoint").is_none() => {
+            ini.set("default", "endpoint", name)
+        }
         Some(_) => {}
         None => {
             ini.add_comment("default", "python-ovh knows only its named endpoints: fencectl finds the keys for an API URL through fencectl_endpoint");
@@ -799,14 +867,26 @@ mod tests {
         assert!(answers.with_list);
         assert_eq!(answers.allowed_ips, ["203.0.113.4"]);
         let asked = prompter.asked.join("\n");
-        assert_eq!(asked.matches("Servers the cluster fences").count(), 2, "{asked}");
+        assert_eq!(
+            asked.matches("Servers the cluster fences").count(),
+            2,
+            "{asked}"
+        );
         assert_eq!(asked.matches("Allowed IPs").count(), 2, "{asked}");
     }
 
     #[test]
     fn issue11_no_at_the_summary_changes_one_answer_or_cancels() {
-        let mut prompter =
-            ScriptedPrompter::new(&["", "AK", "AS", "ns1.example", "n", "", "allowed", "198.51.100.7"]);
+        let mut prompter = ScriptedPrompter::new(&[
+            "",
+            "AK",
+            "AS",
+            "ns1.example",
+            "n",
+            "",
+            "allowed",
+            "198.51.100.7",
+        ]);
         let mut answers = ask(&args(), &mut prompter, true).unwrap();
         assert!(change(&mut answers, &mut prompter, None).unwrap());
         assert_eq!(answers.allowed_ips, ["198.51.100.7"]);
@@ -833,9 +913,18 @@ mod tests {
         write_config(&path, IniFile::default(), &answers, "CK").unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
         std::fs::remove_dir_all(&dir).unwrap();
-        assert!(!text.contains("endpoint=https"), "python-ovh refuses a URL in endpoint: {text}");
+        assert!(
+            !text.contains("endpoint=https"),
+            "python-ovh refuses a URL in endpoint: {text}"
+        );
         assert!(text.contains("fencectl_endpoint=fencectl-url"), "{text}");
-        assert!(text.contains("[fencectl-url]\n; fencectl reaches the API at fencectl_api_url"), "{text}");
-        assert!(text.contains("fencectl_api_url=https://api.example.test/1.0"), "{text}");
+        assert!(
+            text.contains("[fencectl-url]\n; fencectl reaches the API at fencectl_api_url"),
+            "{text}"
+        );
+        assert!(
+            text.contains("fencectl_api_url=https://api.example.test/1.0"),
+            "{text}"
+        );
     }
 }

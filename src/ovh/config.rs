@@ -90,7 +90,9 @@ impl IniFile {
     /// Adds a comment line at the end of `section` (created if missing).
     pub fn add_comment(&mut self, section: &str, text: &str) {
         let line = format!("; {text}");
-        if self.sections.iter().any(|(name, entries)| name == section && entries.iter().any(|(k, v)| k.is_empty() && *v == line)) {
+        if self.sections.iter().any(|(name, entries)| {
+            name == section && entries.iter().any(|(k, v)| k.is_empty() && *v == line)
+        }) {
             return;
         }
         self.set(section, "", "");
@@ -270,9 +272,18 @@ mod tests {
         ini.set("ovh-eu", "consumer_key", "CK");
         ini.add_comment("ovh-eu", "written by fencectl");
         let out = ini.render();
-        assert!(out.starts_with("# fencing keys, see the wiki\n[default]\nendpoint=ovh-eu\n"), "{out}");
-        assert!(out.contains("[ovh-ca]\n; old account\napplication_key=keep\n"), "{out}");
-        assert!(out.contains("[ovh-eu]\nconsumer_key=CK\n; written by fencectl\n"), "{out}");
+        assert!(
+            out.starts_with("# fencing keys, see the wiki\n[default]\nendpoint=ovh-eu\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("[ovh-ca]\n; old account\napplication_key=keep\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("[ovh-eu]\nconsumer_key=CK\n; written by fencectl\n"),
+            "{out}"
+        );
         assert_eq!(IniFile::parse(&out).unwrap().render(), out, "stable");
     }
 }

@@ -161,14 +161,17 @@ impl ServerFencer<'_> {
         let path = self.path("/reboot");
         let refused = match self.client.post(&path, &json!({})) {
             Ok(task) => {
-                return task.get("taskId").and_then(Value::as_u64).ok_or_else(|| OvhError {
-                    status: 200,
-                    code: None,
-                    message: "the reboot request returned no task".into(),
-                    query_id: None,
-                    method: "POST".into(),
-                    path,
-                })
+                return task
+                    .get("taskId")
+                    .and_then(Value::as_u64)
+                    .ok_or_else(|| OvhError {
+                        status: 200,
+                        code: None,
+                        message: "the reboot request returned no task".into(),
+                        query_id: None,
+                        method: "POST".into(),
+                        path,
+                    })
             }
             Err(e) if e.status == 409 => e,
             Err(e) => return Err(e),
@@ -188,11 +191,19 @@ impl ServerFencer<'_> {
     /// The hard reboot task still pending, if any.
     fn pending_reboot(&mut self) -> Result<Option<u64>> {
         let ids = self.client.get(&self.path("/task?function=hardReboot"))?;
-        let mut ids: Vec<u64> = ids.as_array().into_iter().flatten().filter_map(Value::as_u64).collect();
+        let mut ids: Vec<u64> = ids
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_u64)
+            .collect();
         ids.sort_unstable();
         for id in ids.into_iter().rev() {
             let task = self.client.get(&self.path(&format!("/task/{id}")))?;
-            let status = task.get("status").and_then(Value::as_str).unwrap_or_default();
+            let status = task
+                .get("status")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
             if matches!(status, "todo" | "init" | "doing") {
                 return Ok(Some(id));
             }

@@ -157,8 +157,15 @@ pub fn request_credential(
     rules: &[Rule],
     allowed_ips: &[String],
 ) -> Result<PendingCredential, OvhError> {
-    let answer = client.post_unsigned("/auth/credential", &credential_request(rules, allowed_ips))?;
-    let field = |name: &str| answer.get(name).and_then(Value::as_str).unwrap_or_default().to_string();
+    let answer =
+        client.post_unsigned("/auth/credential", &credential_request(rules, allowed_ips))?;
+    let field = |name: &str| {
+        answer
+            .get(name)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
     let consumer_key = field("consumerKey");
     if consumer_key.is_empty() {
         return Err(OvhError {
@@ -182,7 +189,10 @@ pub enum WaitEvent<'a> {
     /// Still pendingValidation; this long is left.
     Pending { left: Duration },
     /// No answer (or a 5xx): asked again after `retry_in`.
-    Unreachable { error: &'a OvhError, retry_in: Duration },
+    Unreachable {
+        error: &'a OvhError,
+        retry_in: Duration,
+    },
     /// INVALID_SIGNATURE: the API's clock is read again before deciding.
     SignatureRefused { count: u32 },
 }
@@ -231,9 +241,15 @@ pub fn wait_for_validation(
             Ok(credential) => {
                 refused_signatures = 0;
                 backoff = poll;
-                match credential.get("status").and_then(Value::as_str).unwrap_or_default() {
+                match credential
+                    .get("status")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                {
                     "validated" => return WaitOutcome::Validated(credential),
-                    status @ ("expired" | "refused") => return WaitOutcome::Ended(status.to_string()),
+                    status @ ("expired" | "refused") => {
+                        return WaitOutcome::Ended(status.to_string())
+                    }
                     _ => on_event(WaitEvent::Pending {
                         left: deadline.saturating_duration_since(Instant::now()),
                     }),
@@ -244,7 +260,9 @@ pub fn wait_for_validation(
                 if refused_signatures >= WRONG_SECRET_AFTER {
                     return WaitOutcome::WrongSecret;
                 }
-                on_event(WaitEvent::SignatureRefused { count: refused_signatures });
+                on_event(WaitEvent::SignatureRefused {
+                    count: refused_signatures,
+                });
                 client.forget_time();
                 pause = Duration::from_millis(200);
             }
@@ -257,7 +275,10 @@ pub fn wait_for_validation(
             Err(e) if e.status == 0 || e.status >= 500 || e.status == 429 => {
                 backoff = (backoff * 2).min(Duration::from_secs(30));
                 pause = backoff;
-                on_event(WaitEvent::Unreachable { error: &e, retry_in: pause });
+                on_event(WaitEvent::Unreachable {
+                    error: &e,
+                    retry_in: pause,
+                });
             }
             Err(e) => return WaitOutcome::Failed(e),
         }
@@ -271,7 +292,9 @@ pub fn wait_for_validation(
 fn sleep_unless_interrupted(pause: Duration) {
     let until = Instant::now() + pause;
     while Instant::now() < until && !crate::sys::signal::interrupted() {
-        std::thread::sleep(Duration::from_millis(50).min(until.saturating_duration_since(Instant::now())));
+        std::thread::sleep(
+            Duration::from_millis(50).min(until.saturating_duration_since(Instant::now())),
+        );
     }
 }
 
@@ -468,7 +491,11 @@ mod tests {
         }
         assert!(check_allowed_ip("203.0.113.4").is_ok());
         assert!(check_allowed_ip("2001:db8::/32").is_ok());
-        assert!(check_allowed_ip("not-an-ip").unwrap_err().contains("not an IP address"));
-        assert!(check_allowed_ip("203.0.113.0/33").unwrap_err().contains("prefix"));
+        assert!(check_allowed_ip("not-an-ip")
+            .unwrap_err()
+            .contains("not an IP address"));
+        assert!(check_allowed_ip("203.0.113.0/33")
+            .unwrap_err()
+            .contains("prefix"));
     }
 }

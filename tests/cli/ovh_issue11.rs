@@ -28,11 +28,25 @@ fn agent(sandbox: &Sandbox, mock: &OvhMock, lines: &[&str]) -> std::process::Out
         .unwrap()
 }
 
-fn create(sandbox: &Sandbox, mock: &OvhMock, secret: &str, servers: &[&str], output: &Path) -> std::process::Output {
+fn create(
+    sandbox: &Sandbox,
+    mock: &OvhMock,
+    secret: &str,
+    servers: &[&str],
+    output: &Path,
+) -> std::process::Output {
     let file = sandbox.file("app.secret", format!("{secret}\n").as_bytes());
     let mut cmd = sandbox.cmd();
     cmd.env("FENCECTL_OVH_API_URL", mock.url())
-        .args(["ovh-keys", "create", "--endpoint", "ovh-eu", "--application-key", AK, "--application-secret-file"])
+        .args([
+            "ovh-keys",
+            "create",
+            "--endpoint",
+            "ovh-eu",
+            "--application-key",
+            AK,
+            "--application-secret-file",
+        ])
         .arg(&file)
         .args(["--wait-timeout", "60s", "--output"])
         .arg(output);
@@ -50,14 +64,32 @@ fn issue11_a_wrong_secret_with_flags_fails_within_seconds_naming_the_secret() {
     let started = std::time::Instant::now();
     let out = create(&sandbox, &mock, "not-the-secret", &[SERVER], &output);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
-    assert!(started.elapsed() < Duration::from_secs(20), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
     let stderr = text(&out.stderr);
-    assert!(stderr.contains("app.secret does not match application key"), "{stderr}");
+    assert!(
+        stderr.contains("app.secret does not match application key"),
+        "{stderr}"
+    );
     assert!(stderr.contains("nothing was written"), "{stderr}");
     assert!(!output.exists());
-    let polls = mock.calls().iter().filter(|c| *c == "GET /auth/currentCredential").count();
-    assert_eq!(polls, 3, "three refused signatures, not 15 minutes of polling");
-    let times = mock.requests().iter().filter(|r| r["path"] == "/1.0/auth/time").count();
+    let polls = mock
+        .calls()
+        .iter()
+        .filter(|c| *c == "GET /auth/currentCredential")
+        .count();
+    assert_eq!(
+        polls, 3,
+        "three refused signatures, not 15 minutes of polling"
+    );
+    let times = mock
+        .requests()
+        .iter()
+        .filter(|r| r["path"] == "/1.0/auth/time")
+        .count();
     assert_eq!(times, 3, "the clock is read again before each verdict");
 }
 
@@ -69,9 +101,19 @@ fn issue11_a_misspelled_server_is_caught_before_anything_is_written() {
     let out = create(&sandbox, &mock, AS, &[SERVER, "ns3.example.test"], &output);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let stderr = text(&out.stderr);
-    assert!(stderr.contains("ns3.example.test") && stderr.contains("404"), "{stderr}");
-    assert!(stderr.contains("DELETE /me/api/credential/"), "how to revoke: {stderr}");
-    assert!(text(&out.stdout).is_empty(), "no snippets: {}", text(&out.stdout));
+    assert!(
+        stderr.contains("ns3.example.test") && stderr.contains("404"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("DELETE /me/api/credential/"),
+        "how to revoke: {stderr}"
+    );
+    assert!(
+        text(&out.stdout).is_empty(),
+        "no snippets: {}",
+        text(&out.stdout)
+    );
     assert!(!output.exists());
 }
 
@@ -90,22 +132,41 @@ fn issue11_a_bad_server_name_or_address_by_flag_is_a_usage_error_before_any_requ
 fn issue11_the_written_file_keeps_comments_and_names_the_config_absolutely() {
     let sandbox = Sandbox::new();
     let mock = OvhMock::start(sandbox.path(), json!({ "validate_after": 1 }));
-    std::fs::write(sandbox.path().join("rel.conf"), "# our keys\n[ovh-ca]\n; old\napplication_key=keep\n").unwrap();
+    std::fs::write(
+        sandbox.path().join("rel.conf"),
+        "# our keys\n[ovh-ca]\n; old\napplication_key=keep\n",
+    )
+    .unwrap();
     let file = sandbox.file("app.secret", format!("{AS}\n").as_bytes());
     let out = sandbox
         .cmd()
         .current_dir(sandbox.path())
         .env("FENCECTL_OVH_API_URL", mock.url())
-        .args(["ovh-keys", "create", "--endpoint", "ovh-eu", "--application-key", AK, "--application-secret-file"])
+        .args([
+            "ovh-keys",
+            "create",
+            "--endpoint",
+            "ovh-eu",
+            "--application-key",
+            AK,
+            "--application-secret-file",
+        ])
         .arg(&file)
         .args(["--server", SERVER, "--output", "rel.conf"])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
     let written = std::fs::read_to_string(sandbox.path().join("rel.conf")).unwrap();
-    assert!(written.starts_with("# our keys\n[ovh-ca]\n; old\napplication_key=keep\n"), "{written}");
+    assert!(
+        written.starts_with("# our keys\n[ovh-ca]\n; old\napplication_key=keep\n"),
+        "{written}"
+    );
     let absolute = sandbox.path().join("rel.conf");
-    assert!(text(&out.stdout).contains(&format!("ovh_config=\"{}\"", absolute.display())), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains(&format!("ovh_config=\"{}\"", absolute.display())),
+        "{}",
+        text(&out.stdout)
+    );
 }
 
 #[test]
@@ -117,14 +178,32 @@ fn issue11_the_mock_enforces_allowed_ips_and_create_says_why_it_cannot_test() {
     let out = sandbox
         .cmd()
         .env("FENCECTL_OVH_API_URL", mock.url())
-        .args(["ovh-keys", "create", "--endpoint", "ovh-eu", "--application-key", AK, "--application-secret-file"])
+        .args([
+            "ovh-keys",
+            "create",
+            "--endpoint",
+            "ovh-eu",
+            "--application-key",
+            AK,
+            "--application-secret-file",
+        ])
         .arg(&file)
-        .args(["--server", SERVER, "--allowed-ip", "203.0.113.4", "--output"])
+        .args([
+            "--server",
+            SERVER,
+            "--allowed-ip",
+            "203.0.113.4",
+            "--output",
+        ])
         .arg(&output)
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(text(&out.stderr).contains("not tested from here"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("not tested from here"),
+        "{}",
+        text(&out.stderr)
+    );
     // the keys are refused from 127.0.0.1, as OVH refuses them
     let out = sandbox
         .cmd()
@@ -134,7 +213,11 @@ fn issue11_the_mock_enforces_allowed_ips_and_create_says_why_it_cannot_test() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("not among the keys' allowed IPs"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("not among the keys' allowed IPs"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]
@@ -147,7 +230,10 @@ fn issue11_list_without_the_list_rule_suggests_list_rule() {
     assert_eq!(out.status.code(), Some(1));
     let stderr = text(&out.stderr);
     assert!(stderr.contains("--list-rule"), "{stderr}");
-    assert!(!stderr.contains("create keys with the fencing rules"), "{stderr}");
+    assert!(
+        !stderr.contains("create keys with the fencing rules"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -159,7 +245,15 @@ fn issue11_an_unknown_application_key_does_not_suggest_ovh_keys_create() {
     let out = sandbox
         .cmd()
         .env("FENCECTL_OVH_API_URL", mock.url())
-        .args(["ovh-keys", "create", "--endpoint", "ovh-eu", "--application-key", "NoSuchKey", "--application-secret-file"])
+        .args([
+            "ovh-keys",
+            "create",
+            "--endpoint",
+            "ovh-eu",
+            "--application-key",
+            "NoSuchKey",
+            "--application-secret-file",
+        ])
         .arg(&file)
         .args(["--server", SERVER, "--output"])
         .arg(&output)
@@ -167,7 +261,10 @@ fn issue11_an_unknown_application_key_does_not_suggest_ovh_keys_create() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let stderr = text(&out.stderr);
-    assert!(stderr.contains("INVALID_KEY") && stderr.contains("createApp"), "{stderr}");
+    assert!(
+        stderr.contains("INVALID_KEY") && stderr.contains("createApp"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("run fencectl ovh-keys create"), "{stderr}");
 }
 
@@ -176,10 +273,20 @@ fn issue11_a_reboot_already_in_progress_is_waited_for() {
     let sandbox = Sandbox::new();
     let servers = json!({ SERVER: { "reverse": "node1.example.org", "tasks": { "900": { "function": "hardReboot", "boot": RESCUE_BOOT, "status": "doing" } } } });
     let mock = OvhMock::start(sandbox.path(), json!({ "servers": servers }));
-    let out = agent(&sandbox, &mock, &["action=off", &format!("plug={SERVER}"), "verbose=1"]);
+    let out = agent(
+        &sandbox,
+        &mock,
+        &["action=off", &format!("plug={SERVER}"), "verbose=1"],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    assert!(text(&out.stderr).contains("task 900 is already in progress"), "{}", text(&out.stderr));
-    assert!(mock.calls().contains(&format!("GET /dedicated/server/{SERVER}/task/900")));
+    assert!(
+        text(&out.stderr).contains("task 900 is already in progress"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(mock
+        .calls()
+        .contains(&format!("GET /dedicated/server/{SERVER}/task/900")));
 }
 
 #[test]
@@ -187,7 +294,15 @@ fn issue11_the_debug_file_is_created_private() {
     let sandbox = Sandbox::new();
     let mock = OvhMock::start(sandbox.path(), json!({}));
     let debug = sandbox.path().join("debug.log");
-    let out = agent(&sandbox, &mock, &["action=status", &format!("plug={SERVER}"), &format!("debug_file={}", debug.display())]);
+    let out = agent(
+        &sandbox,
+        &mock,
+        &[
+            "action=status",
+            &format!("plug={SERVER}"),
+            &format!("debug_file={}", debug.display()),
+        ],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let mode = std::fs::metadata(&debug).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
@@ -237,14 +352,23 @@ fn issue11_pty_a_bad_secret_is_asked_again_and_the_pending_key_kept() {
     session.send("127.0.0.1\r").unwrap();
     session.expect("Request keys as shown?").unwrap();
     session.send("y\r").unwrap();
-    session.expect("the application secret does not match").unwrap();
+    session
+        .expect("the application secret does not match")
+        .unwrap();
     session.expect("Application secret").unwrap();
     session.send(format!("{AS}\r")).unwrap();
     session.expect("rescue boot 103").unwrap();
     session.expect(Eof).unwrap();
-    assert_eq!(credential_requests(&mock).len(), 1, "the pending consumer key was kept");
+    assert_eq!(
+        credential_requests(&mock).len(),
+        1,
+        "the pending consumer key was kept"
+    );
     let written = std::fs::read_to_string(&output).unwrap();
-    assert!(written.contains(&format!("application_secret={AS}\n")), "{written}");
+    assert!(
+        written.contains(&format!("application_secret={AS}\n")),
+        "{written}"
+    );
 }
 
 #[test]
@@ -292,7 +416,9 @@ fn issue11_pty_no_at_the_summary_lets_an_answer_change() {
     session.send("n\r").unwrap();
     session.expect("Allowed IPs").unwrap();
     session.send("127.0.0.1\r").unwrap();
-    session.expect("endpoint:     ovh-eu (API at http://127.0.0.1").unwrap();
+    session
+        .expect("endpoint:     ovh-eu (API at http://127.0.0.1")
+        .unwrap();
     session.expect("Request keys as shown?").unwrap();
     session.send("n\r").unwrap();
     session.expect("Change which answer?").unwrap();
@@ -307,7 +433,12 @@ fn issue11_pty_no_at_the_summary_lets_an_answer_change() {
     session.expect(Eof).unwrap();
     let requests = credential_requests(&mock);
     assert_eq!(requests.len(), 1, "nothing was requested before the yes");
-    let paths: Vec<&str> = requests[0]["accessRules"].as_array().unwrap().iter().map(|r| r["path"].as_str().unwrap()).collect();
+    let paths: Vec<&str> = requests[0]["accessRules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["path"].as_str().unwrap())
+        .collect();
     assert!(paths.iter().all(|p| p.contains(SERVER_B)), "{paths:?}");
 }
 
@@ -331,8 +462,15 @@ fn issue11_pty_y_then_enter_answers_one_question_only() {
     session.send("y\r").unwrap();
     session.expect(Eof).unwrap();
     let requests = credential_requests(&mock);
-    assert_eq!(requests[0]["allowedIPs"], json!(["127.0.0.1"]), "the Enter after y did not answer the next question");
-    assert!(requests[0]["accessRules"].as_array().unwrap().contains(&json!({ "method": "GET", "path": "/dedicated/server" })));
+    assert_eq!(
+        requests[0]["allowedIPs"],
+        json!(["127.0.0.1"]),
+        "the Enter after y did not answer the next question"
+    );
+    assert!(requests[0]["accessRules"]
+        .as_array()
+        .unwrap()
+        .contains(&json!({ "method": "GET", "path": "/dedicated/server" })));
 }
 
 #[test]
@@ -356,6 +494,12 @@ fn issue11_check_explains_each_problem_with_its_fix() {
     assert_eq!(out.status.code(), Some(1));
     let stderr = text(&out.stderr);
     assert!(stderr.contains(&format!("{SERVER}: PUT /dedicated/server/{SERVER}, POST /dedicated/server/{SERVER}/reboot not granted\n    fix: rules cannot be added to existing keys")), "{stderr}");
-    assert!(stderr.contains("fix: check the service name ns3.example.test"), "{stderr}");
-    assert!(text(&out.stdout).contains(&format!("(API at {})", mock.url())), "the endpoint actually used");
+    assert!(
+        stderr.contains("fix: check the service name ns3.example.test"),
+        "{stderr}"
+    );
+    assert!(
+        text(&out.stdout).contains(&format!("(API at {})", mock.url())),
+        "the endpoint actually used"
+    );
 }

@@ -250,7 +250,9 @@ fn check_reports_what_fencing_needs() {
     assert_eq!(out.status.code(), Some(1));
     let all = text(&out.stdout) + &text(&out.stderr);
     assert!(
-        all.contains(&format!("PUT /dedicated/server/{SERVER}, GET /dedicated/server/{SERVER}/boot, ")),
+        all.contains(&format!(
+            "PUT /dedicated/server/{SERVER}, GET /dedicated/server/{SERVER}/boot, "
+        )),
         "{all}"
     );
     assert!(all.contains("expire at 2026-12-24"), "{all}");
