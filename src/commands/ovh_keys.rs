@@ -615,35 +615,16 @@ fn read_existing(path: &Path) -> Result<IniFile> {
     }
 }
 
-fn write_config(
-    path: &Path,
-    mut ini: IniFile,
-    answers: &Answers,
-    consumer_key: &str,
-) -> Result<()> {
-    let section = answers.section();
-    match &answers.endpoint {
-        Some(name) if ini.get("default", "endpoint").is_none() => {
-            ini.set("default", "endpoint", name)
-        }
-        Some(_) => {}
-        None => {
-            ini.add_comment("default", "python-ovh knows only its named endpoints: fencectl finds the keys for an API URL through fencectl_endpoint");
-            ini.set("default", config::ENDPOINT_KEY, section);
-        }
-    }
-    if let Some(url) = answers.api_url() {
-        ini.add_comment(section, "fencectl reaches the API at fencectl_api_url (python-ovh ignores this key and uses the named endpoint)");
-        ini.set(section, config::API_URL_KEY, url);
-    }
-    ini.set(section, "application_key", &answers.application_key);
-    ini.set(section, "application_secret", &answers.application_secret);
-    ini.set(section, "consumer_key", consumer_key);
-    // It holds the application secret: private whatever it was before.
-    let mode = crate::sys::fs::FileMode::Exactly(0o600);
-    crate::sys::fs::write_atomic(path, ini.render().as_bytes(), mode)
-        .map(drop)
-        .with_context(|| format!("cannot write {}", path.display()))
+fn write_config(path: &Path, ini: IniFile, answers: &Answers, consumer_key: &str) -> Result<()> {
+    let keys = config::Keys {
+        endpoint: answers.endpoint.as_deref(),
+        section: answers.section(),
+        api_url: answers.api_url(),
+        application_key: &answers.application_key,
+        application_secret: &answers.application_secret,
+        consumer_key,
+    };
+    config::write_keys(path, ini, &keys)
 }
 
 /// cluster.conf and CIB configuration that use the keys through the file,

@@ -135,6 +135,13 @@ impl IniFile {
         }
     }
 
+    /// Removes `key` from `section`.
+    pub fn remove(&mut self, section: &str, key: &str) {
+        for (_, entries) in self.sections.iter_mut().filter(|(name, _)| name == section) {
+            entries.retain(|(k, _)| k != key);
+        }
+    }
+
     pub fn has_section(&self, section: &str) -> bool {
         self.sections.iter().any(|(name, _)| name == section)
     }
@@ -169,6 +176,54 @@ impl IniFile {
         }
         out
     }
+}
+
+/// Keys to store in an ovh.conf.
+#[derive(Debug)]
+pub struct Keys<'a> {
+    /// The named endpoint, None for an API given by URL.
+    pub endpoint: Option<&'a str>,
+    /// The section the keys go to.
+    pub section: &'a str,
+    /// The API URL when it is not the named endpoint's.
+    pub api_url: Option<&'a str>,
+    pub application_key: &'a str,
+    pub application_secret: &'a str,
+    pub consumer_key: &'a str,
+}
+
+/// Stores `keys` in `ini` (keeping its comments and other sections) the
+/// way python-ovh reads them, and writes it to `path` atomically, mode
+/// 0600 (it holds the application secret).
+pub fn write_keys(path: &Path, mut ini: IniFile, keys: &Keys<'_>) -> Result<()> {
+    let section = keys.section;
+    match keys.endpoint {
+        Some(name) if ini.get("default", "endpoint").is_none() => {
+            ini.set("default", "endpoint", name)
+        }
+        Some(_) => {}
+        None => {
+            ini.add_comment("default", "python-ovh knows only its named endpoints: fencectl finds the keys for an API URL through fencectl_endpoint");
+            ini.set("default", ENDPOINT_KEY, section);
+        }
+    }
+    match keys.api_url {
+        Some(url) => {
+            ini.add_comment(
+                section,
+                "fencectl reaches the API at fencectl_api_url (python-ovh ignores this key)",
+            );
+            ini.set(section, API_URL_KEY, url);
+        }
+        None => ini.remove(section, API_URL_KEY),
+    }
+    ini.set(section, "application_key", keys.application_key);
+    ini.set(section, "application_secret", keys.application_secret);
+    ini.set(section, "consumer_key", keys.consumer_key);
+    let mode = crate::sys::fs::FileMode::Exactly(0o600);
+    crate::sys::fs::write_atomic(path, ini.render().as_bytes(), mode)
+        .map(drop)
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// python-ovh's search path: /etc/ovh.conf, ~/.ovh.conf, ./ovh.conf.
