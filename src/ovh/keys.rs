@@ -498,4 +498,30 @@ mod tests {
             .unwrap_err()
             .contains("prefix"));
     }
+
+    #[test]
+    fn issue11_an_api_that_does_not_answer_is_retried_with_backoff_and_said() {
+        let mut client = Client::new(
+            "http://127.0.0.1:9/1.0",
+            super::super::Credentials::default(),
+            Duration::from_secs(2),
+        )
+        .unwrap();
+        let mut pauses = Vec::new();
+        let outcome = wait_for_validation(
+            &mut client,
+            Duration::from_secs(2),
+            Duration::from_millis(100),
+            &mut |event| match event {
+                WaitEvent::Unreachable { retry_in, .. } => pauses.push(retry_in),
+                other => panic!("{other:?}"),
+            },
+        );
+        assert!(matches!(outcome, WaitOutcome::TimedOut), "{outcome:?}");
+        assert!(pauses.len() >= 2, "{pauses:?}");
+        assert!(
+            pauses.windows(2).all(|w| w[1] > w[0]),
+            "backoff grows: {pauses:?}"
+        );
+    }
 }

@@ -503,3 +503,60 @@ fn issue11_check_explains_each_problem_with_its_fix() {
         "the endpoint actually used"
     );
 }
+
+#[test]
+fn issue11_pty_a_misspelled_server_is_corrected_and_new_keys_requested() {
+    use expectrl::Eof;
+    let sandbox = Sandbox::new();
+    let mock = OvhMock::start(sandbox.path(), json!({ "validate_after": 1 }));
+    let output = sandbox.path().join("ovh.conf");
+    let mut session = walk(&sandbox, &mock, &output);
+    session.expect("Application secret").unwrap();
+    session.send(format!("{AS}\r")).unwrap();
+    session.expect("Servers the cluster fences").unwrap();
+    session.send("ns3.example.test\r").unwrap();
+    session.expect("Also allow listing").unwrap();
+    session.send("n\r").unwrap();
+    session.expect("Allowed IPs").unwrap();
+    session.send("\r").unwrap();
+    session.expect("Request keys as shown?").unwrap();
+    session.send("y\r").unwrap();
+    session
+        .expect("ns3.example.test is not a server of this account")
+        .unwrap();
+    session.expect("Correct name for ns3.example.test").unwrap();
+    session.send(format!("{SERVER}\r")).unwrap();
+    session.expect("DELETE /me/api/credential/").unwrap();
+    session.expect("rescue boot 103").unwrap();
+    session.expect(Eof).unwrap();
+    let requests = credential_requests(&mock);
+    assert_eq!(requests.len(), 2, "new keys for the corrected list");
+    assert!(requests[1]["accessRules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["path"].as_str().unwrap().contains(SERVER)));
+    assert!(output.exists());
+}
+
+#[test]
+fn issue11_pty_ctrl_c_writes_nothing() {
+    let sandbox = Sandbox::new();
+    let mock = OvhMock::start(sandbox.path(), json!({}));
+    let output = sandbox.path().join("ovh.conf");
+    let mut session = walk(&sandbox, &mock, &output);
+    session.expect("Application secret").unwrap();
+    session.send(format!("{AS}\r")).unwrap();
+    session.expect("Servers the cluster fences").unwrap();
+    session.send("\x03").unwrap();
+    let status = session.get_process_mut().wait().unwrap();
+    assert!(
+        matches!(
+            status,
+            expectrl::WaitStatus::Exited(_, 130) | expectrl::WaitStatus::Signaled(_, _, _)
+        ),
+        "{status:?}"
+    );
+    assert!(!output.exists());
+    assert!(credential_requests(&mock).is_empty());
+}
