@@ -122,7 +122,14 @@ fn issue11_a_bad_server_name_or_address_by_flag_is_a_usage_error_before_any_requ
     let sandbox = Sandbox::new();
     let mock = OvhMock::start(sandbox.path(), json!({}));
     let output = sandbox.path().join("ovh.conf");
-    let out = create(&sandbox, &mock, AS, &["ns1/../*"], &output);
+    // `?` would turn the rules into a query string; only `/`, `*` and spaces were refused before
+    let out = create(
+        &sandbox,
+        &mock,
+        AS,
+        &["ns1.example.eu?bootType=rescue"],
+        &output,
+    );
     assert_eq!(out.status.code(), Some(64), "{}", text(&out.stderr));
     assert!(text(&out.stderr).contains("is not a server's service name"));
     assert!(mock.calls().is_empty());
