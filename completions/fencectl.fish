@@ -255,14 +255,14 @@ complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and not __fi
 complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and not __fish_seen_subcommand_from create check" -s V -l version -d 'Print version'
 complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and not __fish_seen_subcommand_from create check" -f -a "create" -d 'Create application keys with least-privilege fencing rules (interactive, or all by flags)'
 complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and not __fish_seen_subcommand_from create check" -f -a "check" -d 'Check keys: credential status, expiry, clock skew, and every rule fencing needs'
-complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and __fish_seen_subcommand_from create" -l endpoint -d 'API endpoint: ovh-eu, ovh-ca, ovh-us, soyoustart-eu, soyoustart-ca, kimsufi-eu, kimsufi-ca' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and __fish_seen_subcommand_from create" -l endpoint -d 'API endpoint: one of python-ovh\'s names (ovh-eu, ovh-ca, ovh-us, soyoustart-eu, soyoustart-ca, kimsufi-eu, kimsufi-ca) or an https:// URL of the API (plain http only to a loopback address). A URL is written to ovh.conf in a key python-ovh ignores (fencectl_api_url)' -r
 complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and __fish_seen_subcommand_from create" -l application-key -d 'The application key from the createApp page' -r
 complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and __fish_seen_subcommand_from create" -l application-secret-file -d 'A file holding the application secret (never give it on the command line)' -r -F
 complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and __fish_seen_subcommand_from create" -l server -d 'A server the cluster fences (service name, e.g. ns567890.ip-123-22-44.eu); repeat for each' -r
 complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and __fish_seen_subcommand_from create" -l allowed-ip -d 'Only these addresses may use the keys (the cluster nodes\' public addresses); repeat' -r
 complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and __fish_seen_subcommand_from create" -s o -l output -d 'The ovh.conf to write (default /etc/ovh.conf for root, else ~/.ovh.conf)' -r -F
 complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and __fish_seen_subcommand_from create" -l wait-timeout -d 'How long to wait for the validation in the browser' -r
-complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and __fish_seen_subcommand_from create" -l api-url -d 'Test hook: the API base URL (https, or http to a loopback address)' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and __fish_seen_subcommand_from create" -l api-url -d 'Reach the API at this URL instead of the endpoint\'s own (a proxy, a mock): https, or http to a loopback address. The section keeps the endpoint\'s name for python-ovh; the URL goes in fencectl_api_url' -r
 complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and __fish_seen_subcommand_from create" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
 json\t'A stable JSON document'
 xml\t'The agent\'s own XML (metadata only)'"
@@ -281,7 +281,7 @@ complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and __fish_s
 complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and __fish_seen_subcommand_from check" -l config -d 'The ovh.conf to read (default: python-ovh\'s lookup: /etc/ovh.conf, ~/.ovh.conf, ./ovh.conf, OVH_* variables)' -r -F
 complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and __fish_seen_subcommand_from check" -l endpoint -d 'The endpoint section to use (default: [default] endpoint)' -r
 complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and __fish_seen_subcommand_from check" -l server -d 'A server to check the rules for (default: those the credential\'s rules name); repeat' -r
-complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and __fish_seen_subcommand_from check" -l api-url -d 'Test hook: the API base URL' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and __fish_seen_subcommand_from check" -l api-url -d 'Reach the API at this URL (https, or http to a loopback address) instead of the endpoint\'s or the file\'s fencectl_api_url' -r
 complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and __fish_seen_subcommand_from check" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
 json\t'A stable JSON document'
 xml\t'The agent\'s own XML (metadata only)'"

@@ -434,8 +434,11 @@ pub enum OvhKeysCommand {
 /// `fencectl ovh-keys create`
 #[derive(Debug, Args)]
 pub struct OvhKeysCreateArgs {
-    /// API endpoint: ovh-eu, ovh-ca, ovh-us, soyoustart-eu, soyoustart-ca, kimsufi-eu, kimsufi-ca.
-    #[arg(long, value_name = "NAME")]
+    /// API endpoint: one of python-ovh's names (ovh-eu, ovh-ca, ovh-us,
+    /// soyoustart-eu, soyoustart-ca, kimsufi-eu, kimsufi-ca) or an https:// URL
+    /// of the API (plain http only to a loopback address). A URL is written
+    /// to ovh.conf in a key python-ovh ignores (fencectl_api_url).
+    #[arg(long, value_name = "NAME|URL")]
     pub endpoint: Option<String>,
 
     /// The application key from the createApp page.
@@ -474,8 +477,10 @@ pub struct OvhKeysCreateArgs {
     #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = parse_duration)]
     pub wait_timeout: Duration,
 
-    /// Test hook: the API base URL (https, or http to a loopback address).
-    #[arg(long, hide = true, env = "FENCECTL_OVH_API_URL", value_name = "URL")]
+    /// Reach the API at this URL instead of the endpoint's own (a proxy, a
+    /// mock): https, or http to a loopback address. The section keeps the
+    /// endpoint's name for python-ovh; the URL goes in fencectl_api_url.
+    #[arg(long, env = "FENCECTL_OVH_API_URL", value_name = "URL")]
     pub api_url: Option<String>,
 }
 
@@ -494,8 +499,9 @@ pub struct OvhKeysCheckArgs {
     #[arg(long = "server", value_name = "SERVICE")]
     pub servers: Vec<String>,
 
-    /// Test hook: the API base URL.
-    #[arg(long, hide = true, env = "FENCECTL_OVH_API_URL", value_name = "URL")]
+    /// Reach the API at this URL (https, or http to a loopback address)
+    /// instead of the endpoint's or the file's fencectl_api_url.
+    #[arg(long, env = "FENCECTL_OVH_API_URL", value_name = "URL")]
     pub api_url: Option<String>,
 }
 

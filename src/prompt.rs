@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 
 use anyhow::{Context, Result};
 
-/// Asks the user things.
+/// Asks the user things. Every answer ends with Enter.
 pub trait Prompter {
     /// Picks one of `items`; returns its index.
     fn select(&mut self, prompt: &str, items: &[String], default: usize) -> Result<usize>;
@@ -54,10 +54,73 @@ impl Prompter for TerminalPrompter {
     }
 
     fn confirm(&mut self, prompt: &str, default: bool) -> Result<bool> {
+        // Enter ends every answer: a `y` alone must not answer, or the
+        // Enter typed after it answers the next question (issue 11).
         dialoguer::Confirm::new()
             .with_prompt(prompt)
             .default(default)
+            .wait_for_newline(true)
             .interact()
             .context("reading the answer")
+    }
+}
+
+/// Answers from a script, for tests: each question takes the next answer
+/// (select: an item's index or the start of its text; confirm: y or n;
+/// empty: the default). Every prompt is kept in `asked`.
+#[derive(Debug, Default)]
+pub struct ScriptedPrompter {
+    answers: std::collections::VecDeque<String>,
+    pub asked: Vec<String>,
+}
+
+impl ScriptedPrompter {
+    pub fn new(answers: &[&str]) -> ScriptedPrompter {
+        ScriptedPrompter {
+            answers: answers.iter().map(|a| a.to_string()).collect(),
+            asked: Vec::new(),
+        }
+    }
+
+    fn next(&mut self, prompt: &str) -> Result<String> {
+        self.asked.push(prompt.to_string());
+        self.answers
+            .pop_front()
+            .with_context(|| format!("the script has no answer for {prompt:?}"))
+    }
+}
+
+impl Prompter for ScriptedPrompter {
+    fn select(&mut self, prompt: &str, items: &[String], default: usize) -> Result<usize> {
+        let answer = self.next(prompt)?;
+        if answer.is_empty() {
+            return Ok(default);
+        }
+        answer
+            .parse()
+            .ok()
+            .or_else(|| items.iter().position(|i| i.starts_with(&answer)))
+            .with_context(|| format!("no item {answer:?} in {items:?}"))
+    }
+
+    fn input(&mut self, prompt: &str, default: Option<&str>) -> Result<String> {
+        let answer = self.next(prompt)?;
+        Ok(match default {
+            Some(default) if answer.is_empty() => default.to_string(),
+            _ => answer,
+        })
+    }
+
+    fn password(&mut self, prompt: &str) -> Result<String> {
+        self.next(prompt)
+    }
+
+    fn confirm(&mut self, prompt: &str, default: bool) -> Result<bool> {
+        match self.next(prompt)?.as_str() {
+            "" => Ok(default),
+            "y" | "yes" => Ok(true),
+            "n" | "no" => Ok(false),
+            other => anyhow::bail!("not a y/n answer: {other:?}"),
+        }
     }
 }

@@ -15,8 +15,7 @@ use crate::cli::{OvhKeysCheckArgs, OvhKeysCommand, OvhKeysCreateArgs};
 use crate::exit::{usage, ExitStatus, Reported};
 use crate::ovh::client::{Client, Credentials};
 use crate::ovh::config::{self, IniFile};
-use crate::ovh::fencing::ServerFencer;
-use crate::ovh::keys::{self, Rule};
+use crate::ovh::keys::{self, WaitEvent, WaitOutcome};
 use crate::prompt::{self, Prompter, TerminalPrompter};
 
 pub fn run(command: &OvhKeysCommand, ctx: &Context<'_>) -> Result<ExitStatus> {
@@ -49,8 +48,11 @@ fn missing_flags(args: &OvhKeysCreateArgs) -> Vec<&'static str> {
 }
 
 /// The answers, from flags or questions.
+#[derive(Debug, Clone)]
 struct Answers {
-    endpoint: String,
+    /// A named endpoint (python-ovh's name), or None for a URL.
+    endpoint: Option<String>,
+    /// The API base actually used.
     base: String,
     application_key: String,
     application_secret: String,
@@ -60,88 +62,193 @@ struct Answers {
     allowed_ips: Vec<String>,
 }
 
+impl Answers {
+    /// The ovh.conf section the keys go to.
+    fn section(&self) -> &str {
+        self.endpoint.as_deref().unwrap_or(URL_SECTION)
+    }
+
+    /// The base when it is not the named endpoint's (a URL, --api-url).
+    fn api_url(&self) -> Option<&str> {
+        let named = self
+            .endpoint
+            .as_deref()
+            .and_then(|e| crate::ovh::base_url(e).ok());
+        (named.as_deref() != Some(self.base.as_str())).then_some(self.base.as_str())
+    }
+}
+
+/// The section for keys of an endpoint given as a URL.
+const URL_SECTION: &str = "fencectl-url";
+
+/// Asks `prompt` until `check` accepts the answer, saying why each bad
+/// one was refused: nothing typed before is lost.
+fn ask_until<T>(
+    prompter: &mut dyn Prompter,
+    prompt: &str,
+    default: Option<&str>,
+    check: impl Fn(&str) -> std::result::Result<T, String>,
+) -> Result<T> {
+    loop {
+        let answer = prompter.input(prompt, default)?;
+        match check(answer.trim()) {
+            Ok(value) => return Ok(value),
+            Err(reason) => crate::sys::signal::eprint_line(&format!("{reason}: try again")),
+        }
+    }
+}
+
+fn servers_from(text: &str) -> std::result::Result<Vec<String>, String> {
+    let servers = split_list(text);
+    if servers.is_empty() {
+        return Err(
+            "give at least one server (its OVH service name, e.g. ns567890.ip-123-22-44.eu)".into(),
+        );
+    }
+    servers
+        .iter()
+        .try_for_each(|s| keys::check_server_name(s))?;
+    Ok(servers)
+}
+
+fn ips_from(text: &str) -> std::result::Result<Vec<String>, String> {
+    let ips = split_list(text);
+    ips.iter().try_for_each(|ip| keys::check_allowed_ip(ip))?;
+    Ok(ips)
+}
+
+/// endpoint name (None for a URL) and API base, from `--endpoint` and `--api-url`.
+fn endpoint_from(
+    endpoint: &str,
+    api_url: Option<&str>,
+) -> std::result::Result<(Option<String>, String), String> {
+    let base = crate::ovh::base_url(endpoint)?;
+    let named = crate::ovh::ENDPOINTS
+        .iter()
+        .any(|(name, _)| *name == endpoint)
+        .then(|| endpoint.to_string());
+    let base = match api_url {
+        Some(url) => crate::ovh::base_url(url)?,
+        None => base,
+    };
+    Ok((named, base))
+}
+
+fn ask_endpoint(
+    prompter: &mut dyn Prompter,
+    api_url: Option<&str>,
+) -> Result<(Option<String>, String)> {
+    let names: Vec<String> = crate::ovh::ENDPOINTS
+        .iter()
+        .map(|(name, url)| format!("{name}  ({url})"))
+        .collect();
+    let index = prompter.select(
+        "OVH API endpoint (where your servers' account is)",
+        &names,
+        0,
+    )?;
+    endpoint_from(crate::ovh::ENDPOINTS[index].0, api_url).map_err(usage)
+}
+
+fn ask_key(prompter: &mut dyn Prompter) -> Result<String> {
+    ask_until(prompter, "Application key", None, |k| {
+        if k.is_empty() || k.contains(char::is_whitespace) {
+            Err("the application key is one word, from the createApp page".to_string())
+        } else {
+            Ok(k.to_string())
+        }
+    })
+}
+
+fn ask_secret(prompter: &mut dyn Prompter) -> Result<String> {
+    loop {
+        let secret = prompter
+            .password("Application secret (not shown)")?
+            .trim()
+            .to_string();
+        if !secret.is_empty() {
+            return Ok(secret);
+        }
+        crate::sys::signal::eprint_line("the application secret must not be empty: try again");
+    }
+}
+
+fn ask_servers(prompter: &mut dyn Prompter, default: Option<&str>) -> Result<Vec<String>> {
+    ask_until(
+        prompter,
+        "Servers the cluster fences (service names, separated by spaces)",
+        default,
+        servers_from,
+    )
+}
+
+fn ask_list(prompter: &mut dyn Prompter, default: bool) -> Result<bool> {
+    prompter.confirm(
+        "Also allow listing the account's servers (GET /dedicated/server; only the agent's list action needs it)?",
+        default,
+    )
+}
+
+fn ask_ips(prompter: &mut dyn Prompter, default: &str) -> Result<Vec<String>> {
+    ask_until(
+        prompter,
+        "Allowed IPs: the cluster nodes' public addresses, so that stolen keys are useless elsewhere (empty: any)",
+        Some(default),
+        ips_from,
+    )
+}
+
 fn ask(
     args: &OvhKeysCreateArgs,
     prompter: &mut dyn Prompter,
     interactive: bool,
 ) -> Result<Answers> {
-    let names: Vec<String> = crate::ovh::ENDPOINTS
-        .iter()
-        .map(|(name, url)| format!("{name}  ({url})"))
-        .collect();
-    let endpoint = match &args.endpoint {
-        Some(endpoint) => endpoint.clone(),
-        None => {
-            let index = prompter.select(
-                "OVH API endpoint (where your servers' account is)",
-                &names,
-                0,
-            )?;
-            crate::ovh::ENDPOINTS[index].0.to_string()
-        }
-    };
-    let named = crate::ovh::base_url(&endpoint).map_err(usage)?;
-    let base = match &args.api_url {
-        Some(url) => crate::ovh::base_url(url).map_err(usage)?,
-        None => named.clone(),
+    let api_url = args.api_url.as_deref();
+    let (endpoint, base) = match &args.endpoint {
+        Some(endpoint) => endpoint_from(endpoint, api_url).map_err(usage)?,
+        None => ask_endpoint(prompter, api_url)?,
     };
     if args.application_key.is_none() || args.application_secret_file.is_none() {
+        let page = endpoint
+            .as_deref()
+            .and_then(|e| crate::ovh::base_url(e).ok())
+            .unwrap_or_else(|| base.clone());
         eprintln!(
             "Create an application at {} (any name and description), then give its key and secret.",
-            crate::ovh::create_app_url(&named)
+            crate::ovh::create_app_url(&page)
         );
     }
     let application_key = match &args.application_key {
         Some(key) => key.clone(),
-        None => prompter.input("Application key", None)?.trim().to_string(),
+        None => ask_key(prompter)?,
     };
     let application_secret = match &args.application_secret_file {
-        Some(file) => crate::sys::fs::read_string_capped(file, crate::sys::fs::VALUE_CAP)
-            .context("cannot read the application secret file")?
-            .trim_end_matches(['\n', '\r'])
-            .to_string(),
-        None => prompter
-            .password("Application secret (not shown)")?
-            .trim()
-            .to_string(),
+        Some(file) => read_secret_file(file)?,
+        None => ask_secret(prompter)?,
     };
     if application_key.is_empty() || application_secret.is_empty() {
         return Err(usage("the application key and secret must not be empty"));
     }
     let servers = match args.servers.as_slice() {
-        [] => split_list(&prompter.input(
-            "Servers the cluster fences (service names, separated by spaces)",
-            None,
-        )?),
-        given => given.to_vec(),
-    };
-    if servers.is_empty() {
-        return Err(usage(
-            "give at least one server (its OVH service name, e.g. ns567890.ip-123-22-44.eu)",
-        ));
-    }
-    for server in &servers {
-        if server.contains(['/', '*', ' ']) {
-            return Err(usage(format!("'{server}' is not a server's service name")));
+        [] => ask_servers(prompter, None)?,
+        given => {
+            given
+                .iter()
+                .try_for_each(|s| keys::check_server_name(s))
+                .map_err(usage)?;
+            given.to_vec()
         }
-    }
-    let with_list = args.list_rule
-        || (interactive
-            && prompter.confirm(
-                "Also allow listing the account's servers (GET /dedicated/server; only the agent's list action needs it)?",
-                false,
-            )?);
+    };
+    let with_list = args.list_rule || (interactive && ask_list(prompter, false)?);
     let allowed_ips = if !args.allowed_ips.is_empty() || !interactive {
+        args.allowed_ips
+            .iter()
+            .try_for_each(|ip| keys::check_allowed_ip(ip))
+            .map_err(usage)?;
         args.allowed_ips.clone()
     } else {
-        split_list(&prompter.input(
-            "Allowed IPs: the cluster nodes' public addresses, so that stolen keys are useless elsewhere (empty: any)",
-            Some(""),
-        )?)
+        ask_ips(prompter, "")?
     };
-    for ip in &allowed_ips {
-        check_ip(ip)?;
-    }
     Ok(Answers {
         endpoint,
         base,
@@ -153,6 +260,15 @@ fn ask(
     })
 }
 
+fn read_secret_file(file: &Path) -> Result<String> {
+    Ok(
+        crate::sys::fs::read_string_capped(file, crate::sys::fs::VALUE_CAP)
+            .with_context(|| format!("cannot read the application secret file {}", file.display()))?
+            .trim()
+            .to_string(),
+    )
+}
+
 fn split_list(text: &str) -> Vec<String> {
     text.split([' ', ',', '\t', '\n'])
         .map(str::trim)
@@ -161,45 +277,88 @@ fn split_list(text: &str) -> Vec<String> {
         .collect()
 }
 
-fn check_ip(text: &str) -> Result<()> {
-    let (address, prefix) = text
-        .split_once('/')
-        .map_or((text, None), |(a, p)| (a, Some(p)));
-    let ip: std::net::IpAddr = address.parse().map_err(|_| {
-        usage(format!(
-            "'{text}' is not an IP address (203.0.113.4 or 203.0.113.0/24)"
-        ))
-    })?;
-    if let Some(prefix) = prefix {
-        let max = if ip.is_ipv4() { 32 } else { 128 };
-        if prefix.parse::<u8>().map_or(true, |p| p > max) {
-            return Err(usage(format!(
-                "'{text}' has a bad prefix length (0 to {max})"
-            )));
-        }
-    }
-    Ok(())
-}
-
-fn print_rules(rules: &[Rule], ctx: &Context<'_>) -> Result<()> {
+/// Everything that will be requested, before anything is.
+fn summary(answers: &Answers, output: &Path, ctx: &Context<'_>) -> String {
+    let rules = keys::rules_for(&answers.servers, answers.with_list);
     let mut table = ctx.printer.table(&["METHOD", "PATH"]);
-    for rule in rules {
+    for rule in &rules {
         table.add_row(vec![Cell::new(&rule.method), Cell::new(&rule.path)]);
     }
-    eprintln!(
-        "The keys will be allowed exactly these calls (nothing else: no reinstall, no billing):"
+    let endpoint = match &answers.endpoint {
+        Some(name) => format!("{name} (API at {})", answers.base),
+        None => format!("the API at {}", answers.base),
+    };
+    let ips = if answers.allowed_ips.is_empty() {
+        "any address (stolen keys would work from anywhere)".to_string()
+    } else {
+        answers.allowed_ips.join(", ")
+    };
+    let mut text = format!(
+        "\nAbout to request keys:\n  endpoint:     {endpoint}\n  application:  {}\n  servers:      {}\n  allowed IPs:  {ips}\n  validity:     choose \"Unlimited\" in the browser (fencing stops when keys expire)\n  written to:   [{}] in {}\nThe keys will be allowed exactly these calls (nothing else: no reinstall, no billing):\n",
+        answers.application_key,
+        answers.servers.join(" "),
+        answers.section(),
+        output.display()
     );
-    eprint!(
-        "{}",
-        table
-            .lines()
-            .map(|l| l.trim_end().to_string() + "\n")
-            .collect::<String>()
-    );
-    Ok(())
+    text.extend(table.lines().map(|l| l.trim_end().to_string() + "\n"));
+    text
 }
 
-/// The whole walk: answers, rules, credential, validation, self-test, file.
+/// After "no" at the summary: which answer to change, then that question again.
+/// Returns false when the admin cancels.
+fn change(
+    answers: &mut Answers,
+    prompter: &mut dyn Prompter,
+    api_url: Option<&str>,
+) -> Result<bool> {
+    let items: Vec<String> = [
+        "endpoint",
+        "application key",
+        "application secret",
+        "servers",
+        "list rule",
+        "allowed IPs",
+        "nothing: cancel (nothing is requested or written)",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    match prompter.select("Change which answer?", &items, 3)? {
+        0 => (answers.endpoint, answers.base) = ask_endpoint(prompter, api_url)?,
+        1 => answers.application_key = ask_key(prompter)?,
+        2 => answers.application_secret = ask_secret(prompter)?,
+        3 => answers.servers = ask_servers(prompter, Some(&answers.servers.join(" ")))?,
+        4 => answers.with_list = ask_list(prompter, answers.with_list)?,
+        5 => answers.allowed_ips = ask_ips(prompter, &answers.allowed_ips.join(" "))?,
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
+
+fn client_for(answers: &Answers, consumer_key: &str) -> Result<Client> {
+    Ok(Client::new(
+        &answers.base,
+        Credentials {
+            application_key: answers.application_key.clone(),
+            application_secret: answers.application_secret.clone(),
+            consumer_key: consumer_key.to_string(),
+        },
+        Duration::from_secs(30),
+    )?)
+}
+
+/// How to revoke a validated credential fencectl will not use.
+fn revoke_hint(credential: &Value) -> String {
+    let id = credential
+        .get("credentialId")
+        .map_or_else(|| "ID".to_string(), Value::to_string);
+    format!(
+        "the unused keys (credential {id}) stay valid until revoked: delete them in OVH's web console (API credentials list), or with DELETE /me/api/credential/{id}"
+    )
+}
+
+/// The whole walk: answers, summary, credential, validation, server
+/// checks, and only then the file.
 pub fn create(
     args: &OvhKeysCreateArgs,
     ctx: &Context<'_>,
@@ -215,15 +374,19 @@ pub fn create(
             )));
         }
     }
-    let answers = ask(args, prompter, interactive)?;
-    let rules = keys::rules_for(&answers.servers, answers.with_list);
-    print_rules(&rules, ctx)?;
-    if interactive && !args.yes && !prompter.confirm("Request keys with these rules?", true)? {
-        bail!("cancelled: nothing was requested or written");
-    }
-    let output = args.output.clone().unwrap_or_else(default_output);
-    let section = answers.endpoint.clone();
+    let mut answers = ask(args, prompter, interactive)?;
+    let output = absolute(&args.output.clone().unwrap_or_else(default_output));
     let existing = read_existing(&output)?;
+    loop {
+        eprint!("{}", summary(&answers, &output, ctx));
+        if !interactive || args.yes || prompter.confirm("Request keys as shown?", false)? {
+            break;
+        }
+        if !change(&mut answers, prompter, args.api_url.as_deref())? {
+            bail!("cancelled: nothing was requested or written");
+        }
+    }
+    let section = answers.section().to_string();
     if existing.has_section(&section) && !args.yes {
         let replace = interactive
             && prompter.confirm(
@@ -237,62 +400,193 @@ pub fn create(
             bail!("{} already has a [{section}] section: nothing was requested (give --yes to replace it, or --output another file)", output.display());
         }
     }
-    let mut client = Client::new(
-        &answers.base,
-        Credentials {
-            application_key: answers.application_key.clone(),
-            application_secret: answers.application_secret.clone(),
-            consumer_key: String::new(),
-        },
-        Duration::from_secs(30),
-    )?;
-    let answer = client.post_unsigned(
-        "/auth/credential",
-        &keys::credential_request(&rules, &answers.allowed_ips),
-    )?;
-    let consumer_key = answer
-        .get("consumerKey")
-        .and_then(Value::as_str)
-        .context("the API returned no consumer key")?
-        .to_string();
-    let validation = answer
-        .get("validationUrl")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    eprintln!("\nOpen {validation}\nlog in with the account that owns the servers, and choose the validity \"Unlimited\"\n(fencing must not stop working when the keys expire).");
-    let mut client = Client::new(
-        &answers.base,
-        Credentials {
-            application_key: answers.application_key.clone(),
-            application_secret: answers.application_secret.clone(),
-            consumer_key: consumer_key.clone(),
-        },
-        Duration::from_secs(30),
-    )?;
-    let mut failures = Vec::new();
-    if args.no_wait {
-        eprintln!("--no-wait: the keys are written now and work once validated (check with fencectl ovh-keys check).");
-    } else {
-        let credential = wait_for_validation(&mut client, args.wait_timeout, ctx)?;
+    let consumer_key = loop {
+        let rules = keys::rules_for(&answers.servers, answers.with_list);
+        let pending =
+            keys::request_credential(&mut client_for(&answers, "")?, &rules, &answers.allowed_ips)?;
+        eprintln!("\nOpen {}\nlog in with the account that owns the servers, and choose the validity \"Unlimited\"\n(fencing must not stop working when the keys expire).", pending.validation_url);
+        if args.no_wait {
+            eprintln!("--no-wait: the keys are written now and work once validated (check with fencectl ovh-keys check).");
+            break pending.consumer_key;
+        }
+        let credential = wait(&mut answers, &pending, args, ctx, prompter, interactive)?;
         if let Some(expiration) = credential.get("expiration").and_then(Value::as_str) {
             ctx.printer.warn(&format!("the keys expire at {expiration}: fencing stops working then; create keys with \"Unlimited\" validity"));
         }
-        failures = self_test(&mut client, &answers.servers);
-    }
-    write_config(&output, existing, &section, &answers, &consumer_key)?;
+        let tests = keys::self_test(
+            &mut client_for(&answers, &pending.consumer_key)?,
+            &answers.servers,
+        );
+        match judge(
+            &tests,
+            &mut answers,
+            &credential,
+            prompter,
+            interactive,
+            ctx,
+        )? {
+            Some(()) => break pending.consumer_key,
+            None => continue,
+        }
+    };
+    write_config(&output, existing, &answers, &consumer_key)?;
     eprintln!(
         "Wrote the keys to [{section}] in {} (mode 0600).",
         output.display()
     );
     ctx.printer.out(&snippets(&output, &answers.servers))?;
-    if !failures.is_empty() {
-        crate::output::print_error(&anyhow::anyhow!(
-            "the self-test failed:\n  {}",
-            failures.join("\n  ")
-        ));
-        return Err(Reported(ExitStatus::Failure).into());
-    }
     Ok(ExitStatus::Success)
+}
+
+/// The self-test's verdict: Some to write the file, None to request keys
+/// again for corrected server names; an error (nothing written) otherwise.
+fn judge(
+    tests: &[keys::ServerTest],
+    answers: &mut Answers,
+    credential: &Value,
+    prompter: &mut dyn Prompter,
+    interactive: bool,
+    ctx: &Context<'_>,
+) -> Result<Option<()>> {
+    let mut failures = Vec::new();
+    for test in tests {
+        match &test.outcome {
+            Ok((rescue, disk)) => eprintln!(
+                "{}: ok: rescue boot {} ({}), disk boot {} ({})",
+                test.server, rescue.id, rescue.kernel, disk.id, disk.kernel
+            ),
+            Err(e) if test.ip_refused() => ctx.printer.warn(&format!(
+                "{}: not tested from here: {e}; run fencectl ovh-keys check on a cluster node",
+                test.server
+            )),
+            Err(e) => failures.push((test, e.to_string())),
+        }
+    }
+    if failures.is_empty() {
+        return Ok(Some(()));
+    }
+    let missing: Vec<&str> = failures
+        .iter()
+        .filter(|(t, _)| t.missing())
+        .map(|(t, _)| t.server.as_str())
+        .collect();
+    if interactive && missing.len() == failures.len() {
+        for server in &missing {
+            eprintln!("{server} is not a server of this account: the keys' rules name it, so new keys are needed.");
+            let corrected = ask_until(
+                prompter,
+                &format!("Correct name for {server}"),
+                None,
+                |name| keys::check_server_name(name).map(|()| name.to_string()),
+            )?;
+            for s in answers.servers.iter_mut().filter(|s| s == server) {
+                *s = corrected.clone();
+            }
+        }
+        ctx.printer.warn(&revoke_hint(credential));
+        eprintln!("Requesting new keys for {}.", answers.servers.join(" "));
+        return Ok(None);
+    }
+    let lines: Vec<String> = failures.iter().map(|(_, e)| e.clone()).collect();
+    bail!(
+        "the keys cannot fence every server, nothing was written:\n  {}\n{}",
+        lines.join("\n  "),
+        revoke_hint(credential)
+    )
+}
+
+/// Waits for the validation, saying what happens; a wrong secret is asked
+/// again (keeping the pending consumer key) or, with flags, ends the run.
+fn wait(
+    answers: &mut Answers,
+    pending: &keys::PendingCredential,
+    args: &OvhKeysCreateArgs,
+    ctx: &Context<'_>,
+    prompter: &mut dyn Prompter,
+    interactive: bool,
+) -> Result<Value> {
+    loop {
+        let mut client = client_for(answers, &pending.consumer_key)?;
+        let outcome = {
+            // A signal stops the wait; nothing is written after one.
+            let _cooperation = crate::sys::signal::cooperate();
+            watch(&mut client, &pending.validation_url, args.wait_timeout, ctx)
+        };
+        let nothing = "nothing was written";
+        match outcome {
+            WaitOutcome::Validated(credential) => return Ok(credential),
+            WaitOutcome::WrongSecret if interactive => {
+                eprintln!("The API refuses the signature of every call: the application secret does not match application key {}. Give the secret again (the request stays pending: no need to validate again).", answers.application_key);
+                answers.application_secret = ask_secret(prompter)?;
+            }
+            WaitOutcome::WrongSecret => bail!(
+                "the application secret in {} does not match application key {} (the API refused the signature three times, after re-reading its clock): {nothing}",
+                args.application_secret_file.as_deref().map_or("--application-secret-file".into(), |f| f.display().to_string()),
+                answers.application_key
+            ),
+            WaitOutcome::Ended(status) => bail!("the keys were {status}: {nothing}; run fencectl ovh-keys create again"),
+            WaitOutcome::TimedOut => bail!(
+                "the keys were not validated within {}: {nothing}; run fencectl ovh-keys create again",
+                crate::timespec::format(args.wait_timeout)
+            ),
+            WaitOutcome::Failed(e) => return Err(anyhow::Error::new(e).context(format!("waiting for the validation: {nothing}"))),
+            WaitOutcome::Interrupted => {
+                crate::output::print_error(&anyhow::anyhow!("interrupted while waiting for the validation: {nothing} (the keys stay unvalidated)"));
+                let signal = crate::sys::signal::received().unwrap_or(libc::SIGINT);
+                return Err(Reported(ExitStatus::for_signal(signal)).into());
+            }
+        }
+    }
+}
+
+/// The wait with a countdown and the URL repeated every minute.
+fn watch(client: &mut Client, url: &str, timeout: Duration, ctx: &Context<'_>) -> WaitOutcome {
+    let spinner = ctx
+        .printer
+        .progress(0, "waiting for the validation in the browser");
+    spinner.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {prefix} {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
+    let mut last_said = Instant::now();
+    let mut on_event = |event: WaitEvent<'_>| match event {
+        WaitEvent::Pending { left } => {
+            spinner.set_message(format!(
+                "({} left)",
+                crate::timespec::format(Duration::from_secs(left.as_secs()))
+            ));
+            if last_said.elapsed() >= Duration::from_secs(60) {
+                last_said = Instant::now();
+                spinner.suspend(|| {
+                    crate::sys::signal::eprint_line(&format!(
+                        "still waiting ({} left): open {url}",
+                        crate::timespec::format(Duration::from_secs(left.as_secs()))
+                    ))
+                });
+            }
+        }
+        WaitEvent::Unreachable { error, retry_in } => spinner.suspend(|| {
+            crate::sys::signal::eprint_line(&format!(
+                "the API did not answer ({error}); asking again in {}",
+                crate::timespec::format(retry_in)
+            ))
+        }),
+        WaitEvent::SignatureRefused { count } => spinner.suspend(|| {
+            crate::sys::signal::eprint_line(&format!(
+                "the API refused the signature ({count} of 3): re-reading its clock"
+            ))
+        }),
+    };
+    let outcome = keys::wait_for_validation(client, timeout, Duration::from_secs(1), &mut on_event);
+    spinner.finish_and_clear();
+    outcome
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    if path.is_absolute() {
+        return path.to_path_buf();
+    }
+    std::env::current_dir().map_or_else(|_| path.to_path_buf(), |dir| dir.join(path))
 }
 
 fn default_output() -> PathBuf {
@@ -321,109 +615,16 @@ fn read_existing(path: &Path) -> Result<IniFile> {
     }
 }
 
-/// Waits until the credential is validated. Pending, and the errors a
-/// pending key gets, mean "not yet" until the deadline.
-fn wait_for_validation(client: &mut Client, timeout: Duration, ctx: &Context<'_>) -> Result<Value> {
-    // A signal stops the wait; nothing is written after one.
-    let _cooperation = crate::sys::signal::cooperate();
-    let spinner = ctx
-        .printer
-        .progress(0, "waiting for the validation in the browser");
-    spinner.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} {prefix} [{elapsed}]")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
-    );
-    let deadline = Instant::now() + timeout;
-    let result = loop {
-        if crate::sys::signal::interrupted() {
-            break Err(anyhow::anyhow!("interrupted while waiting for the validation: nothing was written (the keys stay unvalidated)"));
-        }
-        match client.get("/auth/currentCredential") {
-            Ok(credential) => {
-                match credential
-                    .get("status")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                {
-                    "validated" => break Ok(credential),
-                    "expired" | "refused" => {
-                        break Err(anyhow::anyhow!(
-                        "the keys were {}: nothing was written; run fencectl ovh-keys create again",
-                        credential["status"].as_str().unwrap_or_default()
-                    ))
-                    }
-                    _ => {}
-                }
-            }
-            Err(e) if e.is_credential_problem() || e.status == 403 => {}
-            Err(e) => break Err(e.into()),
-        }
-        if Instant::now() >= deadline {
-            break Err(anyhow::anyhow!(
-                "the keys were not validated within {}: nothing was written; run fencectl ovh-keys create again",
-                crate::timespec::format(timeout)
-            ));
-        }
-        std::thread::sleep(
-            Duration::from_millis(500).min(deadline.saturating_duration_since(Instant::now())),
-        );
+fn write_config(path: &Path, ini: IniFile, answers: &Answers, consumer_key: &str) -> Result<()> {
+    let keys = config::Keys {
+        endpoint: answers.endpoint.as_deref(),
+        section: answers.section(),
+        api_url: answers.api_url(),
+        application_key: &answers.application_key,
+        application_secret: &answers.application_secret,
+        consumer_key,
     };
-    spinner.finish_and_clear();
-    if let Some(signal) = crate::sys::signal::received() {
-        crate::output::print_error(
-            &result
-                .err()
-                .unwrap_or_else(|| anyhow::anyhow!("interrupted")),
-        );
-        return Err(Reported(ExitStatus::for_signal(signal)).into());
-    }
-    result
-}
-
-/// Reads each server and its boots, rebooting nothing.
-fn self_test(client: &mut Client, servers: &[String]) -> Vec<String> {
-    let mut failures = Vec::new();
-    for server in servers {
-        let quiet = |_: &str| {};
-        let mut fencer = ServerFencer {
-            client,
-            server: server.clone(),
-            rescue_kernel: "rescue-customer".into(),
-            poll: Duration::from_secs(1),
-            log: &quiet,
-        };
-        let result = fencer
-            .server_info()
-            .and_then(|_| Ok((fencer.rescue_boot()?, fencer.disk_boot()?)));
-        match result {
-            Ok((rescue, disk)) => eprintln!(
-                "{server}: ok: rescue boot {} ({}), disk boot {} ({})",
-                rescue.id, rescue.kernel, disk.id, disk.kernel
-            ),
-            Err(e) => failures.push(format!("{server}: {e}")),
-        }
-    }
-    failures
-}
-
-fn write_config(
-    path: &Path,
-    mut ini: IniFile,
-    section: &str,
-    answers: &Answers,
-    consumer_key: &str,
-) -> Result<()> {
-    if ini.get("default", "endpoint").is_none() {
-        ini.set("default", "endpoint", section);
-    }
-    ini.set(section, "application_key", &answers.application_key);
-    ini.set(section, "application_secret", &answers.application_secret);
-    ini.set(section, "consumer_key", consumer_key);
-    // It holds the application secret: private whatever it was before.
-    let mode = crate::sys::fs::FileMode::Exactly(0o600);
-    crate::sys::fs::write_atomic(path, ini.render().as_bytes(), mode)
-        .map(drop)
-        .with_context(|| format!("cannot write {}", path.display()))
+    config::write_keys(path, ini, &keys)
 }
 
 /// cluster.conf and CIB configuration that use the keys through the file,
@@ -482,30 +683,10 @@ fn snippets(config: &Path, servers: &[String]) -> String {
     out.text
 }
 
-/// What `check` found.
-#[derive(serde::Serialize)]
-struct CheckReport {
-    endpoint: String,
-    files: Vec<PathBuf>,
-    status: String,
-    expiration: Option<String>,
-    allowed_ips: Value,
-    clock_skew_seconds: i64,
-    servers: Vec<ServerCheck>,
-    problems: Vec<String>,
-}
-
-#[derive(serde::Serialize)]
-struct ServerCheck {
-    server: String,
-    rules: Vec<(String, String, bool)>,
-    reachable: Option<String>,
-}
-
 fn check(args: &OvhKeysCheckArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
     let found = config::lookup(args.config.as_deref(), args.endpoint.as_deref())?;
     let endpoint = found.endpoint.clone().context("no endpoint: give --endpoint, or an ovh.conf with [default] endpoint=... (fencectl ovh-keys create writes one)")?;
-    let base = match &args.api_url {
+    let base = match args.api_url.as_ref().or(found.api_url.as_ref()) {
         Some(url) => crate::ovh::base_url(url).map_err(usage)?,
         None => crate::ovh::base_url(&endpoint).map_err(usage)?,
     };
@@ -530,86 +711,44 @@ fn check(args: &OvhKeysCheckArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
             .ok_or_else(|| missing("consumer_key"))?,
     };
     let mut client = Client::new(&base, credentials, Duration::from_secs(30))?;
-    let skew = client.time_delta()?;
-    let credential = client.get("/auth/currentCredential")?;
-    let status = credential
-        .get("status")
-        .and_then(Value::as_str)
-        .unwrap_or("unknown")
-        .to_string();
-    let rules = keys::parse_rules(credential.get("rules").unwrap_or(&Value::Null));
-    let servers = if args.servers.is_empty() {
-        keys::servers_in(&rules)
-    } else {
-        args.servers.clone()
-    };
-    let mut problems = Vec::new();
-    if status != "validated" {
-        problems.push(format!("the credential is {status}, not validated"));
-    }
-    let expiration = credential
-        .get("expiration")
-        .and_then(Value::as_str)
-        .map(str::to_string);
-    if let Some(expiration) = &expiration {
+    let audit = keys::audit(&mut client, &args.servers)?;
+    if let Some(expiration) = &audit.expiration {
         ctx.printer.warn(&format!(
-            "the keys expire at {expiration}: fencing stops working then"
+            "the keys expire at {expiration}: fencing stops working then (fix: create keys with \"Unlimited\" validity)"
         ));
-    }
-    if servers.is_empty() {
-        problems.push("the credential's rules name no server: nothing to fence".into());
-    }
-    let mut checks = Vec::new();
-    for server in &servers {
-        let needed = keys::server_rules(server);
-        let granted: Vec<(String, String, bool)> = needed
-            .iter()
-            .map(|r| {
-                (
-                    r.method.clone(),
-                    r.path.clone(),
-                    keys::granted(&rules, &r.method, &r.path),
-                )
-            })
-            .collect();
-        for (method, path, ok) in &granted {
-            if !ok {
-                problems.push(format!("{server}: {method} {path} is not granted"));
-            }
-        }
-        let reachable = match client.get(&format!("/dedicated/server/{server}")) {
-            Ok(_) => None,
-            Err(e) => {
-                problems.push(format!("{server}: {e}"));
-                Some(e.to_string())
-            }
-        };
-        checks.push(ServerCheck {
-            server: server.clone(),
-            rules: granted,
-            reachable,
-        });
     }
     let report = CheckReport {
         endpoint,
+        base,
         files: found.files.clone(),
-        status,
-        expiration,
-        allowed_ips: credential.get("allowedIPs").cloned().unwrap_or(Value::Null),
-        clock_skew_seconds: skew,
-        servers: checks,
-        problems,
+        audit,
     };
     print_check(&report, ctx)?;
-    if report.problems.is_empty() {
-        Ok(ExitStatus::Success)
-    } else {
-        crate::output::print_error(&anyhow::anyhow!(
-            "the keys cannot fence: {}",
-            report.problems.join("; ")
-        ));
-        Err(Reported(ExitStatus::Failure).into())
+    if report.audit.problems.is_empty() {
+        return Ok(ExitStatus::Success);
     }
+    let lines: Vec<String> = report
+        .audit
+        .problems
+        .iter()
+        .map(|p| format!("{}\n    fix: {}", p.problem, p.fix))
+        .collect();
+    crate::output::print_error(&anyhow::anyhow!(
+        "the keys cannot fence:\n  {}",
+        lines.join("\n  ")
+    ));
+    Err(Reported(ExitStatus::Failure).into())
+}
+
+/// What `check` found, and where.
+#[derive(serde::Serialize)]
+struct CheckReport {
+    endpoint: String,
+    /// The API base actually used.
+    base: String,
+    files: Vec<PathBuf>,
+    #[serde(flatten)]
+    audit: keys::Audit,
 }
 
 fn describe_files(files: &[PathBuf]) -> String {
@@ -629,7 +768,7 @@ fn print_check(report: &CheckReport, ctx: &Context<'_>) -> Result<()> {
     if printer.json_output() {
         return printer.json(report);
     }
-    let ips = match &report.allowed_ips {
+    let ips = match &report.audit.allowed_ips {
         Value::Array(ips) if !ips.is_empty() => ips
             .iter()
             .filter_map(Value::as_str)
@@ -637,16 +776,18 @@ fn print_check(report: &CheckReport, ctx: &Context<'_>) -> Result<()> {
             .join(", "),
         _ => "any".into(),
     };
+    let audit = &report.audit;
     let mut out = format!(
-        "endpoint: {}\nkeys from: {}\ncredential: {}\nexpires: {}\nallowed IPs: {ips}\nclock skew: {} s (the API's clock minus this machine's)\n",
+        "endpoint: {} (API at {})\nkeys from: {}\ncredential: {}\nexpires: {}\nallowed IPs: {ips}\nclock skew: {} s (the API's clock minus this machine's)\n",
         report.endpoint,
+        report.base,
         describe_files(&report.files),
-        report.status,
-        report.expiration.as_deref().unwrap_or("never (unlimited)"),
-        report.clock_skew_seconds
+        audit.status,
+        audit.expiration.as_deref().unwrap_or("never (unlimited)"),
+        audit.clock_skew_seconds
     );
     let mut table = printer.table(&["SERVER", "METHOD", "PATH", "GRANTED"]);
-    for server in &report.servers {
+    for server in &report.audit.servers {
         for (method, path, ok) in &server.rules {
             let granted = if *ok {
                 Cell::new("yes")
@@ -663,4 +804,108 @@ fn print_check(report: &CheckReport, ctx: &Context<'_>) -> Result<()> {
     }
     out.extend(table.lines().map(|l| l.trim_end().to_string() + "\n"));
     printer.out(&out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::prompt::ScriptedPrompter;
+
+    fn args() -> OvhKeysCreateArgs {
+        OvhKeysCreateArgs {
+            endpoint: None,
+            application_key: None,
+            application_secret_file: None,
+            servers: Vec::new(),
+            list_rule: false,
+            allowed_ips: Vec::new(),
+            output: None,
+            yes: false,
+            no_wait: false,
+            wait_timeout: Duration::from_secs(60),
+            api_url: None,
+        }
+    }
+
+    #[test]
+    fn issue11_bad_values_are_asked_again_and_nothing_typed_is_lost() {
+        let mut prompter = ScriptedPrompter::new(&[
+            "ovh-ca",
+            "AK with space",
+            "AK",
+            "AS",
+            "ns1/x",
+            "ns1.example",
+            "y",
+            "not-an-ip",
+            "203.0.113.4",
+        ]);
+        let answers = ask(&args(), &mut prompter, true).unwrap();
+        assert_eq!(answers.endpoint.as_deref(), Some("ovh-ca"));
+        assert_eq!(answers.base, "https://ca.api.ovh.com/1.0");
+        assert_eq!(answers.application_key, "AK");
+        assert_eq!(answers.servers, ["ns1.example"]);
+        assert!(answers.with_list);
+        assert_eq!(answers.allowed_ips, ["203.0.113.4"]);
+        let asked = prompter.asked.join("\n");
+        assert_eq!(
+            asked.matches("Servers the cluster fences").count(),
+            2,
+            "{asked}"
+        );
+        assert_eq!(asked.matches("Allowed IPs").count(), 2, "{asked}");
+    }
+
+    #[test]
+    fn issue11_no_at_the_summary_changes_one_answer_or_cancels() {
+        let mut prompter = ScriptedPrompter::new(&[
+            "",
+            "AK",
+            "AS",
+            "ns1.example",
+            "n",
+            "",
+            "allowed",
+            "198.51.100.7",
+        ]);
+        let mut answers = ask(&args(), &mut prompter, true).unwrap();
+        assert!(change(&mut answers, &mut prompter, None).unwrap());
+        assert_eq!(answers.allowed_ips, ["198.51.100.7"]);
+        assert_eq!(answers.servers, ["ns1.example"], "the other answers stay");
+        let mut prompter = ScriptedPrompter::new(&["nothing"]);
+        assert!(!change(&mut answers, &mut prompter, None).unwrap());
+    }
+
+    #[test]
+    fn issue11_a_url_endpoint_is_kept_where_python_ovh_does_not_look() {
+        let (name, base) = endpoint_from("https://api.example.test/1.0", None).unwrap();
+        let answers = Answers {
+            endpoint: name,
+            base,
+            application_key: "AK".into(),
+            application_secret: "AS".into(),
+            servers: vec!["ns1".into()],
+            with_list: false,
+            allowed_ips: Vec::new(),
+        };
+        let dir = std::env::temp_dir().join(format!("fencectl-ovh-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("ovh.conf");
+        write_config(&path, IniFile::default(), &answers, "CK").unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(
+            !text.contains("endpoint=https"),
+            "python-ovh refuses a URL in endpoint: {text}"
+        );
+        assert!(text.contains("fencectl_endpoint=fencectl-url"), "{text}");
+        assert!(
+            text.contains("[fencectl-url]\n; fencectl reaches the API at fencectl_api_url"),
+            "{text}"
+        );
+        assert!(
+            text.contains("fencectl_api_url=https://api.example.test/1.0"),
+            "{text}"
+        );
+    }
 }

@@ -1,52 +1,18 @@
-//! fence_ovh_api: a fence agent for OVH dedicated servers on the REST API,
-//! following the fence agent API (name=value lines on stdin without argv,
-//! getopt-style options otherwise; exit 0, 1, or 2 for status off).
+//! fence_ovh_api: a fence agent for OVH dedicated servers on the REST API.
+//! The fence agent protocol (stdin and getopt options, usage, metadata,
+//! debug log) is the built-in agents' ([`crate::agents::builtin`]); this
+//! module holds the agent's parameters and its actions.
 
-use std::collections::BTreeMap;
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use super::client::{Client, Credentials};
 use super::fencing::{self, Power, ServerFencer};
+use crate::agents::builtin::{p, Log, Options, Param, Protocol};
 
 /// The agent's name.
 pub const NAME: &str = "fence_ovh_api";
-
-/// One parameter: name, short option, takes a value, content type,
-/// default, required, description.
-struct Param {
-    name: &'static str,
-    short: Option<char>,
-    value: Option<&'static str>,
-    kind: &'static str,
-    default: Option<&'static str>,
-    required: bool,
-    deprecated_by: Option<&'static str>,
-    obsoletes: Option<&'static str>,
-    description: &'static str,
-}
-
-const fn p(
-    name: &'static str,
-    short: Option<char>,
-    value: Option<&'static str>,
-    kind: &'static str,
-    default: Option<&'static str>,
-    description: &'static str,
-) -> Param {
-    Param {
-        name,
-        short,
-        value,
-        kind,
-        default,
-        required: false,
-        deprecated_by: None,
-        obsoletes: None,
-        description,
-    }
-}
 
 const PARAMS: &[Param] = &[
     p("action", Some('o'), Some("action"), "string", Some("reboot"), "Fencing action"),
@@ -86,247 +52,28 @@ const ACTIONS: &[&str] = &[
     "validate-all",
 ];
 
-fn param(name: &str) -> Option<&'static Param> {
-    PARAMS.iter().find(|p| p.name == name)
-}
+/// The agent as the fence agent API sees it.
+pub static PROTOCOL: Protocol = Protocol {
+    name: NAME,
+    shortdesc: "Fence agent for OVH dedicated servers (REST API, rescue mode)",
+    longdesc: "fence_ovh_api fences an OVH dedicated server through the OVH REST API: off sets the rescue boot and hard-reboots the server, so that its own system stops; on sets the disk boot and hard-reboots it. An action succeeds only when OVH's reboot task ends done. It needs an application key, application secret and consumer key (fencectl ovh-keys create makes them, with rights to reboot only the cluster's servers). Built into fencectl.",
+    vendor_url: "https://www.ovhcloud.com/",
+    params: PARAMS,
+    actions: ACTIONS,
+};
 
-fn getopt(param: &Param) -> String {
-    let long = format!("--{}", param.name.replace('_', "-"));
-    let long = match param.value {
-        Some(value) => format!("{long}=[{value}]"),
-        None => long,
-    };
-    match param.short {
-        Some(short) => format!("-{short}, {long}"),
-        None => long,
-    }
-}
-
-/// The agent's metadata XML (passes fence-agents' metadata.rng), written
-/// with the XML writer so that every value is escaped.
+/// The agent's metadata XML.
 pub fn metadata() -> String {
-    use crate::generate::XmlOut;
-    let mut out = XmlOut::new(0);
-    out.text.push_str("<?xml version=\"1.0\" ?>\n");
-    out.open(
-        "resource-agent",
-        &[
-            ("name", NAME),
-            (
-                "shortdesc",
-                "Fence agent for OVH dedicated servers (REST API, rescue mode)",
-            ),
-        ],
-    );
-    out.text_element("longdesc", &[], "fence_ovh_api fences an OVH dedicated server through the OVH REST API: off sets the rescue boot and hard-reboots the server, so that its own system stops; on sets the disk boot and hard-reboots it. An action succeeds only when OVH's reboot task ends done. It needs an application key, application secret and consumer key (fencectl ovh-keys create makes them, with rights to reboot only the cluster's servers). Built into fencectl.");
-    out.text_element("vendor-url", &[], "https://www.ovhcloud.com/");
-    out.open("parameters", &[]);
-    for param in PARAMS {
-        let required = if param.required { "1" } else { "0" };
-        let mut attrs = vec![
-            ("name", param.name),
-            ("unique", "0"),
-            ("required", required),
-        ];
-        if param.deprecated_by.is_some() {
-            attrs.push(("deprecated", "1"));
-        }
-        if let Some(old) = param.obsoletes {
-            attrs.push(("obsoletes", old));
-        }
-        out.open("parameter", &attrs);
-        out.empty("getopt", &[("mixed", &getopt(param))]);
-        let mut content = vec![("type", param.kind)];
-        if let Some(default) = param.default {
-            content.push(("default", default));
-        }
-        out.empty("content", &content);
-        out.text_element("shortdesc", &[("lang", "en")], param.description);
-        out.close("parameter");
-    }
-    out.close("parameters");
-    out.open("actions", &[]);
-    for action in ACTIONS {
-        out.empty("action", &[("name", action)]);
-    }
-    out.close("actions");
-    out.close("resource-agent");
-    out.text
-}
-
-/// The agent's options, by canonical parameter name.
-#[derive(Debug, Default)]
-struct Options {
-    /// Values given under the parameter's own name.
-    values: BTreeMap<String, String>,
-    /// Values given under a deprecated name (`port` for `plug`). Pacemaker
-    /// adds `port=<node>` even when the device sets `plug=<server>`, in no
-    /// fixed order, so the parameter's own name always wins.
-    deprecated: BTreeMap<String, String>,
-}
-
-impl Options {
-    fn get(&self, name: &str) -> Option<&str> {
-        self.values
-            .get(name)
-            .or_else(|| self.deprecated.get(name))
-            .map(String::as_str)
-            .filter(|v| !v.is_empty())
-    }
-
-    fn flag(&self, name: &str) -> bool {
-        self.values.contains_key(name) || self.deprecated.contains_key(name)
-    }
-
-    fn seconds(&self, name: &str) -> Result<Duration, String> {
-        let text = self
-            .get(name)
-            .or_else(|| param(name).and_then(|p| p.default))
-            .unwrap_or("0");
-        text.trim()
-            .parse::<f64>()
-            .ok()
-            .filter(|s| *s >= 0.0 && s.is_finite())
-            .map(Duration::from_secs_f64)
-            .ok_or_else(|| format!("{name}={text} is not a number of seconds"))
-    }
-
-    fn set(&mut self, name: &str, value: String, warnings: &mut Vec<String>) {
-        match param(name) {
-            Some(Param {
-                deprecated_by: Some(canonical),
-                ..
-            }) => {
-                self.deprecated.insert((*canonical).to_string(), value);
-            }
-            Some(p) => {
-                self.values.insert(p.name.to_string(), value);
-            }
-            None => {
-                // Never echo the value: it may be a secret under a mistyped name.
-                warnings.push(format!("Parse error: Ignoring unknown option '{name}'"));
-            }
-        }
-    }
-}
-
-/// stdin: name=value lines; `#` comments and blank lines ignored; the last wins.
-fn from_stdin(input: &mut dyn BufRead, warnings: &mut Vec<String>) -> Options {
-    let mut options = Options::default();
-    for line in input.lines().map_while(Result::ok) {
-        let line = line.trim_end_matches('\r');
-        if line.trim().is_empty() || line.trim_start().starts_with('#') {
-            continue;
-        }
-        let (name, value) = line.split_once('=').unwrap_or((line, "1"));
-        let value = value
-            .strip_prefix('"')
-            .and_then(|v| v.strip_suffix('"'))
-            .unwrap_or(value);
-        options.set(name.trim(), value.to_string(), warnings);
-    }
-    options
-}
-
-/// getopt-style argv: `-o off`, `-ooff`, `--action=off`, `--action off`.
-fn from_argv(args: &[String], warnings: &mut Vec<String>) -> Result<Options, String> {
-    let mut options = Options::default();
-    let mut i = 0;
-    while i < args.len() {
-        let arg = &args[i];
-        i += 1;
-        let (spec, inline) = if let Some(long) = arg.strip_prefix("--") {
-            let (name, value) = long
-                .split_once('=')
-                .map_or((long, None), |(n, v)| (n, Some(v.to_string())));
-            let name = name.replace('-', "_");
-            (
-                PARAMS.iter().find(|p| p.name == name).ok_or_else(|| {
-                    format!(
-                        "unknown option --{}",
-                        long.split('=').next().unwrap_or(long)
-                    )
-                })?,
-                value,
-            )
-        } else if let Some(short) = arg.strip_prefix('-').filter(|s| !s.is_empty()) {
-            let c = short.chars().next().unwrap_or_default();
-            let rest = &short[c.len_utf8()..];
-            let spec = PARAMS
-                .iter()
-                .find(|p| p.short == Some(c))
-                .ok_or_else(|| format!("unknown option -{c}"))?;
-            (spec, (!rest.is_empty()).then(|| rest.to_string()))
-        } else {
-            return Err(format!(
-                "unexpected argument '{arg}' (options look like -o off or --plug=SERVICE)"
-            ));
-        };
-        let value = match (spec.value, inline) {
-            (None, None) => "1".to_string(),
-            (None, Some(_)) => {
-                return Err(format!(
-                    "option --{} takes no value",
-                    spec.name.replace('_', "-")
-                ))
-            }
-            (Some(_), Some(value)) => value,
-            (Some(_), None) => {
-                let value = args.get(i).cloned().ok_or_else(|| {
-                    format!("option --{} needs a value", spec.name.replace('_', "-"))
-                })?;
-                i += 1;
-                value
-            }
-        };
-        options.set(spec.name, value, warnings);
-    }
-    Ok(options)
-}
-
-/// Logging to stderr (unless quiet, at verbose) and to debug_file, with
-/// every secret masked.
-struct Log {
-    verbose: bool,
-    quiet: bool,
-    file: Option<std::fs::File>,
-    secrets: Vec<String>,
-}
-
-impl Log {
-    fn debug(&self, message: &str) {
-        let masked = crate::secrets::mask_values(message, &self.secrets);
-        if self.verbose && !self.quiet {
-            eprintln!("{masked}");
-        }
-        if let Some(mut file) = self.file.as_ref() {
-            let _ = writeln!(file, "{masked}");
-        }
-    }
-
-    fn error(&self, message: &str) {
-        let masked = crate::secrets::mask_values(message, &self.secrets);
-        if !self.quiet {
-            eprintln!("Failed: {masked}");
-        }
-        if let Some(mut file) = self.file.as_ref() {
-            let _ = writeln!(file, "Failed: {masked}");
-        }
-    }
+    PROTOCOL.metadata()
 }
 
 /// Runs the agent with `args` (argv after the program name); returns the exit code.
 pub fn main(args: &[String]) -> i32 {
-    let mut warnings = Vec::new();
-    let options = if args.is_empty() {
-        from_stdin(&mut std::io::stdin().lock(), &mut warnings)
-    } else {
-        match from_argv(args, &mut warnings) {
-            Ok(options) => options,
-            Err(e) => {
-                eprintln!("Failed: {e} (see {NAME} --help)");
-                return 1;
-            }
+    let (options, warnings) = match PROTOCOL.parse(args, &mut std::io::stdin().lock()) {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            eprintln!("Failed: {e} (see {NAME} --help)");
+            return 1;
         }
     };
     let quiet = options.flag("quiet");
@@ -338,30 +85,6 @@ pub fn main(args: &[String]) -> i32 {
     run(&options)
 }
 
-fn usage() -> String {
-    let mut text = format!(
-        "Usage: {NAME} [options]\n   or: echo -e 'action=off\\nplug=SERVICE' | {NAME}\nOptions:\n"
-    );
-    for param in PARAMS.iter().filter(|p| p.deprecated_by.is_none()) {
-        text.push_str(&format!("   {:<40} {}\n", getopt(param), param.description));
-    }
-    text.push_str(&format!("Actions: {}\n", ACTIONS.join(", ")));
-    text
-}
-
-fn manpage() -> String {
-    let mut text = format!(".TH {} 8 \"fencectl\"\n.SH NAME\n{NAME} \\- fence agent for OVH dedicated servers\n.SH OPTIONS\n", NAME.to_uppercase());
-    for param in PARAMS.iter().filter(|p| p.deprecated_by.is_none()) {
-        text.push_str(&format!(
-            ".TP\n\\fB{}\\fR\n{} (stdin: {})\n",
-            getopt(param).replace('-', "\\-"),
-            param.description,
-            param.name
-        ));
-    }
-    text
-}
-
 fn run(options: &Options) -> i32 {
     let action = options.get("action").unwrap_or("reboot").to_string();
     let action = if action == "meta-data" {
@@ -370,7 +93,7 @@ fn run(options: &Options) -> i32 {
         action
     };
     if options.flag("help") {
-        print!("{}", usage());
+        print!("{}", PROTOCOL.usage());
         return 0;
     }
     if options.flag("version") {
@@ -379,11 +102,11 @@ fn run(options: &Options) -> i32 {
     }
     match action.as_str() {
         "metadata" => {
-            print!("{}", metadata());
+            print!("{}", PROTOCOL.metadata());
             return 0;
         }
         "manpage" => {
-            print!("{}", manpage());
+            print!("{}", PROTOCOL.manpage());
             return 0;
         }
         _ if !ACTIONS.contains(&action.as_str()) => {
@@ -405,13 +128,10 @@ fn run(options: &Options) -> i32 {
     let log = Log {
         verbose: options.flag("verbose"),
         quiet: options.flag("quiet"),
-        file: options.get("debug_file").and_then(|path| {
-            std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(path)
-                .ok()
-        }),
+        // Created 0600, never through a symlink: it holds what the API said.
+        file: options
+            .get("debug_file")
+            .and_then(crate::agents::builtin::open_debug_file),
         secrets: setup.credentials.secrets(),
     };
     if action == "validate-all" {
@@ -456,6 +176,7 @@ impl Setup {
         let endpoint = std::env::var("FENCECTL_OVH_API_URL")
             .ok()
             .filter(|v| !v.is_empty())
+            .or(found.api_url.clone())
             .or(found.endpoint.clone())
             .ok_or("no endpoint: give endpoint=ovh-eu (or another), or an ovh.conf with [default] endpoint=...")?;
         let base = super::base_url(&endpoint)?;
@@ -686,7 +407,7 @@ mod tests {
         let mut warnings = Vec::new();
         let stdin =
             "# comment\naction=off\nport=ns1\napplication_key=AK\nbogus=TOPSECRET\nverbose\n";
-        let a = from_stdin(&mut stdin.as_bytes(), &mut warnings);
+        let a = PROTOCOL.from_stdin(&mut stdin.as_bytes(), &mut warnings);
         assert_eq!(
             a.get("plug"),
             Some("ns1"),
@@ -698,12 +419,16 @@ mod tests {
             .iter()
             .map(|s| s.to_string())
             .collect();
-        let b = from_argv(&args, &mut warnings).unwrap();
+        let b = PROTOCOL.from_argv(&args, &mut warnings).unwrap();
         for name in ["action", "plug", "application_key", "verbose"] {
             assert_eq!(a.get(name), b.get(name), "{name}");
         }
-        assert!(from_argv(&["--nope".to_string()], &mut warnings).is_err());
-        assert!(from_argv(&["-o".to_string()], &mut warnings).is_err());
+        assert!(PROTOCOL
+            .from_argv(&["--nope".to_string()], &mut warnings)
+            .is_err());
+        assert!(PROTOCOL
+            .from_argv(&["-o".to_string()], &mut warnings)
+            .is_err());
     }
 
     /// Pacemaker sends `port=<node>` (the metadata has `port`) next to the
@@ -714,10 +439,10 @@ mod tests {
             "plug=ns1.example\nport=node2\n",
             "port=node2\nplug=ns1.example\n",
         ] {
-            let options = from_stdin(&mut stdin.as_bytes(), &mut Vec::new());
+            let options = PROTOCOL.from_stdin(&mut stdin.as_bytes(), &mut Vec::new());
             assert_eq!(options.get("plug"), Some("ns1.example"), "{stdin:?}");
         }
-        let options = from_stdin(&mut "port=ns2.example\n".as_bytes(), &mut Vec::new());
+        let options = PROTOCOL.from_stdin(&mut "port=ns2.example\n".as_bytes(), &mut Vec::new());
         assert_eq!(options.get("plug"), Some("ns2.example"));
     }
 

@@ -58,8 +58,20 @@ impl OvhError {
         self.is("INVALID_CREDENTIAL") || self.is("INVALID_SIGNATURE") || self.is("NOT_CREDENTIAL")
     }
 
+    /// Refused because the request came from an address the key's
+    /// allowedIPs do not hold.
+    pub fn is_ip_refused(&self) -> bool {
+        self.status == 403 && self.message.contains("IP address")
+    }
+
     fn advice(&self) -> &'static str {
-        if self.is("INVALID_CREDENTIAL") || self.is("NOT_CREDENTIAL") {
+        if self.is("INVALID_KEY") {
+            "the application key is unknown at this endpoint: check the key, and that it was created on this endpoint's createApp page"
+        } else if self.is_ip_refused() {
+            "this machine's address is not among the keys' allowed IPs: run it from a cluster node, or create keys that allow this address"
+        } else if self.status == 403 && self.method == "GET" && self.path == "/dedicated/server" {
+            "listing the account's servers needs the list rule: create keys with fencectl ovh-keys create --list-rule (fencing itself does not need it)"
+        } else if self.is("INVALID_CREDENTIAL") || self.is("NOT_CREDENTIAL") {
             "consumer key expired, revoked or not validated: run fencectl ovh-keys create"
         } else if self.is("INVALID_SIGNATURE") {
             "the application secret or consumer key is wrong (or the key is not validated yet): check them with fencectl ovh-keys check"
@@ -155,6 +167,11 @@ impl Client {
 
     pub fn base(&self) -> &str {
         &self.base
+    }
+
+    /// Forgets the API's clock: the next signed call reads `/auth/time` again.
+    pub fn forget_time(&mut self) {
+        self.delta = None;
     }
 
     /// Server time minus local time, in seconds (asked once).

@@ -149,16 +149,66 @@ impl ServerFencer<'_> {
     /// Boots `boot` with a hard reboot and waits for that reboot's task.
     fn reboot_into(&mut self, boot: &Boot, deadline: Instant) -> Result<()> {
         self.set_boot(boot)?;
-        let path = self.path("/reboot");
-        let task = self.client.post(&path, &json!({}))?;
-        let id = task.get("taskId").and_then(Value::as_u64).ok_or_else(|| {
-            FenceError::Other(format!(
-                "the reboot request for {} returned no task",
-                self.server
-            ))
-        })?;
+        let id = self.request_reboot()?;
         (self.log)(&format!("hard reboot of {} is task {id}", self.server));
         self.wait_task(id, deadline)
+    }
+
+    /// `POST .../reboot`, returning the task to wait for. When OVH refuses
+    /// because a hard reboot is already in progress, that task is the one
+    /// to wait for and judge by: a second reboot cannot be requested.
+    fn request_reboot(&mut self) -> std::result::Result<u64, OvhError> {
+        let path = self.path("/reboot");
+        let refused = match self.client.post(&path, &json!({})) {
+            Ok(task) => {
+                return task
+                    .get("taskId")
+                    .and_then(Value::as_u64)
+                    .ok_or_else(|| OvhError {
+                        status: 200,
+                        code: None,
+                        message: "the reboot request returned no task".into(),
+                        query_id: None,
+                        method: "POST".into(),
+                        path,
+                    })
+            }
+            Err(e) if e.status == 409 => e,
+            Err(e) => return Err(e),
+        };
+        match self.pending_reboot() {
+            Ok(Some(id)) => {
+                (self.log)(&format!(
+                    "OVH refused the reboot ({}): hard reboot task {id} is already in progress; waiting for it",
+                    refused.message
+                ));
+                Ok(id)
+            }
+            _ => Err(refused),
+        }
+    }
+
+    /// The hard reboot task still pending, if any.
+    fn pending_reboot(&mut self) -> Result<Option<u64>> {
+        let ids = self.client.get(&self.path("/task?function=hardReboot"))?;
+        let mut ids: Vec<u64> = ids
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_u64)
+            .collect();
+        ids.sort_unstable();
+        for id in ids.into_iter().rev() {
+            let task = self.client.get(&self.path(&format!("/task/{id}")))?;
+            let status = task
+                .get("status")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            if matches!(status, "todo" | "init" | "doing") {
+                return Ok(Some(id));
+            }
+        }
+        Ok(None)
     }
 
     /// Waits until task `id` ends: done is success; cancelled,
@@ -213,21 +263,14 @@ impl ServerFencer<'_> {
                 let rescue = self.rescue_boot()?;
                 let disk = self.disk_boot()?;
                 self.set_boot(&rescue)?;
-                let path = self.path("/reboot");
-                let task = match self.client.post(&path, &json!({})) {
-                    Ok(task) => task,
+                let id = match self.request_reboot() {
+                    Ok(id) => id,
                     Err(e) => {
                         (self.log)("the reboot request failed: setting the disk boot back");
                         let _ = self.set_boot(&disk);
                         return Err(e.into());
                     }
                 };
-                let id = task.get("taskId").and_then(Value::as_u64).ok_or_else(|| {
-                    FenceError::Other(format!(
-                        "the reboot request for {} returned no task",
-                        self.server
-                    ))
-                })?;
                 (self.log)(&format!(
                     "hard reboot of {} into rescue is task {id}",
                     self.server

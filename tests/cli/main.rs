@@ -10,6 +10,7 @@ mod generate;
 mod list_installed;
 mod metadata;
 mod ovh_agent;
+mod ovh_issue11;
 mod ovh_keys;
 mod ovh_mock;
 mod safety_files;

@@ -51,6 +51,8 @@ fn create_requests_least_privilege_waits_tests_and_writes_a_private_file() {
         &output,
         &[
             "--allowed-ip",
+            "127.0.0.1",
+            "--allowed-ip",
             "203.0.113.4",
             "--allowed-ip",
             "198.51.100.0/24",
@@ -89,7 +91,7 @@ fn create_requests_least_privilege_waits_tests_and_writes_a_private_file() {
         .any(|r| r["path"] == "/*" || r["path"] == "/dedicated/server/*"));
     assert_eq!(
         body["allowedIPs"],
-        json!(["203.0.113.4", "198.51.100.0/24"])
+        json!(["127.0.0.1", "203.0.113.4", "198.51.100.0/24"])
     );
     assert_eq!(body["redirection"], json!(null));
 
@@ -103,9 +105,10 @@ fn create_requests_least_privilege_waits_tests_and_writes_a_private_file() {
     assert!(written.contains("[default]\nendpoint=ovh-eu\n"));
     assert!(
         written.contains(&format!(
-            "[ovh-eu]\napplication_key={AK}\napplication_secret={AS}\nconsumer_key=CK"
+            "fencectl_api_url={}\napplication_key={AK}\napplication_secret={AS}\nconsumer_key=CK",
+            mock.url()
         )),
-        "{written}"
+        "the API URL in a key python-ovh ignores: {written}"
     );
 
     let snippets = text(&out.stdout);
@@ -139,7 +142,7 @@ fn create_requests_least_privilege_waits_tests_and_writes_a_private_file() {
         "{report}"
     );
     assert!(
-        report.contains("allowed IPs: 203.0.113.4, 198.51.100.0/24"),
+        report.contains("allowed IPs: 127.0.0.1, 203.0.113.4, 198.51.100.0/24"),
         "{report}"
     );
 
@@ -247,7 +250,9 @@ fn check_reports_what_fencing_needs() {
     assert_eq!(out.status.code(), Some(1));
     let all = text(&out.stdout) + &text(&out.stderr);
     assert!(
-        all.contains(&format!("PUT /dedicated/server/{SERVER} is not granted")),
+        all.contains(&format!(
+            "PUT /dedicated/server/{SERVER}, GET /dedicated/server/{SERVER}/boot, "
+        )),
         "{all}"
     );
     assert!(all.contains("expire at 2026-12-24"), "{all}");
@@ -450,11 +455,11 @@ fn interactive_create_in_a_terminal() {
     session
         .expect("Also allow listing the account's servers")
         .unwrap();
-    session.send("n").unwrap();
+    session.send("n\r").unwrap();
     session.expect("Allowed IPs").unwrap();
-    session.send("203.0.113.4\r").unwrap();
-    session.expect("Request keys with these rules?").unwrap();
-    session.send("y").unwrap();
+    session.send("127.0.0.1 203.0.113.4\r").unwrap();
+    session.expect("Request keys as shown?").unwrap();
+    session.send("y\r").unwrap();
     session.expect(Regex("rescue boot 103")).unwrap();
     session.expect(Eof).unwrap();
     let request = mock
@@ -469,7 +474,7 @@ fn interactive_create_in_a_terminal() {
         7,
         "one server's rules, no list rule: {rules:?}"
     );
-    assert_eq!(body["allowedIPs"], json!(["203.0.113.4"]));
+    assert_eq!(body["allowedIPs"], json!(["127.0.0.1", "203.0.113.4"]));
     let written = std::fs::read_to_string(&output).unwrap();
     assert!(
         written.contains(&format!("application_key={AK}")),
