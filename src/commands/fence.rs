@@ -14,7 +14,7 @@ use super::Context;
 use crate::cli::{FenceActionArg, FenceArgs};
 use crate::exit::{ExitStatus, Reported};
 use crate::fencing::execute::{Observer, StepResult};
-use crate::fencing::plan::{args_line, DeviceStep, FenceAction, Plan};
+use crate::fencing::plan::{args_line, AgentAction, DeviceStep, FenceAction, Plan, Requested};
 use crate::fencing::plan_cib::Probing;
 use crate::fencing::run::{self as fencing, Feasibility, FenceRequest, Fenced, Verdict};
 use crate::fencing::source::ConfigChoice;
@@ -89,7 +89,7 @@ fn request(args: &FenceArgs) -> FenceRequest {
 
 fn action_label(step: &DeviceStep) -> String {
     match (&step.action, &step.agent_default_action) {
-        (Some(action), _) => action.clone(),
+        (Some(action), _) => action.to_string(),
         (None, Some(default)) => format!("(agent default: {default})"),
         (None, None) => "(agent default)".into(),
     }
@@ -151,11 +151,13 @@ fn dry_run(
 }
 
 fn dry_run_text(plan: &Plan, args: &FenceArgs, printer: &Printer) -> String {
-    let what = match (plan.unfence, plan.action.as_str()) {
+    let what = match (plan.unfence, plan.action) {
         (true, _) => "unfence node".to_string(),
-        (false, "configured") => "fence node".to_string(),
-        (false, "status") => "ask the power status of node".to_string(),
-        (false, action) => format!("fence ({action}) node"),
+        (false, Requested::Configured) => "fence node".to_string(),
+        (false, Requested::Action(FenceAction::Status)) => {
+            "ask the power status of node".to_string()
+        }
+        (false, Requested::Action(action)) => format!("fence ({action}) node"),
     };
     let mut out = format!(
         "Plan to {what} {} from {} (dry run: nothing is fenced)\n",
@@ -334,8 +336,8 @@ impl Observer for Reporter<'_> {
                     "no action is configured for dev {}: the agent's default ({}) runs",
                     step.position,
                     step.agent_default_action
-                        .as_deref()
-                        .unwrap_or("usually reboot")
+                        .as_ref()
+                        .map_or("usually reboot", AgentAction::as_str)
                 ));
             }
             self.line(&format!(

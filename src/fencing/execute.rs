@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use super::lock::{lock_device, DeviceLock};
-use super::plan::{DeviceStep, Plan};
+use super::plan::{AgentAction, DeviceStep, Plan};
 use crate::sys::process::{self, AgentRun, Echo, Ending, Invocation, DEFAULT_OUTPUT_CAP};
 use crate::sys::signal;
 
@@ -47,7 +47,7 @@ pub struct StepResult {
     pub position: String,
     pub device: String,
     pub agent: String,
-    pub action: Option<String>,
+    pub action: Option<AgentAction>,
     pub ok: bool,
     pub required: bool,
     pub exit_code: Option<i32>,
@@ -217,7 +217,7 @@ fn attempts(
         }
     }
     let secrets = step.secret_values();
-    let is_status = step.action.as_deref() == Some("status");
+    let is_status = step.action.as_ref().is_some_and(AgentAction::is_status);
     let mut last = String::from("not run");
     for attempt in 1..=step.retries + 1 {
         let remaining = deadline.saturating_duration_since(Instant::now());

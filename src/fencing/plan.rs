@@ -40,6 +40,131 @@ impl FenceAction {
     }
 }
 
+impl std::fmt::Display for FenceAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What fencing was asked to do: one action, or (cluster.conf without
+/// `--action`) whatever each device is configured with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Requested {
+    /// Each device's configured action, else the agent's default.
+    Configured,
+    Action(FenceAction),
+}
+
+impl Requested {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Requested::Configured => "configured",
+            Requested::Action(action) => action.as_str(),
+        }
+    }
+
+    /// Whether only the power status is asked (nothing changes).
+    pub fn is_status(self) -> bool {
+        self == Requested::Action(FenceAction::Status)
+    }
+}
+
+impl Serialize for Requested {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl std::fmt::Display for Requested {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An action an agent is told to run (`action=` on its stdin, or its own
+/// default when none is sent). Configurations may name actions fencectl
+/// has no word for (cman's `action=`, `pcmk_reboot_action=cycle`): those
+/// are kept as [`AgentAction::Other`] and treated as power actions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AgentAction {
+    Reboot,
+    Off,
+    On,
+    Status,
+    List,
+    ListStatus,
+    Monitor,
+    Other(String),
+}
+
+impl AgentAction {
+    pub fn from_name(name: &str) -> AgentAction {
+        match name {
+            "reboot" => AgentAction::Reboot,
+            "off" => AgentAction::Off,
+            "on" => AgentAction::On,
+            "status" => AgentAction::Status,
+            "list" => AgentAction::List,
+            "list-status" => AgentAction::ListStatus,
+            "monitor" => AgentAction::Monitor,
+            other => AgentAction::Other(other.to_string()),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            AgentAction::Reboot => "reboot",
+            AgentAction::Off => "off",
+            AgentAction::On => "on",
+            AgentAction::Status => "status",
+            AgentAction::List => "list",
+            AgentAction::ListStatus => "list-status",
+            AgentAction::Monitor => "monitor",
+            AgentAction::Other(name) => name,
+        }
+    }
+
+    /// Whether it asks the power status, whose exit 2 means "off".
+    pub fn is_status(&self) -> bool {
+        *self == AgentAction::Status
+    }
+
+    /// Whether it may change a node's power: everything but the read-only
+    /// probes (status, list, list-status, monitor).
+    pub fn changes_power(&self) -> bool {
+        !matches!(
+            self,
+            AgentAction::Status
+                | AgentAction::List
+                | AgentAction::ListStatus
+                | AgentAction::Monitor
+        )
+    }
+}
+
+impl From<FenceAction> for AgentAction {
+    fn from(action: FenceAction) -> AgentAction {
+        match action {
+            FenceAction::Reboot => AgentAction::Reboot,
+            FenceAction::Off => AgentAction::Off,
+            FenceAction::On => AgentAction::On,
+            FenceAction::Status => AgentAction::Status,
+        }
+    }
+}
+
+impl Serialize for AgentAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl std::fmt::Display for AgentAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Where the configuration came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case", tag = "kind", content = "path")]
@@ -69,7 +194,7 @@ pub struct Plan {
     pub node: String,
     /// What was asked: reboot, off, on, status, or `configured` (cluster.conf
     /// without --action: each device's configured action, else the agent's default).
-    pub action: String,
+    pub action: Requested,
     pub unfence: bool,
     pub source: SourceKind,
     /// Methods (cluster.conf) or levels (CIB), tried in order until one succeeds.
@@ -83,7 +208,7 @@ pub struct Plan {
 impl Plan {
     /// Whether this plan only asks the power status (nothing changes).
     pub fn is_status(&self) -> bool {
-        self.action == FenceAction::Status.as_str()
+        self.action.is_status()
     }
 
     /// The plan as shown (JSON, dry runs): each step's arguments, secrets
@@ -91,7 +216,7 @@ impl Plan {
     pub fn view(&self, show_secrets: bool) -> PlanView<'_> {
         PlanView {
             node: &self.node,
-            action: &self.action,
+            action: self.action,
             unfence: self.unfence,
             source: &self.source,
             stages: self
@@ -124,7 +249,7 @@ impl Plan {
 #[derive(Debug, Serialize)]
 pub struct PlanView<'a> {
     pub node: &'a str,
-    pub action: &'a str,
+    pub action: Requested,
     pub unfence: bool,
     pub source: &'a SourceKind,
     pub stages: Vec<StageView<'a>>,
@@ -178,10 +303,10 @@ pub struct DeviceStep {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub problem: Option<String>,
     /// The action sent; None when none is sent and the agent's default runs.
-    pub action: Option<String>,
+    pub action: Option<AgentAction>,
     /// The agent's own default action, shown when none is sent.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub agent_default_action: Option<String>,
+    pub agent_default_action: Option<AgentAction>,
     /// What the agent receives on stdin, in order (secrets included: mask
     /// with [`DeviceStep::masked_args`] before showing).
     #[serde(skip)]
@@ -232,10 +357,7 @@ impl DeviceStep {
     /// the read-only probes (status, list, monitor). With no action sent,
     /// the agent's default runs, which is a power action.
     pub fn changes_power(&self) -> bool {
-        !matches!(
-            self.action.as_deref(),
-            Some("status" | "list" | "list-status" | "monitor")
-        )
+        self.action.as_ref().is_none_or(AgentAction::changes_power)
     }
 
     /// The arguments as shown: masked unless `show_secrets`.
@@ -322,9 +444,13 @@ pub fn args_line(args: &[(String, String)]) -> String {
 
 /// The default time an agent gets: at least 60 s, else its power_timeout
 /// default plus a margin, twice that for a reboot (off, then on).
-pub fn default_timeout(power_timeout: Option<Duration>, action: &str) -> Duration {
+pub fn default_timeout(power_timeout: Option<Duration>, action: &AgentAction) -> Duration {
     const MARGIN: Duration = Duration::from_secs(30);
     let one = power_timeout.unwrap_or(Duration::from_secs(20)) + MARGIN;
-    let needed = if action == "reboot" { one * 2 } else { one };
+    let needed = if *action == AgentAction::Reboot {
+        one * 2
+    } else {
+        one
+    };
     needed.max(Duration::from_secs(60))
 }

@@ -10,8 +10,8 @@ use std::time::Duration;
 use anyhow::Result;
 
 use super::plan::{
-    check_node_name, check_stdin_args, default_timeout, DeviceStep, FenceAction, Plan, SourceKind,
-    Stage,
+    check_node_name, check_stdin_args, default_timeout, AgentAction, DeviceStep, FenceAction, Plan,
+    Requested, SourceKind, Stage,
 };
 use super::plan_cman::broken;
 use super::UnknownNode;
@@ -53,7 +53,7 @@ pub fn plan(
     };
     let mut plan = Plan {
         node: node.to_string(),
-        action: action.as_str().to_string(),
+        action: Requested::Action(action),
         unfence,
         source,
         stages: Vec::new(),
@@ -106,7 +106,7 @@ pub fn plan(
                     &plan.source,
                     node,
                     device,
-                    "on",
+                    FenceAction::On,
                     format!("unfence.{}", i + 1),
                     agents,
                 )?;
@@ -181,10 +181,10 @@ fn level_steps(
         ));
     }
     let mut steps = Vec::new();
-    let phases: &[&str] = if multi_reboot {
-        &["off", "on"]
+    let phases: &[FenceAction] = if multi_reboot {
+        &[FenceAction::Off, FenceAction::On]
     } else {
-        &[action.as_str()]
+        &[action]
     };
     for (p, phase) in phases.iter().enumerate() {
         for (d, device) in devices.iter().enumerate() {
@@ -198,12 +198,12 @@ fn level_steps(
                     ))
                 }
                 Ok(device) => {
-                    let mut act = phase.to_string();
-                    if act == "reboot" && !agent_can(device, "reboot", agents) {
+                    let mut act = *phase;
+                    if act == FenceAction::Reboot && !agent_can(device, "reboot", agents) {
                         warnings.push(format!("device {}: its agent has no reboot; off is run instead", device.id));
-                        act = "off".into();
+                        act = FenceAction::Off;
                     }
-                    let mut step = device_step(cib, source, node, device, &act, position(d), agents)?;
+                    let mut step = device_step(cib, source, node, device, act, position(d), agents)?;
                     step.required = p == 0;
                     step
                 }
@@ -235,28 +235,29 @@ fn device_step(
     source: &SourceKind,
     node: &str,
     device: &StonithDevice,
-    action: &str,
+    action: FenceAction,
     position: String,
     agents: &mut AgentLookup<'_>,
 ) -> Result<DeviceStep> {
     let info = agents.get(&device.agent).cloned();
-    let args = make_args(cib, node, device, action, info.as_ref().ok());
-    check_args(source, node, device, action, &args)?;
-    let sent = lookup(&args, "action").map(str::to_string);
+    let asked = AgentAction::from(action);
+    let args = make_args(cib, node, device, &asked, info.as_ref().ok());
+    check_args(source, node, device, &asked, &args)?;
+    let sent = lookup(&args, "action").map(AgentAction::from_name);
     let timeout = device
         .param(&format!("pcmk_{action}_timeout"))
         .and_then(time::action_timeout)
         .unwrap_or_else(|| {
             default_timeout(
                 info.as_ref().ok().and_then(AgentInfo::power_timeout),
-                action,
+                &asked,
             )
         });
     let retries = device
         .param(&format!("pcmk_{action}_retries"))
         .and_then(|r| r.trim().parse().ok())
         .unwrap_or(2);
-    let (delay_base, delay_max) = if matches!(action, "reboot" | "off") {
+    let (delay_base, delay_max) = if matches!(action, FenceAction::Reboot | FenceAction::Off) {
         delays(device, node)
     } else {
         (Duration::ZERO, Duration::ZERO)
@@ -295,7 +296,7 @@ fn check_args(
     source: &SourceKind,
     node: &str,
     device: &StonithDevice,
-    action: &str,
+    action: &AgentAction,
     args: &[(String, String)],
 ) -> Result<()> {
     let file = source.describe();
@@ -321,13 +322,13 @@ pub fn make_args(
     cib: &Cib,
     node: &str,
     device: &StonithDevice,
-    action: &str,
+    action: &AgentAction,
     agent: Option<&AgentInfo>,
 ) -> Vec<(String, String)> {
     let mut args = Vec::new();
     let sent = device
         .param(&format!("pcmk_{action}_action"))
-        .unwrap_or(action);
+        .unwrap_or(action.as_str());
     args.push(("action".to_string(), sent.to_string()));
     args.push(("nodename".to_string(), node.to_string()));
     let version = PacemakerVersion::installed_or_default();
@@ -511,9 +512,9 @@ fn probe(
     let Ok(info) = agents.get(&device.agent).cloned() else {
         return Ok(false);
     };
-    let action = check.action().unwrap_or("status");
-    let args = make_args(cib, node, device, action, Some(&info));
-    check_args(source, node, device, action, &args)?;
+    let action = AgentAction::from_name(check.action().unwrap_or("status"));
+    let args = make_args(cib, node, device, &action, Some(&info));
+    check_args(source, node, device, &action, &args)?;
     let run = runner::run(&Invocation {
         program: &info.path,
         args: info.args.clone(),
@@ -523,7 +524,7 @@ fn probe(
         echo: None,
     });
     let Ok(run) = run else { return Ok(false) };
-    if action == "status" {
+    if action.is_status() {
         return Ok(matches!(
             run.ending,
             runner::Ending::Exited(0) | runner::Ending::Exited(2)

@@ -6,8 +6,8 @@
 use anyhow::Result;
 
 use super::plan::{
-    check_node_name, check_stdin_args, default_timeout, DeviceStep, FenceAction, Plan, SourceKind,
-    Stage,
+    check_node_name, check_stdin_args, default_timeout, AgentAction, DeviceStep, FenceAction, Plan,
+    Requested, SourceKind, Stage,
 };
 use super::UnknownNode;
 use crate::agents::lookup::{secret_names, AgentLookup};
@@ -29,7 +29,7 @@ pub fn plan(
     let (member, found) = find_node(conf, node)?;
     let mut plan = Plan {
         node: node.to_string(),
-        action: action.map_or("configured", FenceAction::as_str).to_string(),
+        action: action.map_or(Requested::Configured, Requested::Action),
         unfence,
         source,
         stages: Vec::new(),
@@ -235,14 +235,14 @@ fn step(
         .iter()
         .rev()
         .find(|(k, _)| k == "action")
-        .map(|(_, v)| v.clone());
+        .map(|(_, v)| AgentAction::from_name(v));
     let info = agents.get(&device.agent);
     let agent_args = info.as_ref().map(|i| i.args.clone()).unwrap_or_default();
     let (agent_path, problem, default_action, power_timeout) = match &info {
         Ok(info) => (
             Some(info.path.clone()),
             None,
-            info.default_of("action").map(str::to_string),
+            info.default_of("action").map(AgentAction::from_name),
             info.power_timeout(),
         ),
         Err(why) => (
@@ -255,7 +255,7 @@ fn step(
     let effective = sent
         .clone()
         .or(default_action.clone())
-        .unwrap_or_else(|| "reboot".into());
+        .unwrap_or(AgentAction::Reboot);
     let secret_names = secret_names(&args, info.ok());
     Ok(DeviceStep {
         position,

@@ -254,7 +254,7 @@ pub fn audit_record(plan: &Plan, outcome: &Outcome, verdict: Verdict) -> AuditRe
                 position: result.position.clone(),
                 device: result.device.clone(),
                 agent: result.agent.clone(),
-                action: result.action.clone(),
+                action: result.action.as_ref().map(ToString::to_string),
                 args: step.map(DeviceStep::masked_args).unwrap_or_default(),
                 ok: result.ok,
                 result: result.result.clone(),
@@ -269,7 +269,7 @@ pub fn audit_record(plan: &Plan, outcome: &Outcome, verdict: Verdict) -> AuditRe
         action: if plan.unfence {
             "unfence".into()
         } else {
-            plan.action.clone()
+            plan.action.to_string()
         },
         source: plan.source.describe(),
         result: verdict.word().into(),
