@@ -21,7 +21,7 @@ pub fn run(command: &ConvertCommand, ctx: &Context<'_>) -> Result<ExitStatus> {
     let file = args.file.display().to_string();
     let catalog = ctx.catalog();
     let mut lookup = agent_lookup(&catalog, args.out.no_metadata, ctx);
-    let conversion = cluster_conf_to_inventory(&conf, &file, &mut |agent| lookup.metadata(agent));
+    let conversion = cluster_conf_to_inventory(&conf, &file, &mut lookup);
     let checks =
         crate::inventory::check(&conversion.inventory, &lookup.found(), &lookup.missing()).findings;
     let findings = conversion.findings.into_iter().chain(

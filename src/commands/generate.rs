@@ -66,7 +66,7 @@ pub fn gate(
 }
 
 fn load(path: &Path, lookup: &mut AgentLookup<'_>, ctx: &Context<'_>) -> Result<Inventory> {
-    let (inventory, notes) = inventory::load(path, &mut |agent| lookup.metadata(agent))?;
+    let (inventory, notes) = inventory::load(path, lookup)?;
     gate(&inventory, notes, lookup, ctx)?;
     Ok(inventory)
 }

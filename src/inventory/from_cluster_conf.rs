@@ -21,6 +21,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use crate::agents::finding::Finding;
+use crate::agents::lookup::AgentLookup;
 use crate::agents::metadata::AgentMetadata;
 use crate::agents::renames;
 use crate::cman::conf::{ClusterConf, DeviceRef, FenceDeviceDef};
@@ -59,7 +60,7 @@ pub struct Conversion {
 pub fn cluster_conf_to_inventory(
     conf: &ClusterConf,
     file: &str,
-    metadata: &mut dyn FnMut(&str) -> Option<Rc<AgentMetadata>>,
+    agents: &mut AgentLookup<'_>,
 ) -> Conversion {
     let mut out = Findings(Vec::new());
     let nodes: Vec<Node> = conf
@@ -100,7 +101,7 @@ pub fn cluster_conf_to_inventory(
             );
             dropped.push(&def.name);
         } else {
-            let meta = metadata(&def.agent);
+            let meta = agents.metadata(&def.agent);
             bases.push((device(def, meta.as_deref(), &mut out), meta));
         }
     }

@@ -8,18 +8,15 @@ use anyhow::{bail, Context, Result};
 
 use super::{Device, DeviceSpec, FencingSpec, Inventory, InventoryFile, Level, Node};
 use crate::agents::finding::Finding;
-use std::rc::Rc;
 
+use crate::agents::lookup::AgentLookup;
 use crate::agents::metadata::AgentMetadata;
 use crate::pacemaker::cib::LevelTarget;
 
 /// Reads and resolves `path`. `metadata` looks an agent's metadata up (None
 /// when metadata is not used); notes about renamed or dropped parameters
 /// come back as warnings.
-pub fn load(
-    path: &Path,
-    metadata: &mut dyn FnMut(&str) -> Option<Rc<AgentMetadata>>,
-) -> Result<(Inventory, Vec<Finding>)> {
+pub fn load(path: &Path, agents: &mut AgentLookup<'_>) -> Result<(Inventory, Vec<Finding>)> {
     let text = crate::sys::fs::read_string_capped(path, crate::sys::fs::CONFIG_CAP)
         .context("cannot read the inventory")?;
     let file: InventoryFile = toml::from_str(&text)
@@ -36,7 +33,7 @@ pub fn load(
                 spec.id
             );
         }
-        let meta = metadata(&spec.agent);
+        let meta = agents.metadata(&spec.agent);
         devices.push(device(spec, meta.as_deref(), &mut notes)?);
     }
     let mut levels = Vec::new();
