@@ -120,7 +120,7 @@ impl Protocol {
     pub fn metadata(&self) -> String {
         use crate::generate::XmlOut;
         let mut out = XmlOut::new(0);
-        out.text.push_str("<?xml version=\"1.0\" ?>\n");
+        out.declaration();
         out.open(
             "resource-agent",
             &[("name", self.name), ("shortdesc", self.shortdesc)],

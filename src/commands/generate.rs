@@ -11,6 +11,7 @@ use crate::agents::Catalog;
 use crate::cli::{CibPart, GenerateCibArgs, GenerateClusterConfArgs, GenerateCommand, OutputArgs};
 use crate::exit::{usage, ExitStatus};
 use crate::generate::cib::{self, CibHeader};
+use crate::generate::XmlOut;
 use crate::generate::{clusterconf, IdSet};
 use crate::inventory::{self, DeviceSpec, Inventory};
 use crate::pacemaker::version::PacemakerVersion;
@@ -177,13 +178,14 @@ pub fn cib_text(
             anyhow::anyhow!("there are no fencing levels: nothing to print for --part topology")
         })?,
         CibPart::All => {
-            let mut text = String::from("<configuration>\n");
-            text.push_str(&cib::resources(inventory, &mut ids, 1, version));
-            if let Some(topology) = cib::topology(inventory, &mut ids, 1) {
-                text.push_str(&topology);
+            let mut out = XmlOut::new(0);
+            out.open("configuration", &[]);
+            out.fragment(&cib::resources(inventory, &mut ids, out.depth(), version));
+            if let Some(topology) = cib::topology(inventory, &mut ids, out.depth()) {
+                out.fragment(&topology);
             }
-            text.push_str("</configuration>\n");
-            text
+            out.close("configuration");
+            out.text
         }
     })
 }

@@ -12,7 +12,7 @@ use crate::inventory::{Device, Index, Inventory, Node};
 pub fn full(inventory: &Inventory) -> String {
     let version = inventory.config_version.to_string();
     let mut out = XmlOut::new(0);
-    out.text.push_str("<?xml version=\"1.0\"?>\n");
+    out.declaration();
     out.open(
         "cluster",
         &[("name", &inventory.name), ("config_version", &version)],
@@ -29,14 +29,13 @@ pub fn full(inventory: &Inventory) -> String {
             "clusternode",
             &[("name", &node.name), ("nodeid", &nodeid), ("votes", "1")],
         );
-        out.text.push_str(&fence_sections(&index, node, 3));
+        out.fragment(&fence_sections(&index, node, out.depth()));
         out.close("clusternode");
     }
     out.close("clusternodes");
-    let mut text = out.text;
-    text.push_str(&fencedevices(inventory, 1));
-    text.push_str("</cluster>\n");
-    text
+    out.fragment(&fencedevices(inventory, out.depth()));
+    out.close("cluster");
+    out.text
 }
 
 /// `<fencedevices>`: the agent and its shared parameters.

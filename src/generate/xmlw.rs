@@ -62,6 +62,21 @@ impl XmlOut {
         self.text.push_str(">\n");
     }
 
+    /// The XML declaration (first, before the root element).
+    pub fn declaration(&mut self) {
+        self.text.push_str("<?xml version=\"1.0\"?>\n");
+    }
+
+    /// A part written by another `XmlOut` (started at this one's depth).
+    pub fn fragment(&mut self, written: &str) {
+        self.text.push_str(written);
+    }
+
+    /// The depth the next element is written at.
+    pub fn depth(&self) -> usize {
+        self.depth
+    }
+
     /// `</name>`
     pub fn close(&mut self, name: &str) {
         self.depth = self.depth.saturating_sub(1);
