@@ -9,6 +9,8 @@ pub mod cli;
 pub mod commands;
 pub mod exit;
 pub mod fencing;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod generate;
 pub mod inventory;
 pub mod output;

@@ -323,6 +323,26 @@ pub fn main(args: &[String]) -> i32 {
     run(&options)
 }
 
+/// For the fuzz targets (`crate::fuzzing`): reads options as [`main`] does
+/// (`stdin` when `args` is empty), then sets the action up and works out
+/// its deadline, without reading files or calling the API.
+#[doc(hidden)]
+pub fn fuzz_options(stdin: &[u8], args: &[String]) -> Result<(), String> {
+    let mut warnings = Vec::new();
+    let mut options = if args.is_empty() {
+        from_stdin(&mut &stdin[..], &mut warnings)
+    } else {
+        from_argv(args, &mut warnings)?
+    };
+    for file in ["ovh_config", "application_secret_file", "consumer_key_file"] {
+        options.values.remove(file);
+    }
+    let action = options.get("action").unwrap_or("reboot").to_string();
+    let setup = Setup::from_options(&options, &action)?;
+    let _deadline = Instant::now() + setup.time_allowed(&action);
+    Ok(())
+}
+
 fn usage() -> String {
     let mut text = format!(
         "Usage: {NAME} [options]\n   or: echo -e 'action=off\\nplug=SERVICE' | {NAME}\nOptions:\n"

@@ -5,6 +5,7 @@ mod assets;
 mod check;
 mod cluster;
 mod fence;
+mod fuzz_regressions;
 mod generate;
 mod list_installed;
 mod metadata;
