@@ -39,6 +39,7 @@ seeds_for() {
 }
 
 cargo fuzz build --fuzz-dir fuzz || exit 2
+bin=fuzz/target/$(rustc -vV | sed -n 's/^host: //p')/release
 mkdir -p fuzz/logs
 
 summary=()
@@ -52,8 +53,10 @@ for target in "${targets[@]}"; do
     dict=()
     [ -f "fuzz/dicts/$target.dict" ] && dict=("-dict=fuzz/dicts/$target.dict")
     echo "== $target: ${seconds}s (log: $log)"
+    # The binary built above, run directly: editing the sources during a
+    # campaign does not rebuild it half-way.
     # shellcheck disable=SC2046
-    cargo fuzz run --fuzz-dir fuzz "$target" "$corpus" $(seeds_for "$target") "fuzz/regressions/$target" -- \
+    "$bin/$target" "$corpus" $(seeds_for "$target") "fuzz/regressions/$target" \
         -max_total_time="$seconds" -timeout=1 -malloc_limit_mb=256 -rss_limit_mb=2048 \
         -print_final_stats=1 -artifact_prefix="$artifacts/" "${dict[@]}" >"$log" 2>&1
     status=$?

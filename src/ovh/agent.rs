@@ -139,6 +139,9 @@ pub fn metadata() -> String {
     out
 }
 
+/// The longest time a parameter may give: a year.
+const MAX_SECONDS: f64 = 365.0 * 86_400.0;
+
 /// The agent's options, by canonical parameter name.
 #[derive(Debug, Default)]
 struct Options {
@@ -168,12 +171,19 @@ impl Options {
             .get(name)
             .or_else(|| param(name).and_then(|p| p.default))
             .unwrap_or("0");
-        text.trim()
+        let seconds = text
+            .trim()
             .parse::<f64>()
             .ok()
             .filter(|s| *s >= 0.0 && s.is_finite())
-            .map(Duration::from_secs_f64)
-            .ok_or_else(|| format!("{name}={text} is not a number of seconds"))
+            .ok_or_else(|| format!("{name}={text} is not a number of seconds"))?;
+        // Longer is a typo, and would overflow the deadlines' arithmetic.
+        if seconds > MAX_SECONDS {
+            return Err(format!(
+                "{name}={text} is more than a year ({MAX_SECONDS} seconds)"
+            ));
+        }
+        Ok(Duration::from_secs_f64(seconds))
     }
 
     fn set(&mut self, name: &str, value: String, warnings: &mut Vec<String>) {

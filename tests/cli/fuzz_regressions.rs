@@ -10,6 +10,8 @@ use std::time::{Duration, Instant};
 
 use fencectl::fuzzing::TARGETS;
 
+use crate::support::{text, Sandbox};
+
 fn fuzz_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz")
 }
@@ -87,4 +89,79 @@ fn issue9_fuzz_targets_are_all_replayed() {
     let mut names: Vec<String> = TARGETS.iter().map(|(n, _)| n.to_string()).collect();
     names.sort();
     assert_eq!(files, names);
+}
+
+// ---------------------------------------------------------------------------
+// The findings, through the real binary.
+
+/// The built-in agent given a time too long for a Duration (`1e300`
+/// seconds) or for the deadline arithmetic (`1e19`: power_timeout twice
+/// overflows) panicked; it refuses such times now, before any API call.
+#[test]
+fn issue9_fuzz_agent_refuses_times_over_a_year() {
+    let sandbox = Sandbox::new();
+    for (name, value) in [
+        ("power_timeout", "1e300"),
+        ("power_timeout", "1e19"),
+        ("delay", "1e19"),
+        ("poll_interval", "3.2e7"),
+    ] {
+        let stdin = format!(
+            "action=status\nplug=ns1.ip-1-2-3.eu\nendpoint=http://127.0.0.1:9\n\
+             application_key=k\napplication_secret=s\nconsumer_key=c\n{name}={value}\n"
+        );
+        let out = sandbox
+            .cmd()
+            .args(["agent", "ovh"])
+            .write_stdin(stdin)
+            .timeout(Duration::from_secs(30))
+            .output()
+            .unwrap();
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{name}={value}: {stderr}");
+        assert!(
+            stderr.contains(&format!("{name}={value} is more than a year")),
+            "{name}={value}: {stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}
+
+/// A cluster.conf that starts with a UTF-8 byte order mark: the XML
+/// reader's element offsets were 3 bytes short, so `--update` refused it
+/// ("config_version attribute") or would have edited the wrong bytes.
+#[test]
+fn issue9_fuzz_update_keeps_a_cluster_conf_with_a_byte_order_mark() {
+    let sandbox = Sandbox::new();
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut original = b"\xEF\xBB\xBF".to_vec();
+    original.extend(std::fs::read(examples.join("proxmox-ovh-api.cluster.conf")).unwrap());
+    let conf = sandbox.file("cluster.conf", &original);
+    let out_path = sandbox.path().join("out.conf");
+    let out = sandbox
+        .cmd()
+        .args(["generate", "cluster-conf"])
+        .arg(examples.join("proxmox-ovh-api.toml"))
+        .arg("--update")
+        .arg(&conf)
+        .arg("-o")
+        .arg(&out_path)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let updated = std::fs::read(&out_path).unwrap();
+    assert!(
+        updated.starts_with(b"\xEF\xBB\xBF<?xml"),
+        "{}",
+        text(&updated)
+    );
+    let updated = text(&updated);
+    assert!(
+        updated.contains("<cluster config_version=\"47\""),
+        "{updated}"
+    );
+    fencectl::xml::parse(updated.as_bytes()).expect("the update is well-formed");
+    // Only the fencing sections changed: the comment at the top is intact.
+    let comment_end = text(&original).find("-->").unwrap();
+    assert_eq!(updated[..comment_end], text(&original)[..comment_end]);
 }
