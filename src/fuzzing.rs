@@ -19,8 +19,11 @@ use crate::ovh::{client, config::IniFile, keys};
 use crate::xml::{self, Element};
 use crate::{ovh, timespec};
 
+/// A fuzz target's entry point.
+pub type Target = fn(&[u8]);
+
 /// The targets, by the name of their file in `fuzz/fuzz_targets/`.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("xml", xml),
     ("metadata", metadata),
     ("cluster_conf", cluster_conf),

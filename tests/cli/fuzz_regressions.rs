@@ -8,7 +8,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use fencectl::fuzzing::TARGETS;
+use fencectl::fuzzing::{Target, TARGETS};
 
 use crate::support::{text, Sandbox};
 
@@ -38,7 +38,7 @@ fn limit() -> Duration {
 }
 
 /// Runs every file of `dir` through `target`; returns how many ran.
-fn replay(name: &str, target: fn(&[u8]), dir: &Path) -> usize {
+fn replay(name: &str, target: Target, dir: &Path) -> usize {
     let files = inputs(dir);
     for file in &files {
         let data = std::fs::read(file).expect("a readable input");
