@@ -165,7 +165,7 @@ pub fn pacemaker_params(data: &[u8]) {
     let (value, node) = text.split_once('\0').unwrap_or((text, "node1"));
     let (map, _problems) = HostMap::read(value);
     let _ = HostMap::parse(value);
-    for name in map.nodes() {
+    for name in map.nodes().take(16) {
         assert!(map.get(name).is_some());
     }
     map.get(node);

@@ -165,3 +165,20 @@ fn issue9_fuzz_update_keeps_a_cluster_conf_with_a_byte_order_mark() {
     let comment_end = text(&original).find("-->").unwrap();
     assert_eq!(updated[..comment_end], text(&original)[..comment_end]);
 }
+
+/// A long pcmk_host_map (20,000 entries, 170 KB: the pacemaker_params
+/// target took a minute on it): reading it, as `fence` and `check` do,
+/// compared every entry with every later one for duplicates.
+#[test]
+fn issue9_fuzz_a_long_host_map_reads_in_linear_time() {
+    let map: Vec<String> = (0..20_000).map(|i| format!("node{i}:plug{i}")).collect();
+    let mut map = map.join(";");
+    map.push_str(";NODE7:again");
+    let started = Instant::now();
+    fencectl::fuzzing::pacemaker_params(map.as_bytes());
+    let took = started.elapsed();
+    assert!(took < limit(), "took {took:?}");
+    let (read, problems) = fencectl::agents::pacemaker::HostMap::read(&map);
+    assert_eq!(read.get("node7"), Some("again"));
+    assert_eq!(problems.len(), 1, "{problems:?}");
+}
