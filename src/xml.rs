@@ -244,9 +244,15 @@ enum Kind {
 fn start_element(tag: &quick_xml::events::BytesStart<'_>, line: usize) -> Result<Element, String> {
     let name = String::from_utf8_lossy(tag.name().as_ref()).into_owned();
     let mut attrs = Vec::new();
-    for attr in tag.attributes() {
+    // quick-xml's own check for repeated attributes compares each with
+    // every earlier one: a set keeps a tag of many attributes linear.
+    let mut keys = std::collections::HashSet::new();
+    for attr in tag.attributes().with_checks(false) {
         let attr = attr.map_err(|e| format!("in <{name}>: {e}"))?;
         let key = String::from_utf8_lossy(attr.key.as_ref()).into_owned();
+        if !keys.insert(key.clone()) {
+            return Err(format!("in <{name}>: attribute {key} is given twice"));
+        }
         let value = attr
             .unescape_value()
             .map_err(|e| format!("in <{name}> attribute {key}: {e}"))?

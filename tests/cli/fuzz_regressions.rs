@@ -182,3 +182,21 @@ fn issue9_fuzz_a_long_host_map_reads_in_linear_time() {
     assert_eq!(read.get("node7"), Some("again"));
     assert_eq!(problems.len(), 1, "{problems:?}");
 }
+
+/// A tag with 40,000 attributes (400 KB; the xml target took 9 s on half as many):
+/// quick-xml's check for repeated attributes compared each attribute with
+/// every earlier one. Repeated attributes are still refused.
+#[test]
+fn issue9_fuzz_a_tag_with_many_attributes_parses_in_linear_time() {
+    let attrs: Vec<String> = (0..40_000).map(|i| format!("a{i}=\"{i}\"")).collect();
+    let doc = format!("<a {}/>", attrs.join(" "));
+    let started = Instant::now();
+    let root = fencectl::xml::parse(doc.as_bytes()).expect("parses");
+    let took = started.elapsed();
+    assert!(took < limit(), "took {took:?}");
+    assert_eq!(root.attr("a39999"), Some("39999"));
+    let repeated = format!("<a {} a7=\"again\"/>", attrs.join(" "));
+    let err = fencectl::xml::parse(repeated.as_bytes()).unwrap_err();
+    assert!(err.message.contains("a7 is given twice"), "{err}");
+    assert!(fencectl::xml::parse(b"<a x='1' x='2'/>").is_err());
+}
