@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::OnceLock;
 
+use crate::agents::finding::Severity;
 use crate::agents::metadata::AgentMetadata;
 use crate::agents::pacemaker::{self, HostMap};
 use crate::agents::{check, params};
@@ -311,11 +312,12 @@ pub fn inventory(data: &[u8]) {
     if std::io::Write::write_all(&mut file, text.as_bytes()).is_err() {
         return;
     }
-    let meta = Rc::new(sample_metadata().clone());
-    let Ok((inventory, _notes)) = inventory::load(file.path(), &mut |_| Some(Rc::clone(&meta)))
-    else {
+    // As `generate --no-metadata` does: load, check, and generate only
+    // when the check finds no error.
+    let Ok((inventory, notes)) = inventory::load(file.path(), &mut |_| None) else {
         return;
     };
+    let meta = Rc::new(sample_metadata().clone());
     let index = Index::new(&inventory);
     for node in &inventory.nodes {
         index.levels_for(node);
@@ -327,6 +329,14 @@ pub fn inventory(data: &[u8]) {
         .map(|d| (d.agent.clone(), Rc::clone(&meta)))
         .collect();
     inventory::check(&inventory, &known, &HashMap::new());
+    let checks = inventory::check(&inventory, &HashMap::new(), &HashMap::new());
+    if notes
+        .iter()
+        .chain(&checks.findings)
+        .any(|f| f.severity == Severity::Error)
+    {
+        return;
+    }
     let header = generate::cib::CibHeader {
         crm_feature_set: "3.0.14".into(),
         validate_with: "pacemaker-3.0".into(),

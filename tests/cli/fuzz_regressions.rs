@@ -200,3 +200,34 @@ fn issue9_fuzz_a_tag_with_many_attributes_parses_in_linear_time() {
     assert!(err.message.contains("a7 is given twice"), "{err}");
     assert!(fencectl::xml::parse(b"<a x='1' x='2'/>").is_err());
 }
+
+/// An inventory device with a parameter called `name` (or `agent`): with
+/// --no-metadata, `generate cluster-conf` wrote `<fencedevice name="d1"
+/// agent=... name="x"/>`, which no XML reader (nor cman) loads.
+#[test]
+fn issue9_fuzz_generate_refuses_a_parameter_called_name() {
+    let sandbox = Sandbox::new();
+    let inventory = sandbox.file(
+        "cluster.toml",
+        b"[cluster]\nname = \"c\"\n[[node]]\nname = \"n1\"\n[[device]]\nid = \"d1\"\n\
+          agent = \"fence_ipmilan\"\nparams = { ip = \"10.0.0.1\", name = \"x\", agent = \"y\" }\n\
+          hosts = [\"n1\"]\n",
+    );
+    for kind in ["cluster-conf", "cib"] {
+        let out = sandbox
+            .cmd()
+            .args(["generate", kind, "--no-metadata"])
+            .arg(&inventory)
+            .output()
+            .unwrap();
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{kind}: {stderr}");
+        assert!(out.stdout.is_empty(), "{kind}: {}", text(&out.stdout));
+        for name in ["name", "agent"] {
+            assert!(
+                stderr.contains(&format!("device d1: a parameter cannot be called {name}")),
+                "{kind}: {stderr}"
+            );
+        }
+    }
+}
