@@ -62,12 +62,14 @@ for target in "${targets[@]}"; do
     status=$?
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
     corpus_line=$(grep -o 'corp: [0-9]*/[0-9a-zA-Z]*' "$log" | tail -1)
+    slowest=$(sed -n 's/^stat::slowest_unit_time_sec: *//p' "$log" | tail -1)
+    rss=$(sed -n 's/^stat::peak_rss_mb: *//p' "$log" | tail -1)
     found=$(($(find "$artifacts" -type f | wc -l) - before))
     if ((status != 0 || found > 0)); then
         failed=1
         grep -E '^==[0-9]+== ?ERROR|panicked at|^SUMMARY|Test unit written' "$log" | head -5
     fi
-    line="$target: ${seconds}s, ${runs:-?} executions, ${corpus_line:-corp: ?}, findings: $found (exit $status)"
+    line="$target: ${seconds}s, ${runs:-?} executions, ${corpus_line:-corp: ?}, slowest ${slowest:-?}s, peak RSS ${rss:-?} MB, findings: $found (exit $status)"
     echo "$line"
     summary+=("$line")
 done
