@@ -10,6 +10,8 @@ pub mod cman;
 pub mod commands;
 pub mod exit;
 pub mod fencing;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod generate;
 pub mod inventory;
 pub mod output;

@@ -112,6 +112,9 @@ pub fn parse(bytes: &[u8]) -> Result<Element, XmlError> {
     if text.trim().is_empty() {
         return Err(error_at(0, "no XML: the output is empty".into()));
     }
+    // quick-xml skips a byte order mark without counting it in its positions.
+    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let offset = |position: u64| usize::try_from(position).map_or(usize::MAX, |p| p + bom);
     let mut reader = Reader::from_str(text);
     reader.config_mut().trim_text(false);
     reader.config_mut().check_end_names = true;
@@ -121,9 +124,9 @@ pub fn parse(bytes: &[u8]) -> Result<Element, XmlError> {
     let mut root: Option<Element> = None;
     let (mut line, mut counted) = (1usize, 0usize);
     loop {
-        let start = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
+        let start = offset(reader.buffer_position());
         let event = reader.read_event().map_err(|e| {
-            let at = usize::try_from(reader.error_position()).unwrap_or(start);
+            let at = offset(reader.error_position());
             error_at(at, e.to_string())
         })?;
         // Lines are counted as the reader moves on, not from the start of
@@ -143,7 +146,7 @@ pub fn parse(bytes: &[u8]) -> Result<Element, XmlError> {
                 let self_closing = matches!(event_kind, Kind::Empty);
                 let mut element = start_element(&tag, line).map_err(|m| error_at(start, m))?;
                 element.start = start;
-                element.end = usize::try_from(reader.buffer_position()).unwrap_or(start);
+                element.end = offset(reader.buffer_position());
                 if stack.is_empty() && root.is_some() {
                     return Err(error_at(
                         start,
@@ -167,7 +170,7 @@ pub fn parse(bytes: &[u8]) -> Result<Element, XmlError> {
                 let mut element = stack
                     .pop()
                     .ok_or_else(|| error_at(start, "unexpected end tag".into()))?;
-                element.end = usize::try_from(reader.buffer_position()).unwrap_or(start);
+                element.end = offset(reader.buffer_position());
                 attach(&mut stack, &mut root, element);
             }
             Event::Text(content) => {

@@ -290,6 +290,9 @@ impl Protocol {
 }
 
 /// The agent's options, by canonical parameter name.
+/// The longest time a parameter may give: a year.
+const MAX_SECONDS: f64 = 365.0 * 86_400.0;
+
 #[derive(Debug)]
 pub struct Options {
     params: &'static [Param],
@@ -335,12 +338,27 @@ impl Options {
             .get(name)
             .or_else(|| self.param(name).and_then(|p| p.default))
             .unwrap_or("0");
-        text.trim()
+        let seconds = text
+            .trim()
             .parse::<f64>()
             .ok()
             .filter(|s| *s >= 0.0 && s.is_finite())
-            .map(Duration::from_secs_f64)
-            .ok_or_else(|| format!("{name}={text} is not a number of seconds"))
+            .ok_or_else(|| format!("{name}={text} is not a number of seconds"))?;
+        // Longer is a typo, and would overflow the deadlines' arithmetic.
+        if seconds > MAX_SECONDS {
+            return Err(format!(
+                "{name}={text} is more than a year ({MAX_SECONDS} seconds)"
+            ));
+        }
+        Ok(Duration::from_secs_f64(seconds))
+    }
+
+    /// Forgets a value (the fuzz targets drop file names so that nothing
+    /// is read from the machine).
+    #[doc(hidden)]
+    pub fn forget(&mut self, name: &str) {
+        self.values.remove(name);
+        self.deprecated.remove(name);
     }
 
     fn set(&mut self, name: &str, value: String, warnings: &mut Vec<String>) {

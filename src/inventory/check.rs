@@ -229,6 +229,19 @@ fn check_device(
             ),
         ));
     }
+    // cluster.conf's <fencedevice> has name= and agent= of its own: a
+    // parameter of either name would repeat the attribute, and the file
+    // would not load. No agent takes them (with metadata, the unknown
+    // parameter is an error below).
+    let reserved = device
+        .params
+        .iter()
+        .filter(|(k, _)| k == "name" || k == "agent");
+    for (name, _) in reserved.filter(|_| !metadata.contains_key(&device.agent)) {
+        findings.push(Finding::error("reserved-parameter", subject.clone(), None, format!(
+            "{subject}: a parameter cannot be called {name}: cluster.conf's <fencedevice> uses {name}= itself"
+        )));
+    }
     if let Some(meta) = metadata.get(&device.agent) {
         let mut all = device.params.clone();
         all.extend(device.pcmk.iter().cloned());

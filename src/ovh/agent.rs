@@ -62,6 +62,21 @@ pub static PROTOCOL: Protocol = Protocol {
     actions: ACTIONS,
 };
 
+/// For the fuzz targets (`crate::fuzzing`): reads options as [`main`] does
+/// (`stdin` when `args` is empty), then sets the action up and works out
+/// its deadline, without reading files or calling the API.
+#[doc(hidden)]
+pub fn fuzz_options(stdin: &[u8], args: &[String]) -> Result<(), String> {
+    let (mut options, _warnings) = PROTOCOL.parse(args, &mut &stdin[..])?;
+    for file in ["ovh_config", "application_secret_file", "consumer_key_file"] {
+        options.forget(file);
+    }
+    let action = options.get("action").unwrap_or("reboot").to_string();
+    let setup = Setup::from_options(&options, &action)?;
+    let _deadline = std::time::Instant::now() + setup.time_allowed(&action);
+    Ok(())
+}
+
 /// The agent's metadata XML.
 pub fn metadata() -> String {
     PROTOCOL.metadata()

@@ -282,32 +282,7 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
         let text = response.text().unwrap_or_default();
-        if (200..300).contains(&status) {
-            return Ok(if text.trim().is_empty() {
-                Value::Null
-            } else {
-                serde_json::from_str(&text).unwrap_or(Value::String(text))
-            });
-        }
-        let parsed: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
-        let code = parsed
-            .get("errorCode")
-            .or_else(|| parsed.get("class"))
-            .and_then(Value::as_str)
-            .map(str::to_string);
-        let message = parsed
-            .get("message")
-            .and_then(Value::as_str)
-            .map(str::to_string)
-            .unwrap_or_else(|| text.trim().chars().take(200).collect());
-        Err(OvhError {
-            status,
-            code,
-            message,
-            query_id,
-            method: method.to_string(),
-            path: path.to_string(),
-        })
+        answer(status, text, query_id, method, path)
     }
 
     /// How long the next request may take: the request timeout, cut
@@ -362,6 +337,43 @@ fn unix_now() -> i64 {
     SystemTime::now()
         .duration_since(SystemTime::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// Decodes an answer: its JSON (or its text) on a 2xx status, the error
+/// it describes otherwise.
+pub(crate) fn answer(
+    status: u16,
+    text: String,
+    query_id: Option<String>,
+    method: &str,
+    path: &str,
+) -> Result<Value, OvhError> {
+    if (200..300).contains(&status) {
+        return Ok(if text.trim().is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        });
+    }
+    let parsed: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+    let code = parsed
+        .get("errorCode")
+        .or_else(|| parsed.get("class"))
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let message = parsed
+        .get("message")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .unwrap_or_else(|| text.trim().chars().take(200).collect());
+    Err(OvhError {
+        status,
+        code,
+        message,
+        query_id,
+        method: method.to_string(),
+        path: path.to_string(),
+    })
 }
 
 /// `$1$` + SHA-1 of secret+consumer+method+url+body+timestamp, joined by `+`.

@@ -66,16 +66,31 @@ pub fn granted(rules: &[Rule], method: &str, path: &str) -> bool {
         .any(|rule| rule.method == method && matches(&rule.path, path))
 }
 
+/// `*` spans any characters. Only the last `*` is ever moved on (what an
+/// earlier one spans cannot matter once a later one matched), so a rule of
+/// many stars takes pattern × path steps, not one try per way to split.
 fn matches(pattern: &str, path: &str) -> bool {
-    match pattern.split_once('*') {
-        None => pattern == path,
-        // "*" spans any characters: try every place the rest could start.
-        Some((head, tail)) => {
-            path.starts_with(head)
-                && (head.len()..=path.len())
-                    .any(|i| path.is_char_boundary(i) && matches(tail, &path[i..]))
+    let pattern: Vec<char> = pattern.chars().collect();
+    let path: Vec<char> = path.chars().collect();
+    let (mut p, mut s) = (0, 0);
+    // The last `*` seen and where in the path its span ends for now.
+    let mut star: Option<(usize, usize)> = None;
+    while s < path.len() {
+        if pattern.get(p) == Some(&'*') {
+            star = Some((p, s));
+            p += 1;
+        } else if pattern.get(p) == Some(&path[s]) {
+            p += 1;
+            s += 1;
+        } else if let Some((star_at, spanned)) = star {
+            star = Some((star_at, spanned + 1));
+            p = star_at + 1;
+            s = spanned + 1;
+        } else {
+            return false;
         }
     }
+    pattern[p..].iter().all(|&c| c == '*')
 }
 
 /// The servers a credential's rules name (`/dedicated/server/NAME...`).
@@ -481,6 +496,20 @@ mod tests {
         assert!(!granted(&rules, "GET", "/dedicated/server/ns2"));
         assert!(granted(&[Rule::new("GET", "/*")], "GET", "/me/bill"));
         assert_eq!(servers_in(&rules), ["ns1"]);
+        assert!(granted(&[Rule::new("GET", "/a*b*c")], "GET", "/aXbYbZc"));
+        assert!(granted(&[Rule::new("GET", "*")], "GET", ""));
+        assert!(!granted(&[Rule::new("GET", "/a*b")], "GET", "/aXbY"));
+        assert!(granted(&[Rule::new("GET", "/é*/x")], "GET", "/éé/y/x"));
+    }
+
+    /// Found by the ovh_json fuzz target: a rule of many stars took one try
+    /// per way of splitting the path among them.
+    #[test]
+    fn issue9_a_rule_of_many_stars_matches_quickly() {
+        let rule = Rule::new("POST", format!("/{}x", "*".repeat(100)));
+        let started = std::time::Instant::now();
+        assert!(!granted(&[rule], "POST", "/dedicated/server/ns1/reboot"));
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
     }
 
     #[test]

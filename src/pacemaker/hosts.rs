@@ -99,13 +99,19 @@ impl HostMap {
     }
 
     fn duplicates(&self) -> Vec<Problem> {
+        // Each name's last entry, found in one pass (a long map must not
+        // take a pass per entry).
+        let last: std::collections::HashMap<String, usize> = self
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(i, (node, _))| (node.to_ascii_lowercase(), i))
+            .collect();
         let mut problems = Vec::new();
         for (i, (node, _)) in self.entries.iter().enumerate() {
-            let later = self.entries[i + 1..]
-                .iter()
-                .any(|(n, _)| n.eq_ignore_ascii_case(node));
-            if later {
-                let value = self.get(node).unwrap_or_default();
+            let winner = last[&node.to_ascii_lowercase()];
+            if winner > i {
+                let value = &self.entries[winner].1;
                 problems.push(Problem::doubtful(format!(
                     "{node} is mapped more than once (names compare without case): \
                      the last entry wins, giving '{value}'"

@@ -6,6 +6,7 @@ mod check;
 mod cluster;
 mod dry_run;
 mod fence;
+mod fuzz_regressions;
 mod generate;
 mod list_installed;
 mod metadata;
