@@ -52,6 +52,9 @@ _fencectl() {
             fencectl,schema)
                 cmd="fencectl__subcmd__schema"
                 ;;
+            fencectl,status)
+                cmd="fencectl__subcmd__status"
+                ;;
             fencectl,validate)
                 cmd="fencectl__subcmd__validate"
                 ;;
@@ -80,7 +83,7 @@ _fencectl() {
 
     case "${cmd}" in
         fencectl)
-            opts="-v -q -h -V --verbose --quiet --format --color --agent-dir --agent-timeout --help --version list-installed list metadata validate generate convert fence history ovh-keys agent install-agent schema generate-assets"
+            opts="-v -q -h -V --verbose --quiet --format --color --agent-dir --agent-timeout --help --version list-installed list metadata validate generate convert fence history status ovh-keys agent install-agent schema generate-assets"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -216,7 +219,7 @@ _fencectl() {
             return 0
             ;;
         fencectl__subcmd__fence)
-            opts="-U -v -q -h -V --action --unfence --config --cib --cib-live --dry-run --offline --show-secrets --timeout --no-delay --log --verbose --quiet --format --color --agent-dir --agent-timeout --help --version"
+            opts="-U -y -v -q -h -V --action --unfence --config --cib --cib-live --dry-run --offline --show-secrets --timeout --no-delay --log --via-cluster --tolerance --delay --yes --verbose --quiet --format --color --agent-dir --agent-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -239,6 +242,14 @@ _fencectl() {
                     return 0
                     ;;
                 --log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tolerance)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --delay)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -438,7 +449,7 @@ _fencectl() {
             return 0
             ;;
         fencectl__subcmd__history)
-            opts="-v -q -h -V --log --verbose --quiet --format --color --agent-dir --agent-timeout --help --version"
+            opts="-v -q -h -V --log --cluster --verbose --quiet --format --color --agent-dir --agent-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -764,6 +775,36 @@ _fencectl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json xml" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --agent-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --agent-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fencectl__subcmd__status)
+            opts="-v -q -h -V --verbose --quiet --format --color --agent-dir --agent-timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "table json xml" -- "${cur}"))
                     return 0

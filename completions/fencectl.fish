@@ -44,6 +44,7 @@ complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "generate" -d 'Wri
 complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "convert" -d 'Convert fencing configuration between stacks'
 complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "fence" -d 'Fence a node from cluster.conf or the CIB, showing what each agent gets'
 complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "history" -d 'Show the audit log of fencing runs'
+complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "status" -d 'What the running cluster\'s fencer knows: devices, targets, levels, last events'
 complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "ovh-keys" -d 'Create or check OVH API keys for fencing OVH dedicated servers'
 complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "agent" -d 'Run a fence agent built into fencectl (`fencectl agent ovh -o status -n SERVICE`)'
 complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "install-agent" -d 'Link a built-in agent into an agent directory so that clusters can run it'
@@ -210,6 +211,8 @@ complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -l config -d 'A
 complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -l cib -d 'A Pacemaker CIB file' -r -F
 complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -l timeout -d 'Time each device gets (default: pcmk_<action>_timeout, else at least 60s or the agent\'s power_timeout plus a margin; twice for reboot)' -r
 complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -l log -d 'The audit log (default: /var/log/fencectl/fence.log for root, else the XDG state directory)' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -l tolerance -d 'With --via-cluster: do nothing if the same action succeeded this recently' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -l delay -d 'With --via-cluster: an extra delay before fencing, on top of pcmk_delay_base/max' -r
 complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
 json\t'A stable JSON document'
 xml\t'The agent\'s own XML (metadata only)'"
@@ -224,6 +227,8 @@ complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -l dry-run -d '
 complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -l offline -d 'With --dry-run: do not ask devices (list/status) whether they can fence the node; show them as decided at run time'
 complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -l show-secrets -d 'Show passwords and other secrets instead of masking them'
 complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -l no-delay -d 'Skip pcmk_delay_base / pcmk_delay_max'
+complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -l via-cluster -d 'Ask the running cluster\'s fencer to do it (stonith_admin), so that the cluster knows and records it'
+complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -s y -l yes -d 'Do not ask before a direct power action while a cluster runs here'
 complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -s v -l verbose -d 'More detail (repeat for more: -vv, -vvv)'
 complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -s q -l quiet -d 'Only errors on stderr'
 complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -237,10 +242,23 @@ always\t'Always colour'
 never\t'Never colour'"
 complete -c fencectl -n "__fish_fencectl_using_subcommand history" -l agent-dir -d 'Directory holding fence agents (repeatable; searched in order)' -r -F
 complete -c fencectl -n "__fish_fencectl_using_subcommand history" -l agent-timeout -d 'How long one agent may take to print its metadata (e.g. 10s, 500ms)' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand history" -l cluster -d 'Merge the running cluster\'s fencing history (stonith_admin --history) with the audit log, in one timeline'
 complete -c fencectl -n "__fish_fencectl_using_subcommand history" -s v -l verbose -d 'More detail (repeat for more: -vv, -vvv)'
 complete -c fencectl -n "__fish_fencectl_using_subcommand history" -s q -l quiet -d 'Only errors on stderr'
 complete -c fencectl -n "__fish_fencectl_using_subcommand history" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fencectl -n "__fish_fencectl_using_subcommand history" -s V -l version -d 'Print version'
+complete -c fencectl -n "__fish_fencectl_using_subcommand status" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
+json\t'A stable JSON document'
+xml\t'The agent\'s own XML (metadata only)'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand status" -l color -d 'When to use colour' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand status" -l agent-dir -d 'Directory holding fence agents (repeatable; searched in order)' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand status" -l agent-timeout -d 'How long one agent may take to print its metadata (e.g. 10s, 500ms)' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand status" -s v -l verbose -d 'More detail (repeat for more: -vv, -vvv)'
+complete -c fencectl -n "__fish_fencectl_using_subcommand status" -s q -l quiet -d 'Only errors on stderr'
+complete -c fencectl -n "__fish_fencectl_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fencectl -n "__fish_fencectl_using_subcommand status" -s V -l version -d 'Print version'
 complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and not __fish_seen_subcommand_from create check" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
 json\t'A stable JSON document'
 xml\t'The agent\'s own XML (metadata only)'"

@@ -108,6 +108,8 @@ pub enum Command {
     Fence(FenceArgs),
     /// Show the audit log of fencing runs.
     History(HistoryArgs),
+    /// What the running cluster's fencer knows: devices, targets, levels, last events.
+    Status(StatusArgs),
     /// Create or check OVH API keys for fencing OVH dedicated servers.
     #[command(subcommand)]
     OvhKeys(OvhKeysCommand),
@@ -400,6 +402,25 @@ pub struct FenceArgs {
     /// the XDG state directory).
     #[arg(long, value_name = "FILE", env = "FENCECTL_LOG_FILE")]
     pub log: Option<PathBuf>,
+
+    /// Ask the running cluster's fencer to do it (stonith_admin), so that
+    /// the cluster knows and records it.
+    #[arg(long, conflicts_with_all = ["config", "cib", "cib_live", "dry_run"])]
+    pub via_cluster: bool,
+
+    /// With --via-cluster: do nothing if the same action succeeded this
+    /// recently.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, requires = "via_cluster")]
+    pub tolerance: Option<Duration>,
+
+    /// With --via-cluster: an extra delay before fencing, on top of
+    /// pcmk_delay_base/max.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, requires = "via_cluster", conflicts_with = "no_delay")]
+    pub delay: Option<Duration>,
+
+    /// Do not ask before a direct power action while a cluster runs here.
+    #[arg(short = 'y', long)]
+    pub yes: bool,
 }
 
 /// Fencing actions.
@@ -420,6 +441,18 @@ pub struct HistoryArgs {
     /// The audit log to read.
     #[arg(long, value_name = "FILE", env = "FENCECTL_LOG_FILE")]
     pub log: Option<PathBuf>,
+
+    /// Merge the running cluster's fencing history (stonith_admin
+    /// --history) with the audit log, in one timeline.
+    #[arg(long)]
+    pub cluster: bool,
+}
+
+/// `fencectl status`
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Only what concerns this node.
+    pub node: Option<String>,
 }
 
 /// `fencectl ovh-keys ...`

@@ -14,8 +14,10 @@
 
 pub mod check;
 pub mod cib;
+pub mod fencer_state;
 pub mod host_check;
 pub mod hosts;
+pub mod live;
 pub mod params;
 pub mod selection;
 pub mod time;

@@ -1,0 +1,277 @@
+//! Issue 14: Pacemaker as the engine. fencectl hands fencing to the running
+//! cluster's fencer and shows its state; live tests in the cluster harness.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use crate::cluster::Cluster;
+use crate::support::{text, Sandbox};
+
+/// Devices for node2 (works), node3 (fails: bad status file); nothing for node4.
+fn resources(sandbox: &Sandbox) -> (PathBuf, PathBuf) {
+    let ok = sandbox.file("ok.status", b"on");
+    let bad = sandbox.file("bad.status", b"bogus");
+    let device = |id: &str, host: &str, file: &Path| {
+        format!(
+            r#"<primitive id="{id}" class="stonith" type="fence_dummy">
+  <instance_attributes id="{id}-instance_attributes">
+    <nvpair id="{id}-instance_attributes-pcmk_host_list" name="pcmk_host_list" value="{host}"/>
+    <nvpair id="{id}-instance_attributes-status_file" name="status_file" value="{}"/>
+  </instance_attributes>
+</primitive>"#,
+            file.display()
+        )
+    };
+    let xml = format!(
+        "<resources>\n{}\n{}\n</resources>\n",
+        device("dummy", "node2", &ok),
+        device("broken", "node3", &bad)
+    );
+    (sandbox.file("stonith.xml", xml.as_bytes()), ok)
+}
+
+/// fencectl inside the cluster's namespace, with the sandbox's environment.
+fn fencectl(cluster: &Cluster, sandbox: &Sandbox, args: &[&str]) -> Output {
+    let mut command: Command = cluster.command(assert_cmd::cargo::cargo_bin("fencectl"));
+    for var in [
+        "NO_COLOR",
+        "FENCECTL_LOG_FILE",
+        "FENCECTL_LOCK_DIR",
+        "COLUMNS",
+    ] {
+        command.env_remove(var);
+    }
+    command
+        .env("HOME", sandbox.path().join("home"))
+        .env("FENCECTL_CACHE_DIR", sandbox.cache_dir())
+        .env("FENCECTL_LOG_FILE", sandbox.path().join("fence.log"))
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run fencectl in the namespace")
+}
+
+fn code(out: &Output) -> i32 {
+    out.status.code().unwrap_or(-1)
+}
+
+fn explain(out: &Output) -> String {
+    format!(
+        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
+        out.status.code(),
+        text(&out.stdout),
+        text(&out.stderr)
+    )
+}
+
+#[test]
+fn issue14_fence_via_cluster_status_and_history() {
+    let sandbox = Sandbox::new();
+    let (stonith, ok_status) = resources(&sandbox);
+    let cluster = Cluster::start();
+    cluster.load_resources(&stonith);
+    cluster.wait_for_device("dummy");
+    cluster.wait_for_device("broken");
+
+    // A direct power action while the cluster runs: refused at once without
+    // a terminal and without --yes, nothing fenced.
+    let cib = sandbox.file(
+        "cib-copy.xml",
+        cluster.run_ok("cibadmin", &["--query"]).as_bytes(),
+    );
+    let out = fencectl(
+        &cluster,
+        &sandbox,
+        &["fence", "node2", "--cib", cib.to_str().unwrap()],
+    );
+    assert_eq!(code(&out), 64, "{}", explain(&out));
+    assert!(
+        text(&out.stderr).contains("stonith_admin --confirm node2"),
+        "{}",
+        explain(&out)
+    );
+    assert_eq!(std::fs::read_to_string(&ok_status).unwrap(), "on");
+
+    // Through the cluster: success, and the fencer's history entry.
+    let out = fencectl(
+        &cluster,
+        &sandbox,
+        &[
+            "fence",
+            "node2",
+            "--via-cluster",
+            "--action",
+            "off",
+            "--timeout",
+            "30s",
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}", explain(&out));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("fence node2 success"), "{stdout}");
+    assert!(stdout.contains("history: off of node2 success"), "{stdout}");
+    assert_eq!(std::fs::read_to_string(&ok_status).unwrap(), "off");
+
+    // A failing device: exit 1, and the failure in the history.
+    let out = fencectl(
+        &cluster,
+        &sandbox,
+        &["fence", "node3", "--via-cluster", "--timeout", "30s"],
+    );
+    assert_eq!(code(&out), 1, "{}", explain(&out));
+    assert!(
+        text(&out.stdout).contains("history: reboot of node3 failed"),
+        "{}",
+        explain(&out)
+    );
+    assert!(
+        text(&out.stderr).contains("node node3 was NOT fenced"),
+        "{}",
+        explain(&out)
+    );
+
+    // Nothing can fence node4: exit 2 (stonith_admin says 105).
+    let out = fencectl(
+        &cluster,
+        &sandbox,
+        &["fence", "node4", "--via-cluster", "--timeout", "30s"],
+    );
+    assert_eq!(code(&out), 2, "{}", explain(&out));
+    assert!(
+        text(&out.stderr).contains("no fence device registered in the cluster can fence node4"),
+        "{}",
+        explain(&out)
+    );
+
+    // status is not an action through the cluster.
+    let out = fencectl(
+        &cluster,
+        &sandbox,
+        &["fence", "node2", "--via-cluster", "--action", "status"],
+    );
+    assert_eq!(code(&out), 64, "{}", explain(&out));
+
+    // history --cluster: the fencer's events and fencectl's records in one
+    // timeline.
+    let out = fencectl(
+        &cluster,
+        &sandbox,
+        &["--format", "json", "history", "--cluster"],
+    );
+    assert_eq!(code(&out), 0, "{}", explain(&out));
+    let timeline: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let entries = timeline.as_array().unwrap();
+    let has = |source: &str, node: &str, action: &str, result: &str| {
+        entries.iter().any(|e| {
+            e["source"] == source
+                && e["node"] == node
+                && e["action"] == action
+                && e["result"] == result
+        })
+    };
+    assert!(has("cluster", "node2", "off", "success"), "{timeline:#}");
+    assert!(has("fencectl", "node2", "off", "success"), "{timeline:#}");
+    assert!(has("cluster", "node3", "reboot", "failed"), "{timeline:#}");
+    let times: Vec<&str> = entries
+        .iter()
+        .map(|e| e["time"].as_str().unwrap())
+        .collect();
+    let mut sorted = times.clone();
+    sorted.sort();
+    assert_eq!(times, sorted, "oldest first");
+    let out = fencectl(&cluster, &sandbox, &["history", "node3", "--cluster"]);
+    assert_eq!(code(&out), 0, "{}", explain(&out));
+    assert!(!text(&out.stdout).contains("node2"), "{}", explain(&out));
+
+    // status: what stonith_admin shows, field by field.
+    let out = fencectl(&cluster, &sandbox, &["--format", "json", "status"]);
+    assert_eq!(code(&out), 0, "{}", explain(&out));
+    let status: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let registered = cluster.run_ok("stonith_admin", &["--list-registered"]);
+    let mut expected: Vec<&str> = registered
+        .lines()
+        .filter(|l| !l.contains("found"))
+        .collect();
+    expected.sort();
+    let mut shown: Vec<&str> = status["devices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["registered"] == true)
+        .map(|d| d["id"].as_str().unwrap())
+        .collect();
+    shown.sort();
+    assert_eq!(shown, expected, "{status:#}");
+    let dummy = status["devices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["id"] == "dummy")
+        .unwrap();
+    assert_eq!(dummy["targets"], serde_json::json!(["node2"]));
+    assert_eq!(dummy["agent"], "fence_dummy");
+    let history = cluster.run_ok(
+        "stonith_admin",
+        &["--history", "*", "--verbose", "--output-as", "xml"],
+    );
+    for event in status["last_events"].as_array().unwrap() {
+        let completed = event["completed"].as_str().unwrap();
+        let line = history
+            .lines()
+            .find(|l| l.contains(&format!("target=\"{}\"", event["target"].as_str().unwrap())))
+            .unwrap();
+        assert!(
+            line.contains(&format!("completed=\"{completed}\"")),
+            "{line} vs {event}"
+        );
+        assert!(
+            line.contains(&format!("status=\"{}\"", event["status"].as_str().unwrap())),
+            "{line}"
+        );
+        assert!(
+            line.contains(&format!("action=\"{}\"", event["action"].as_str().unwrap())),
+            "{line}"
+        );
+    }
+    assert_eq!(
+        status["last_events"].as_array().unwrap().len(),
+        3,
+        "{status:#}"
+    );
+    assert!(status["pending_or_failed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["target"] == "node3"));
+    let out = fencectl(&cluster, &sandbox, &["status", "node2"]);
+    assert_eq!(code(&out), 0, "{}", explain(&out));
+    let table = text(&out.stdout);
+    assert!(
+        table.contains("dummy") && !table.contains("broken"),
+        "{table}"
+    );
+
+    // fencectl's own audit log recorded who asked.
+    let log = std::fs::read_to_string(sandbox.path().join("fence.log")).unwrap();
+    assert_eq!(log.lines().count(), 3, "{log}");
+    assert!(log.contains("\"no-method\""), "{log}");
+}
+
+/// With no cluster running, --via-cluster fails (exit 1) and says how to
+/// start it; a direct action is not held up.
+#[test]
+fn issue14_via_cluster_without_a_cluster_says_how_to_start_it() {
+    let sandbox = Sandbox::new();
+    let out = sandbox
+        .cmd()
+        .env("FENCECTL_LOG_FILE", sandbox.path().join("fence.log"))
+        .args(["fence", "node2", "--via-cluster"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 1, "{}", explain(&out));
+    assert!(
+        text(&out.stderr).contains("systemctl start pacemaker"),
+        "{}",
+        explain(&out)
+    );
+}
