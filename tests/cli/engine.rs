@@ -275,3 +275,18 @@ fn issue14_via_cluster_without_a_cluster_says_how_to_start_it() {
         explain(&out)
     );
 }
+
+/// `status` and `history --cluster` with no cluster: exit 1 and how to start it.
+#[test]
+fn issue14_status_and_cluster_history_without_a_cluster() {
+    let sandbox = Sandbox::new();
+    for args in [&["status"][..], &["history", "--cluster"][..]] {
+        let out = sandbox.cmd().args(args).output().unwrap();
+        assert_eq!(code(&out), 1, "{args:?}: {}", explain(&out));
+        assert!(
+            text(&out.stderr).contains("cluster is not running on this node"),
+            "{}",
+            explain(&out)
+        );
+    }
+}
