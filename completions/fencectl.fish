@@ -147,6 +147,11 @@ never\t'Never colour'"
 complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -l agent-dir -d 'Directory holding fence agents (repeatable; searched in order)' -r -F
 complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -l agent-timeout -d 'How long one agent may take to print its metadata (e.g. 10s, 500ms)' -r
 complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -l full -d 'A whole CIB document (nodes included) for crm_verify --xml-file'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -l apply -d 'Apply to the running cluster\'s CIB: show what changes, ask, then load it as one patch against the CIB version read (an edit made in between is refused, not overwritten)'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -l dry-run -d 'With --apply: show what would change and change nothing'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -s y -l yes -d 'With --apply: do not ask'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -l prune -d 'With --apply: remove the stonith primitives and fencing levels the inventory does not produce (never other resources)'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -l enable-fencing -d 'With --apply: enable fencing (stonith-enabled, or fencing-enabled where the running Pacemaker reads that name)'
 complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -l force -d 'Replace FILE if it exists'
 complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -l no-metadata -d 'Do not check device parameters against the agents\' metadata'
 complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -s v -l verbose -d 'More detail (repeat for more: -vv, -vvv)'

@@ -289,6 +289,30 @@ pub struct GenerateCibArgs {
     #[arg(long, value_name = "INTERVAL", requires = "agent")]
     pub monitor: Option<String>,
 
+    /// Apply to the running cluster's CIB: show what changes, ask, then
+    /// load it as one patch against the CIB version read (an edit made in
+    /// between is refused, not overwritten).
+    #[arg(long, conflicts_with_all = ["full", "output", "pacemaker_version"])]
+    pub apply: bool,
+
+    /// With --apply: show what would change and change nothing.
+    #[arg(long, requires = "apply")]
+    pub dry_run: bool,
+
+    /// With --apply: do not ask.
+    #[arg(short = 'y', long, requires = "apply")]
+    pub yes: bool,
+
+    /// With --apply: remove the stonith primitives and fencing levels the
+    /// inventory does not produce (never other resources).
+    #[arg(long, requires = "apply")]
+    pub prune: bool,
+
+    /// With --apply: enable fencing (stonith-enabled, or fencing-enabled
+    /// where the running Pacemaker reads that name).
+    #[arg(long, requires = "apply")]
+    pub enable_fencing: bool,
+
     #[command(flatten)]
     pub out: OutputArgs,
 }

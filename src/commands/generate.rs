@@ -142,6 +142,9 @@ fn generate_cib(args: &GenerateCibArgs, ctx: &Context<'_>) -> Result<ExitStatus>
             ))
         }
     };
+    if args.apply {
+        return super::apply_cib::run(&inventory, args, ctx);
+    }
     let version = args
         .pacemaker_version
         .unwrap_or_else(PacemakerVersion::installed_or_default);

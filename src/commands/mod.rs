@@ -10,6 +10,7 @@ use crate::exit::{usage, ExitStatus};
 use crate::output::Printer;
 
 pub mod agent;
+pub mod apply_cib;
 pub mod check_metadata;
 pub mod convert;
 pub mod fence;

@@ -385,6 +385,23 @@ pub fn query_cib() -> Result<Element> {
     crate::xml::parse(&output.stdout).context("cibadmin --query printed malformed XML")
 }
 
+/// Applies a patchset file to the running CIB (`cibadmin --patch`).
+pub fn patch_cib(file: &str, timeout: Duration) -> Result<(), ToolError> {
+    tool(
+        "cibadmin",
+        &args(&["--patch", "--xml-file", file]),
+        timeout,
+        None,
+    )
+    .map(drop)
+}
+
+/// Whether `cibadmin --patch` refused a patch made against another CIB
+/// version: CRM_EX_OLD (103), as seen in the harness.
+pub fn is_stale_patch(error: &ToolError) -> bool {
+    matches!(error, ToolError::Failed { code: 103, .. })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

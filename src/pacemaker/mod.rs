@@ -19,6 +19,7 @@ pub mod host_check;
 pub mod hosts;
 pub mod live;
 pub mod params;
+pub mod patch;
 pub mod selection;
 pub mod time;
 pub mod topology;

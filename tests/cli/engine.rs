@@ -290,3 +290,213 @@ fn issue14_status_and_cluster_history_without_a_cluster() {
         );
     }
 }
+
+fn example(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples")
+        .join(name)
+}
+
+fn apply(cluster: &Cluster, sandbox: &Sandbox, inventory: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["generate", "cib", inventory.to_str().unwrap(), "--apply"];
+    args.extend_from_slice(extra);
+    fencectl(cluster, sandbox, &args)
+}
+
+/// `generate cib --apply` of the dual-layer example against the live CIB.
+#[test]
+fn issue14_generate_cib_apply_dual_layer() {
+    use expectrl::Eof;
+    let sandbox = Sandbox::new();
+    let inventory = example("pacemaker-dual-layer.toml");
+    let cluster = Cluster::start();
+
+    // Without a terminal and without --yes: exit 64, nothing changed.
+    let before = cluster.run_ok("cibadmin", &["--query", "--scope", "resources"]);
+    let out = apply(&cluster, &sandbox, &inventory, &[]);
+    assert_eq!(code(&out), 64, "{}", explain(&out));
+    assert!(
+        text(&out.stdout).contains("add       device pdu-1"),
+        "{}",
+        explain(&out)
+    );
+    assert_eq!(
+        cluster.run_ok("cibadmin", &["--query", "--scope", "resources"]),
+        before
+    );
+
+    let out = apply(
+        &cluster,
+        &sandbox,
+        &inventory,
+        &["--yes", "--enable-fencing"],
+    );
+    assert_eq!(code(&out), 0, "{}", explain(&out));
+    assert!(
+        !text(&out.stdout).contains("abc123"),
+        "secrets masked: {}",
+        explain(&out)
+    );
+    for device in ["pcmk-1-ipmi", "pcmk-2-ipmi", "pdu-1", "pdu-2"] {
+        cluster.wait_for_device(device);
+    }
+    let topology = cluster.run_ok("cibadmin", &["--query", "--scope", "fencing-topology"]);
+    for (target, index, devices) in [
+        ("pcmk-1", 1, "pcmk-1-ipmi"),
+        ("pcmk-1", 2, "pdu-1,pdu-2"),
+        ("pcmk-2", 1, "pcmk-2-ipmi"),
+        ("pcmk-2", 2, "pdu-1,pdu-2"),
+    ] {
+        assert!(
+            topology
+                .lines()
+                .any(|l| l.contains(&format!("index=\"{index}\""))
+                    && l.contains(&format!("target=\"{target}\""))
+                    && l.contains(&format!("devices=\"{devices}\""))),
+            "{target} {index}: {topology}"
+        );
+    }
+    let enabled = cluster.run_ok(
+        "crm_attribute",
+        &[
+            "--type",
+            "crm_config",
+            "--name",
+            "stonith-enabled",
+            "--query",
+        ],
+    );
+    assert!(enabled.contains("value=true"), "{enabled}");
+
+    // Again: nothing to change.
+    let out = apply(&cluster, &sandbox, &inventory, &["--yes"]);
+    assert_eq!(code(&out), 0, "{}", explain(&out));
+    assert!(
+        text(&out.stdout).contains("nothing to change"),
+        "{}",
+        explain(&out)
+    );
+
+    // One parameter changed: only that nvpair changes.
+    let changed = sandbox.file(
+        "changed.toml",
+        std::fs::read_to_string(&inventory)
+            .unwrap()
+            .replace("198.51.100.12", "198.51.100.99")
+            .as_bytes(),
+    );
+    let before = cluster.run_ok("cibadmin", &["--query", "--scope", "configuration"]);
+    let out = apply(&cluster, &sandbox, &changed, &["--yes"]);
+    assert_eq!(code(&out), 0, "{}", explain(&out));
+    assert!(
+        text(&out.stdout).contains("ip: 198.51.100.12 -> 198.51.100.99"),
+        "{}",
+        explain(&out)
+    );
+    let after = cluster.run_ok("cibadmin", &["--query", "--scope", "configuration"]);
+    let differing: Vec<(&str, &str)> = before
+        .lines()
+        .zip(after.lines())
+        .filter(|(a, b)| a != b)
+        .collect();
+    assert_eq!(
+        before.lines().count(),
+        after.lines().count(),
+        "{before}\n---\n{after}"
+    );
+    assert_eq!(differing.len(), 1, "{differing:#?}");
+    assert!(
+        differing[0].1.contains("pdu-2-instance_attributes-ip"),
+        "{differing:?}"
+    );
+
+    // A concurrent edit between the diff and the apply is refused.
+    let mut command = cluster.command(assert_cmd::cargo::cargo_bin("fencectl"));
+    command
+        .env("HOME", sandbox.path().join("home"))
+        .env("FENCECTL_CACHE_DIR", sandbox.cache_dir())
+        .env("TERM", "xterm")
+        .args(["generate", "cib", "--apply"])
+        .arg(&inventory);
+    let mut session = expectrl::session::Session::spawn(command).expect("spawn in a pty");
+    session.set_expect_timeout(Some(std::time::Duration::from_secs(60)));
+    session
+        .expect("Apply 1 change(s) to the running CIB?")
+        .unwrap();
+    cluster.run_ok(
+        "crm_attribute",
+        &[
+            "--type",
+            "crm_config",
+            "--name",
+            "fencectl-test-edit",
+            "--update",
+            "1",
+        ],
+    );
+    session.send("y\r").unwrap();
+    session
+        .expect("the CIB changed since fencectl read it")
+        .unwrap();
+    // cibadmin's code for a patch made against another version: 103
+    session.expect("exit 103").unwrap();
+    session.expect(Eof).unwrap();
+    let now = cluster.run_ok("cibadmin", &["--query", "--scope", "configuration"]);
+    assert!(
+        now.contains("198.51.100.99"),
+        "the concurrent edit's CIB was not overwritten"
+    );
+    assert!(now.contains("fencectl-test-edit"));
+
+    // --prune removes only the stonith primitives the inventory does not produce.
+    let one = sandbox.file(
+        "one.toml",
+        b"[cluster]\nname = \"c\"\nstack = \"pacemaker\"\n\n[[node]]\nname = \"pcmk-1\"\nnodeid = 1\n\n[[device]]\nid = \"pdu-1\"\nagent = \"fence_apc_snmp\"\nparams = { ip = \"198.51.100.11\" }\nhost_map = { \"pcmk-1\" = \"1\", \"pcmk-2\" = \"2\" }\n",
+    );
+    cluster.run_ok(
+        "cibadmin",
+        &[
+            "--create",
+            "--scope",
+            "resources",
+            "--xml-text",
+            r#"<primitive id="not-fencing" class="ocf" provider="heartbeat" type="Dummy"/>"#,
+        ],
+    );
+    let out = apply(&cluster, &sandbox, &one, &["--yes", "--prune"]);
+    assert_eq!(code(&out), 0, "{}", explain(&out));
+    let resources = cluster.run_ok("cibadmin", &["--query", "--scope", "resources"]);
+    assert!(resources.contains("id=\"pdu-1\""), "{resources}");
+    assert!(resources.contains("id=\"not-fencing\""), "{resources}");
+    for gone in ["pdu-2", "pcmk-1-ipmi", "pcmk-2-ipmi"] {
+        assert!(
+            !resources.contains(&format!("id=\"{gone}\"")),
+            "{gone}: {resources}"
+        );
+    }
+    let topology = cluster.run("cibadmin", &["--query", "--scope", "fencing-topology"]);
+    assert!(
+        !text(&topology.stdout).contains("fencing-level"),
+        "{}",
+        text(&topology.stdout)
+    );
+}
+
+/// `--apply` with no cluster running: a clear error, nothing changed.
+#[test]
+fn issue14_apply_without_a_cluster_changes_nothing() {
+    let sandbox = Sandbox::new();
+    let out = sandbox
+        .cmd()
+        .args(["generate", "cib", "--apply", "--yes"])
+        .arg(example("pacemaker-dual-layer.toml"))
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 1, "{}", explain(&out));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("nothing was changed"), "{stderr}");
+    assert!(
+        stderr.contains("cluster is not running on this node"),
+        "{stderr}"
+    );
+}
