@@ -67,6 +67,12 @@ _fencectl() {
             fencectl__subcmd__generate,cluster-conf)
                 cmd="fencectl__subcmd__generate__subcmd__cluster__subcmd__conf"
                 ;;
+            fencectl__subcmd__generate,crmsh)
+                cmd="fencectl__subcmd__generate__subcmd__crmsh"
+                ;;
+            fencectl__subcmd__generate,pcs)
+                cmd="fencectl__subcmd__generate__subcmd__pcs"
+                ;;
             fencectl__subcmd__ovh__subcmd__keys,check)
                 cmd="fencectl__subcmd__ovh__subcmd__keys__subcmd__check"
                 ;;
@@ -277,7 +283,7 @@ _fencectl() {
             return 0
             ;;
         fencectl__subcmd__generate)
-            opts="-v -q -h -V --verbose --quiet --format --color --agent-dir --agent-timeout --help --version cib cluster-conf"
+            opts="-v -q -h -V --verbose --quiet --format --color --agent-dir --agent-timeout --help --version cib cluster-conf pcs crmsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -414,6 +420,90 @@ _fencectl() {
             fi
             case "${prev}" in
                 --update)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json xml" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --agent-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --agent-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fencectl__subcmd__generate__subcmd__crmsh)
+            opts="-o -v -q -h -V --pacemaker-version --output --force --no-metadata --verbose --quiet --format --color --agent-dir --agent-timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --pacemaker-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json xml" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --agent-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --agent-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fencectl__subcmd__generate__subcmd__pcs)
+            opts="-o -v -q -h -V --pacemaker-version --output --force --no-metadata --verbose --quiet --format --color --agent-dir --agent-timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --pacemaker-version)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -114,20 +114,22 @@ complete -c fencectl -n "__fish_fencectl_using_subcommand validate" -s v -l verb
 complete -c fencectl -n "__fish_fencectl_using_subcommand validate" -s q -l quiet -d 'Only errors on stderr'
 complete -c fencectl -n "__fish_fencectl_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fencectl -n "__fish_fencectl_using_subcommand validate" -s V -l version -d 'Print version'
-complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and not __fish_seen_subcommand_from cib cluster-conf" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and not __fish_seen_subcommand_from cib cluster-conf pcs crmsh" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
 json\t'A stable JSON document'
 xml\t'The agent\'s own XML (metadata only)'"
-complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and not __fish_seen_subcommand_from cib cluster-conf" -l color -d 'When to use colour' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and not __fish_seen_subcommand_from cib cluster-conf pcs crmsh" -l color -d 'When to use colour' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
-complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and not __fish_seen_subcommand_from cib cluster-conf" -l agent-dir -d 'Directory holding fence agents (repeatable; searched in order)' -r -F
-complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and not __fish_seen_subcommand_from cib cluster-conf" -l agent-timeout -d 'How long one agent may take to print its metadata (e.g. 10s, 500ms)' -r
-complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and not __fish_seen_subcommand_from cib cluster-conf" -s v -l verbose -d 'More detail (repeat for more: -vv, -vvv)'
-complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and not __fish_seen_subcommand_from cib cluster-conf" -s q -l quiet -d 'Only errors on stderr'
-complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and not __fish_seen_subcommand_from cib cluster-conf" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and not __fish_seen_subcommand_from cib cluster-conf" -s V -l version -d 'Print version'
-complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and not __fish_seen_subcommand_from cib cluster-conf" -f -a "cib" -d 'Stonith primitives and fencing topology for a Pacemaker CIB'
-complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and not __fish_seen_subcommand_from cib cluster-conf" -f -a "cluster-conf" -d 'A cman cluster.conf (or its fencing sections merged into one)'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and not __fish_seen_subcommand_from cib cluster-conf pcs crmsh" -l agent-dir -d 'Directory holding fence agents (repeatable; searched in order)' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and not __fish_seen_subcommand_from cib cluster-conf pcs crmsh" -l agent-timeout -d 'How long one agent may take to print its metadata (e.g. 10s, 500ms)' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and not __fish_seen_subcommand_from cib cluster-conf pcs crmsh" -s v -l verbose -d 'More detail (repeat for more: -vv, -vvv)'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and not __fish_seen_subcommand_from cib cluster-conf pcs crmsh" -s q -l quiet -d 'Only errors on stderr'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and not __fish_seen_subcommand_from cib cluster-conf pcs crmsh" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and not __fish_seen_subcommand_from cib cluster-conf pcs crmsh" -s V -l version -d 'Print version'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and not __fish_seen_subcommand_from cib cluster-conf pcs crmsh" -f -a "cib" -d 'Stonith primitives and fencing topology for a Pacemaker CIB'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and not __fish_seen_subcommand_from cib cluster-conf pcs crmsh" -f -a "cluster-conf" -d 'A cman cluster.conf (or its fencing sections merged into one)'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and not __fish_seen_subcommand_from cib cluster-conf pcs crmsh" -f -a "pcs" -d 'The CIB configuration as a pcs script (pcs stonith create / level add)'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and not __fish_seen_subcommand_from cib cluster-conf pcs crmsh" -f -a "crmsh" -d 'The CIB configuration as a crm shell script (primitive, fencing_topology)'
 complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -l part -d 'Which part to print' -r -f -a "resources\t'`<resources>`: for cibadmin --create --scope resources'
 topology\t'`<fencing-topology>`: for cibadmin --create --scope configuration'
 all\t'Both, in a `<configuration>`: for cibadmin --modify --scope configuration'"
@@ -175,6 +177,38 @@ complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_s
 complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cluster-conf" -s q -l quiet -d 'Only errors on stderr'
 complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cluster-conf" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cluster-conf" -s V -l version -d 'Print version'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from pcs" -l pacemaker-version -d 'The Pacemaker the script is for, as X.Y[.Z] [default: the installed Pacemaker, else 2.1]' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from pcs" -s o -l output -d 'Write to FILE (atomically, mode 0600: it holds secrets) instead of stdout' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from pcs" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
+json\t'A stable JSON document'
+xml\t'The agent\'s own XML (metadata only)'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from pcs" -l color -d 'When to use colour' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from pcs" -l agent-dir -d 'Directory holding fence agents (repeatable; searched in order)' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from pcs" -l agent-timeout -d 'How long one agent may take to print its metadata (e.g. 10s, 500ms)' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from pcs" -l force -d 'Replace FILE if it exists'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from pcs" -l no-metadata -d 'Do not check device parameters against the agents\' metadata'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from pcs" -s v -l verbose -d 'More detail (repeat for more: -vv, -vvv)'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from pcs" -s q -l quiet -d 'Only errors on stderr'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from pcs" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from pcs" -s V -l version -d 'Print version'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from crmsh" -l pacemaker-version -d 'The Pacemaker the script is for, as X.Y[.Z] [default: the installed Pacemaker, else 2.1]' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from crmsh" -s o -l output -d 'Write to FILE (atomically, mode 0600: it holds secrets) instead of stdout' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from crmsh" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
+json\t'A stable JSON document'
+xml\t'The agent\'s own XML (metadata only)'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from crmsh" -l color -d 'When to use colour' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from crmsh" -l agent-dir -d 'Directory holding fence agents (repeatable; searched in order)' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from crmsh" -l agent-timeout -d 'How long one agent may take to print its metadata (e.g. 10s, 500ms)' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from crmsh" -l force -d 'Replace FILE if it exists'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from crmsh" -l no-metadata -d 'Do not check device parameters against the agents\' metadata'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from crmsh" -s v -l verbose -d 'More detail (repeat for more: -vv, -vvv)'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from crmsh" -s q -l quiet -d 'Only errors on stderr'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from crmsh" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from crmsh" -s V -l version -d 'Print version'
 complete -c fencectl -n "__fish_fencectl_using_subcommand convert; and not __fish_seen_subcommand_from cluster-conf-to-cib" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
 json\t'A stable JSON document'
 xml\t'The agent\'s own XML (metadata only)'"

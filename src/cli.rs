@@ -215,6 +215,26 @@ pub enum GenerateCommand {
     Cib(GenerateCibArgs),
     /// A cman cluster.conf (or its fencing sections merged into one).
     ClusterConf(GenerateClusterConfArgs),
+    /// The CIB configuration as a pcs script (pcs stonith create / level add).
+    Pcs(GenerateScriptArgs),
+    /// The CIB configuration as a crm shell script (primitive, fencing_topology).
+    Crmsh(GenerateScriptArgs),
+}
+
+/// `fencectl generate pcs` / `generate crmsh`
+#[derive(Debug, Args)]
+pub struct GenerateScriptArgs {
+    /// The inventory (TOML).
+    #[arg(value_name = "INVENTORY")]
+    pub inventory: PathBuf,
+
+    /// The Pacemaker the script is for, as X.Y[.Z] [default: the installed
+    /// Pacemaker, else 2.1].
+    #[arg(long, value_name = "X.Y[.Z]")]
+    pub pacemaker_version: Option<PacemakerVersion>,
+
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 /// Which part of the CIB to print.

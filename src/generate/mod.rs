@@ -4,6 +4,7 @@
 pub mod apply;
 pub mod cib;
 pub mod clusterconf;
+pub mod script;
 mod xmlw;
 
 pub use xmlw::{escape_attribute, IdSet, XmlOut};

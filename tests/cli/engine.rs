@@ -500,3 +500,204 @@ fn issue14_apply_without_a_cluster_changes_nothing() {
         "{stderr}"
     );
 }
+
+/// An inventory whose password comes from a file, two levels per node.
+fn script_inventory(sandbox: &Sandbox) -> PathBuf {
+    let secret = sandbox.file("ipmi.password", b"s3cr'et $x\n");
+    sandbox.file(
+        "script.toml",
+        format!(
+            r#"[cluster]
+name = "c"
+stack = "pacemaker"
+
+[[node]]
+name = "pcmk-1"
+nodeid = 1
+
+[[device]]
+id = "pcmk-1-ipmi"
+agent = "fence_ipmilan"
+params = {{ ip = "192.0.2.1", username = "it's me" }}
+password_file = "{}"
+hosts = ["pcmk-1"]
+
+[[device]]
+id = "pdu-1"
+agent = "fence_apc_snmp"
+params = {{ ip = "198.51.100.11" }}
+host_map = {{ "pcmk-1" = "1" }}
+
+[[fencing]]
+target = "pcmk-1"
+levels = [["pcmk-1-ipmi"], ["pdu-1"]]
+"#,
+            secret.display()
+        )
+        .as_bytes(),
+    )
+}
+
+/// Runs a generated script with stub `pcs` and `crm` that record their argv.
+fn run_with_stubs(sandbox: &Sandbox, script: &[u8]) -> Vec<Vec<String>> {
+    let bin = sandbox.path().join("stub-bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let record = sandbox.path().join("argv.log");
+    for tool in ["pcs", "crm"] {
+        let stub = bin.join(tool);
+        std::fs::write(
+            &stub,
+            format!(
+                "#!/bin/sh\n{{ printf '%s\\n' {tool}; for a in \"$@\"; do printf '%s\\n' \"$a\"; done; printf -- '--end--\\n'; }} >> '{}'\n",
+                record.display()
+            ),
+        )
+        .unwrap();
+        std::fs::set_permissions(&stub, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .unwrap();
+    }
+    let script_file = sandbox.file("generated.sh", script);
+    let out = Command::new("sh")
+        .arg(&script_file)
+        .env("PATH", format!("{}:/usr/bin:/bin", bin.display()))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", explain(&out));
+    let log = std::fs::read_to_string(&record).unwrap();
+    log.split("--end--\n")
+        .filter(|c| !c.is_empty())
+        .map(|c| c.lines().map(str::to_string).collect())
+        .collect()
+}
+
+#[test]
+fn issue14_generate_pcs_script_runs_with_no_secret_on_argv() {
+    let sandbox = Sandbox::new();
+    let inventory = script_inventory(&sandbox);
+    let out = sandbox
+        .cmd()
+        .args(["generate", "pcs"])
+        .arg(&inventory)
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", explain(&out));
+    assert!(!text(&out.stdout).contains("s3cr"), "{}", text(&out.stdout));
+    let calls = run_with_stubs(&sandbox, &out.stdout);
+    let secret_file = sandbox.path().join("ipmi.password");
+    let password_script = format!("password_script=cat '{}'", secret_file.display());
+    assert_eq!(calls.len(), 4, "{calls:#?}");
+    assert_eq!(
+        calls[0][..5],
+        ["pcs", "stonith", "create", "pcmk-1-ipmi", "fence_ipmilan"]
+    );
+    for arg in [
+        "ip=192.0.2.1",
+        "username=it's me",
+        password_script.as_str(),
+        "pcmk_host_list=pcmk-1",
+    ] {
+        assert!(calls[0].iter().any(|a| a == arg), "{arg}: {:?}", calls[0]);
+    }
+    assert!(
+        calls[1].iter().any(|a| a == "pcmk_host_map=pcmk-1:1"),
+        "{:?}",
+        calls[1]
+    );
+    assert_eq!(
+        calls[2],
+        [
+            "pcs",
+            "stonith",
+            "level",
+            "add",
+            "1",
+            "pcmk-1",
+            "pcmk-1-ipmi"
+        ]
+    );
+    assert_eq!(
+        calls[3],
+        ["pcs", "stonith", "level", "add", "2", "pcmk-1", "pdu-1"]
+    );
+    assert!(
+        calls.iter().flatten().all(|a| !a.contains("s3cr")),
+        "{calls:#?}"
+    );
+    // The agent reads the password through password_script as given.
+    let script = password_script.strip_prefix("password_script=").unwrap();
+    let read = Command::new("sh").args(["-c", script]).output().unwrap();
+    assert_eq!(text(&read.stdout), "s3cr'et $x\n");
+}
+
+#[test]
+fn issue14_generate_crmsh_script_runs_with_no_secret_on_argv() {
+    let sandbox = Sandbox::new();
+    let inventory = script_inventory(&sandbox);
+    let out = sandbox
+        .cmd()
+        .args(["generate", "crmsh"])
+        .arg(&inventory)
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", explain(&out));
+    let calls = run_with_stubs(&sandbox, &out.stdout);
+    assert_eq!(calls.len(), 3, "{calls:#?}");
+    assert_eq!(
+        calls[0][..6],
+        [
+            "crm",
+            "configure",
+            "primitive",
+            "pcmk-1-ipmi",
+            "stonith:fence_ipmilan",
+            "params"
+        ]
+    );
+    assert!(
+        calls[0]
+            .iter()
+            .any(|a| a.starts_with("password_script=cat ")),
+        "{:?}",
+        calls[0]
+    );
+    assert!(
+        calls[0].ends_with(&["op".to_string(), "monitor".into(), "interval=60s".into()]),
+        "{:?}",
+        calls[0]
+    );
+    assert_eq!(
+        calls[2],
+        [
+            "crm",
+            "configure",
+            "fencing_topology",
+            "pcmk-1:",
+            "pcmk-1-ipmi",
+            "pdu-1"
+        ]
+    );
+    assert!(
+        calls.iter().flatten().all(|a| !a.contains("s3cr")),
+        "{calls:#?}"
+    );
+}
+
+/// An inline password would be on argv: the device is refused, nothing written.
+#[test]
+fn issue14_generate_pcs_refuses_an_inline_secret() {
+    let sandbox = Sandbox::new();
+    let out = sandbox
+        .cmd()
+        .args(["generate", "pcs"])
+        .arg(example("pacemaker-dual-layer.toml"))
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 1, "{}", explain(&out));
+    assert!(out.stdout.is_empty());
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("device pcmk-1-ipmi: the secret parameter password"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("abc123"), "{stderr}");
+}
