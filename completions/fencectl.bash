@@ -347,7 +347,7 @@ _fencectl() {
             return 0
             ;;
         fencectl__subcmd__generate__subcmd__cib)
-            opts="-y -o -v -q -h -V --part --full --pacemaker-version --agent --id --host-list --host-map --monitor --apply --dry-run --yes --prune --enable-fencing --output --force --no-metadata --verbose --quiet --format --color --agent-dir --agent-timeout --help --version"
+            opts="-y -o -v -q -h -V --part --full --pacemaker-version --agent --id --host-list --host-map --monitor --apply --dry-run --yes --prune --enable-fencing --against-cib --output --force --no-metadata --verbose --quiet --format --color --agent-dir --agent-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -378,6 +378,10 @@ _fencectl() {
                     return 0
                     ;;
                 --monitor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --against-cib)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -139,6 +139,7 @@ complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_s
 complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -l host-list -d 'Single device: the nodes it fences (comma-separated or repeated)' -r
 complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -l host-map -d 'Single device: node:plug pairs (pcmk_host_map)' -r
 complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -l monitor -d 'Single device: monitor interval (default 60s; 0 for none)' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -l against-cib -d 'With --apply --dry-run: compare with this CIB file instead of the running cluster\'s (-vv prints the patch)' -r -F
 complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -s o -l output -d 'Write to FILE (atomically, mode 0600: it holds secrets) instead of stdout' -r -F
 complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
 json\t'A stable JSON document'

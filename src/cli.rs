@@ -333,6 +333,11 @@ pub struct GenerateCibArgs {
     #[arg(long, requires = "apply")]
     pub enable_fencing: bool,
 
+    /// With --apply --dry-run: compare with this CIB file instead of the
+    /// running cluster's (-vv prints the patch).
+    #[arg(long, value_name = "FILE", requires = "dry_run")]
+    pub against_cib: Option<PathBuf>,
+
     #[command(flatten)]
     pub out: OutputArgs,
 }

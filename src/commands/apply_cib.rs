@@ -18,8 +18,16 @@ use crate::prompt::{Prompter, TerminalPrompter};
 
 pub fn run(inventory: &Inventory, args: &GenerateCibArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
     let printer = ctx.printer;
-    let cib_now =
-        live::query_cib().context("cannot read the running cluster's CIB; nothing was changed")?;
+    let cib_now = match &args.against_cib {
+        Some(path) => {
+            let bytes = crate::sys::fs::read_capped(path, crate::sys::fs::CONFIG_CAP)
+                .with_context(|| format!("cannot read the CIB {}", path.display()))?;
+            crate::xml::parse(&bytes)
+                .with_context(|| format!("{} is not well-formed XML", path.display()))?
+        }
+        None => live::query_cib()
+            .context("cannot read the running cluster's CIB; nothing was changed")?,
+    };
     let plan = apply::plan(inventory, &cib_now, args.prune, args.enable_fencing)?;
     let unwritable = cib::unwritable(inventory, plan.version);
     if !unwritable.is_empty() {
@@ -44,6 +52,7 @@ pub fn run(inventory: &Inventory, args: &GenerateCibArgs, ctx: &Context<'_>) -> 
         return Ok(ExitStatus::Success);
     }
     if args.dry_run {
+        printer.debug(&format!("patch:\n{}", plan.patchset()));
         return Ok(ExitStatus::Success);
     }
     confirm(args, plan.changes.len())?;

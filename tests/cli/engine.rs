@@ -701,3 +701,60 @@ fn issue14_generate_pcs_refuses_an_inline_secret() {
     );
     assert!(!stderr.contains("abc123"), "{stderr}");
 }
+
+/// The patchset `--apply` makes is one crm_diff applies: against a CIB
+/// file (`--against-cib`), the patched CIB then has nothing to change.
+#[test]
+fn issue14_apply_patch_is_one_crm_diff_applies() {
+    let sandbox = Sandbox::new();
+    let empty = Command::new("cibadmin").arg("--empty").output().unwrap();
+    let base = sandbox.file("base.xml", &empty.stdout);
+    let inventory = example("pacemaker-dual-layer.toml");
+    let dry_run = |cib: &Path| {
+        sandbox
+            .cmd()
+            .args([
+                "-vv",
+                "generate",
+                "cib",
+                "--apply",
+                "--dry-run",
+                "--against-cib",
+            ])
+            .arg(cib)
+            .arg(&inventory)
+            .output()
+            .unwrap()
+    };
+    let out = dry_run(&base);
+    assert_eq!(code(&out), 0, "{}", explain(&out));
+    let stderr = text(&out.stderr);
+    let start = stderr
+        .find("<diff format=\"2\">")
+        .expect("the patch at -vv");
+    let end = stderr.find("</diff>").unwrap() + "</diff>".len();
+    let patch = sandbox.file("patch.xml", &stderr.as_bytes()[start..end]);
+    let patched = Command::new("crm_diff")
+        .arg("--original")
+        .arg(&base)
+        .arg("--patch")
+        .arg(&patch)
+        .output()
+        .unwrap();
+    assert!(patched.status.success(), "{}", explain(&patched));
+    let patched_text = text(&patched.stdout);
+    for id in ["pcmk-1-ipmi", "pdu-2", "fl-pcmk-2-2"] {
+        assert!(
+            patched_text.contains(&format!("id=\"{id}\"")),
+            "{id}: {patched_text}"
+        );
+    }
+    let after = sandbox.file("after.xml", &patched.stdout);
+    let out = dry_run(&after);
+    assert_eq!(code(&out), 0, "{}", explain(&out));
+    assert!(
+        text(&out.stdout).contains("nothing to change"),
+        "{}",
+        explain(&out)
+    );
+}
