@@ -758,3 +758,33 @@ fn issue14_apply_patch_is_one_crm_diff_applies() {
         explain(&out)
     );
 }
+
+/// The one-device quick form takes --apply too.
+#[test]
+fn issue14_apply_quick_form_one_device() {
+    let sandbox = Sandbox::new();
+    let empty = Command::new("cibadmin").arg("--empty").output().unwrap();
+    let base = sandbox.file("base.xml", &empty.stdout);
+    let out = sandbox
+        .cmd()
+        .args([
+            "generate",
+            "cib",
+            "--agent",
+            "fence_dummy",
+            "--id",
+            "d1",
+            "--host-list",
+            "node2",
+            "--apply",
+            "--dry-run",
+            "--against-cib",
+        ])
+        .arg(&base)
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", explain(&out));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("add       device d1"), "{stdout}");
+    assert!(stdout.contains("+pcmk_host_list=node2"), "{stdout}");
+}
