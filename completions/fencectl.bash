@@ -52,6 +52,9 @@ _fencectl() {
             fencectl,schema)
                 cmd="fencectl__subcmd__schema"
                 ;;
+            fencectl,status)
+                cmd="fencectl__subcmd__status"
+                ;;
             fencectl,validate)
                 cmd="fencectl__subcmd__validate"
                 ;;
@@ -63,6 +66,12 @@ _fencectl() {
                 ;;
             fencectl__subcmd__generate,cluster-conf)
                 cmd="fencectl__subcmd__generate__subcmd__cluster__subcmd__conf"
+                ;;
+            fencectl__subcmd__generate,crmsh)
+                cmd="fencectl__subcmd__generate__subcmd__crmsh"
+                ;;
+            fencectl__subcmd__generate,pcs)
+                cmd="fencectl__subcmd__generate__subcmd__pcs"
                 ;;
             fencectl__subcmd__ovh__subcmd__keys,check)
                 cmd="fencectl__subcmd__ovh__subcmd__keys__subcmd__check"
@@ -80,7 +89,7 @@ _fencectl() {
 
     case "${cmd}" in
         fencectl)
-            opts="-v -q -h -V --verbose --quiet --format --color --agent-dir --agent-timeout --help --version list-installed list metadata validate generate convert fence history ovh-keys agent install-agent schema generate-assets"
+            opts="-v -q -h -V --verbose --quiet --format --color --agent-dir --agent-timeout --help --version list-installed list metadata validate generate convert fence history status ovh-keys agent install-agent schema generate-assets"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -216,7 +225,7 @@ _fencectl() {
             return 0
             ;;
         fencectl__subcmd__fence)
-            opts="-U -v -q -h -V --action --unfence --config --cib --cib-live --dry-run --offline --show-secrets --timeout --no-delay --log --verbose --quiet --format --color --agent-dir --agent-timeout --help --version"
+            opts="-U -y -v -q -h -V --action --unfence --config --cib --cib-live --dry-run --offline --show-secrets --timeout --no-delay --log --via-cluster --tolerance --delay --yes --verbose --quiet --format --color --agent-dir --agent-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -239,6 +248,14 @@ _fencectl() {
                     return 0
                     ;;
                 --log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tolerance)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --delay)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -266,7 +283,7 @@ _fencectl() {
             return 0
             ;;
         fencectl__subcmd__generate)
-            opts="-v -q -h -V --verbose --quiet --format --color --agent-dir --agent-timeout --help --version cib cluster-conf"
+            opts="-v -q -h -V --verbose --quiet --format --color --agent-dir --agent-timeout --help --version cib cluster-conf pcs crmsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -330,7 +347,7 @@ _fencectl() {
             return 0
             ;;
         fencectl__subcmd__generate__subcmd__cib)
-            opts="-o -v -q -h -V --part --full --pacemaker-version --agent --id --host-list --host-map --monitor --output --force --no-metadata --verbose --quiet --format --color --agent-dir --agent-timeout --help --version"
+            opts="-y -o -v -q -h -V --part --full --pacemaker-version --agent --id --host-list --host-map --monitor --apply --dry-run --yes --prune --enable-fencing --against-cib --output --force --no-metadata --verbose --quiet --format --color --agent-dir --agent-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -361,6 +378,10 @@ _fencectl() {
                     return 0
                     ;;
                 --monitor)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --against-cib)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -437,8 +458,92 @@ _fencectl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        fencectl__subcmd__generate__subcmd__crmsh)
+            opts="-o -v -q -h -V --pacemaker-version --output --force --no-metadata --verbose --quiet --format --color --agent-dir --agent-timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --pacemaker-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json xml" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --agent-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --agent-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fencectl__subcmd__generate__subcmd__pcs)
+            opts="-o -v -q -h -V --pacemaker-version --output --force --no-metadata --verbose --quiet --format --color --agent-dir --agent-timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --pacemaker-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json xml" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --agent-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --agent-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         fencectl__subcmd__history)
-            opts="-v -q -h -V --log --verbose --quiet --format --color --agent-dir --agent-timeout --help --version"
+            opts="-v -q -h -V --log --cluster --verbose --quiet --format --color --agent-dir --agent-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -764,6 +869,36 @@ _fencectl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json xml" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --agent-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --agent-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fencectl__subcmd__status)
+            opts="-v -q -h -V --verbose --quiet --format --color --agent-dir --agent-timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --format)
                     COMPREPLY=($(compgen -W "table json xml" -- "${cur}"))
                     return 0

@@ -44,6 +44,7 @@ complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "generate" -d 'Wri
 complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "convert" -d 'Convert fencing configuration between stacks'
 complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "fence" -d 'Fence a node from cluster.conf or the CIB, showing what each agent gets'
 complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "history" -d 'Show the audit log of fencing runs'
+complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "status" -d 'What the running cluster\'s fencer knows: devices, targets, levels, last events'
 complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "ovh-keys" -d 'Create or check OVH API keys for fencing OVH dedicated servers'
 complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "agent" -d 'Run a fence agent built into fencectl (`fencectl agent ovh -o status -n SERVICE`)'
 complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "install-agent" -d 'Link a built-in agent into an agent directory so that clusters can run it'
@@ -113,20 +114,22 @@ complete -c fencectl -n "__fish_fencectl_using_subcommand validate" -s v -l verb
 complete -c fencectl -n "__fish_fencectl_using_subcommand validate" -s q -l quiet -d 'Only errors on stderr'
 complete -c fencectl -n "__fish_fencectl_using_subcommand validate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fencectl -n "__fish_fencectl_using_subcommand validate" -s V -l version -d 'Print version'
-complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and not __fish_seen_subcommand_from cib cluster-conf" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and not __fish_seen_subcommand_from cib cluster-conf pcs crmsh" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
 json\t'A stable JSON document'
 xml\t'The agent\'s own XML (metadata only)'"
-complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and not __fish_seen_subcommand_from cib cluster-conf" -l color -d 'When to use colour' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and not __fish_seen_subcommand_from cib cluster-conf pcs crmsh" -l color -d 'When to use colour' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
 always\t'Always colour'
 never\t'Never colour'"
-complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and not __fish_seen_subcommand_from cib cluster-conf" -l agent-dir -d 'Directory holding fence agents (repeatable; searched in order)' -r -F
-complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and not __fish_seen_subcommand_from cib cluster-conf" -l agent-timeout -d 'How long one agent may take to print its metadata (e.g. 10s, 500ms)' -r
-complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and not __fish_seen_subcommand_from cib cluster-conf" -s v -l verbose -d 'More detail (repeat for more: -vv, -vvv)'
-complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and not __fish_seen_subcommand_from cib cluster-conf" -s q -l quiet -d 'Only errors on stderr'
-complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and not __fish_seen_subcommand_from cib cluster-conf" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and not __fish_seen_subcommand_from cib cluster-conf" -s V -l version -d 'Print version'
-complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and not __fish_seen_subcommand_from cib cluster-conf" -f -a "cib" -d 'Stonith primitives and fencing topology for a Pacemaker CIB'
-complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and not __fish_seen_subcommand_from cib cluster-conf" -f -a "cluster-conf" -d 'A cman cluster.conf (or its fencing sections merged into one)'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and not __fish_seen_subcommand_from cib cluster-conf pcs crmsh" -l agent-dir -d 'Directory holding fence agents (repeatable; searched in order)' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and not __fish_seen_subcommand_from cib cluster-conf pcs crmsh" -l agent-timeout -d 'How long one agent may take to print its metadata (e.g. 10s, 500ms)' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and not __fish_seen_subcommand_from cib cluster-conf pcs crmsh" -s v -l verbose -d 'More detail (repeat for more: -vv, -vvv)'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and not __fish_seen_subcommand_from cib cluster-conf pcs crmsh" -s q -l quiet -d 'Only errors on stderr'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and not __fish_seen_subcommand_from cib cluster-conf pcs crmsh" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and not __fish_seen_subcommand_from cib cluster-conf pcs crmsh" -s V -l version -d 'Print version'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and not __fish_seen_subcommand_from cib cluster-conf pcs crmsh" -f -a "cib" -d 'Stonith primitives and fencing topology for a Pacemaker CIB'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and not __fish_seen_subcommand_from cib cluster-conf pcs crmsh" -f -a "cluster-conf" -d 'A cman cluster.conf (or its fencing sections merged into one)'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and not __fish_seen_subcommand_from cib cluster-conf pcs crmsh" -f -a "pcs" -d 'The CIB configuration as a pcs script (pcs stonith create / level add)'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and not __fish_seen_subcommand_from cib cluster-conf pcs crmsh" -f -a "crmsh" -d 'The CIB configuration as a crm shell script (primitive, fencing_topology)'
 complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -l part -d 'Which part to print' -r -f -a "resources\t'`<resources>`: for cibadmin --create --scope resources'
 topology\t'`<fencing-topology>`: for cibadmin --create --scope configuration'
 all\t'Both, in a `<configuration>`: for cibadmin --modify --scope configuration'"
@@ -136,6 +139,7 @@ complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_s
 complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -l host-list -d 'Single device: the nodes it fences (comma-separated or repeated)' -r
 complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -l host-map -d 'Single device: node:plug pairs (pcmk_host_map)' -r
 complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -l monitor -d 'Single device: monitor interval (default 60s; 0 for none)' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -l against-cib -d 'With --apply --dry-run: compare with this CIB file instead of the running cluster\'s (-vv prints the patch)' -r -F
 complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -s o -l output -d 'Write to FILE (atomically, mode 0600: it holds secrets) instead of stdout' -r -F
 complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
 json\t'A stable JSON document'
@@ -146,6 +150,11 @@ never\t'Never colour'"
 complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -l agent-dir -d 'Directory holding fence agents (repeatable; searched in order)' -r -F
 complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -l agent-timeout -d 'How long one agent may take to print its metadata (e.g. 10s, 500ms)' -r
 complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -l full -d 'A whole CIB document (nodes included) for crm_verify --xml-file'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -l apply -d 'Apply to the running cluster\'s CIB: show what changes, ask, then load it as one patch against the CIB version read (an edit made in between is refused, not overwritten)'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -l dry-run -d 'With --apply: show what would change and change nothing'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -s y -l yes -d 'With --apply: do not ask'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -l prune -d 'With --apply: remove the stonith primitives and fencing levels the inventory does not produce (never other resources)'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -l enable-fencing -d 'With --apply: enable fencing (stonith-enabled, or fencing-enabled where the running Pacemaker reads that name)'
 complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -l force -d 'Replace FILE if it exists'
 complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -l no-metadata -d 'Do not check device parameters against the agents\' metadata'
 complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cib" -s v -l verbose -d 'More detail (repeat for more: -vv, -vvv)'
@@ -169,6 +178,38 @@ complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_s
 complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cluster-conf" -s q -l quiet -d 'Only errors on stderr'
 complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cluster-conf" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from cluster-conf" -s V -l version -d 'Print version'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from pcs" -l pacemaker-version -d 'The Pacemaker the script is for, as X.Y[.Z] [default: the installed Pacemaker, else 2.1]' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from pcs" -s o -l output -d 'Write to FILE (atomically, mode 0600: it holds secrets) instead of stdout' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from pcs" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
+json\t'A stable JSON document'
+xml\t'The agent\'s own XML (metadata only)'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from pcs" -l color -d 'When to use colour' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from pcs" -l agent-dir -d 'Directory holding fence agents (repeatable; searched in order)' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from pcs" -l agent-timeout -d 'How long one agent may take to print its metadata (e.g. 10s, 500ms)' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from pcs" -l force -d 'Replace FILE if it exists'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from pcs" -l no-metadata -d 'Do not check device parameters against the agents\' metadata'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from pcs" -s v -l verbose -d 'More detail (repeat for more: -vv, -vvv)'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from pcs" -s q -l quiet -d 'Only errors on stderr'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from pcs" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from pcs" -s V -l version -d 'Print version'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from crmsh" -l pacemaker-version -d 'The Pacemaker the script is for, as X.Y[.Z] [default: the installed Pacemaker, else 2.1]' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from crmsh" -s o -l output -d 'Write to FILE (atomically, mode 0600: it holds secrets) instead of stdout' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from crmsh" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
+json\t'A stable JSON document'
+xml\t'The agent\'s own XML (metadata only)'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from crmsh" -l color -d 'When to use colour' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from crmsh" -l agent-dir -d 'Directory holding fence agents (repeatable; searched in order)' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from crmsh" -l agent-timeout -d 'How long one agent may take to print its metadata (e.g. 10s, 500ms)' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from crmsh" -l force -d 'Replace FILE if it exists'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from crmsh" -l no-metadata -d 'Do not check device parameters against the agents\' metadata'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from crmsh" -s v -l verbose -d 'More detail (repeat for more: -vv, -vvv)'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from crmsh" -s q -l quiet -d 'Only errors on stderr'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from crmsh" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fencectl -n "__fish_fencectl_using_subcommand generate; and __fish_seen_subcommand_from crmsh" -s V -l version -d 'Print version'
 complete -c fencectl -n "__fish_fencectl_using_subcommand convert; and not __fish_seen_subcommand_from cluster-conf-to-cib" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
 json\t'A stable JSON document'
 xml\t'The agent\'s own XML (metadata only)'"
@@ -210,6 +251,8 @@ complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -l config -d 'A
 complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -l cib -d 'A Pacemaker CIB file' -r -F
 complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -l timeout -d 'Time each device gets (default: pcmk_<action>_timeout, else at least 60s or the agent\'s power_timeout plus a margin; twice for reboot)' -r
 complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -l log -d 'The audit log (default: /var/log/fencectl/fence.log for root, else the XDG state directory)' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -l tolerance -d 'With --via-cluster: do nothing if the same action succeeded this recently' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -l delay -d 'With --via-cluster: an extra delay before fencing, on top of pcmk_delay_base/max' -r
 complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
 json\t'A stable JSON document'
 xml\t'The agent\'s own XML (metadata only)'"
@@ -224,6 +267,8 @@ complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -l dry-run -d '
 complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -l offline -d 'With --dry-run: do not ask devices (list/status) whether they can fence the node; show them as decided at run time'
 complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -l show-secrets -d 'Show passwords and other secrets instead of masking them'
 complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -l no-delay -d 'Skip pcmk_delay_base / pcmk_delay_max'
+complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -l via-cluster -d 'Ask the running cluster\'s fencer to do it (stonith_admin), so that the cluster knows and records it'
+complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -s y -l yes -d 'Do not ask before a direct power action while a cluster runs here'
 complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -s v -l verbose -d 'More detail (repeat for more: -vv, -vvv)'
 complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -s q -l quiet -d 'Only errors on stderr'
 complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -237,10 +282,23 @@ always\t'Always colour'
 never\t'Never colour'"
 complete -c fencectl -n "__fish_fencectl_using_subcommand history" -l agent-dir -d 'Directory holding fence agents (repeatable; searched in order)' -r -F
 complete -c fencectl -n "__fish_fencectl_using_subcommand history" -l agent-timeout -d 'How long one agent may take to print its metadata (e.g. 10s, 500ms)' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand history" -l cluster -d 'Merge the running cluster\'s fencing history (stonith_admin --history) with the audit log, in one timeline'
 complete -c fencectl -n "__fish_fencectl_using_subcommand history" -s v -l verbose -d 'More detail (repeat for more: -vv, -vvv)'
 complete -c fencectl -n "__fish_fencectl_using_subcommand history" -s q -l quiet -d 'Only errors on stderr'
 complete -c fencectl -n "__fish_fencectl_using_subcommand history" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fencectl -n "__fish_fencectl_using_subcommand history" -s V -l version -d 'Print version'
+complete -c fencectl -n "__fish_fencectl_using_subcommand status" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
+json\t'A stable JSON document'
+xml\t'The agent\'s own XML (metadata only)'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand status" -l color -d 'When to use colour' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand status" -l agent-dir -d 'Directory holding fence agents (repeatable; searched in order)' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand status" -l agent-timeout -d 'How long one agent may take to print its metadata (e.g. 10s, 500ms)' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand status" -s v -l verbose -d 'More detail (repeat for more: -vv, -vvv)'
+complete -c fencectl -n "__fish_fencectl_using_subcommand status" -s q -l quiet -d 'Only errors on stderr'
+complete -c fencectl -n "__fish_fencectl_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fencectl -n "__fish_fencectl_using_subcommand status" -s V -l version -d 'Print version'
 complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and not __fish_seen_subcommand_from create check" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
 json\t'A stable JSON document'
 xml\t'The agent\'s own XML (metadata only)'"

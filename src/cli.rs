@@ -108,6 +108,8 @@ pub enum Command {
     Fence(FenceArgs),
     /// Show the audit log of fencing runs.
     History(HistoryArgs),
+    /// What the running cluster's fencer knows: devices, targets, levels, last events.
+    Status(StatusArgs),
     /// Create or check OVH API keys for fencing OVH dedicated servers.
     #[command(subcommand)]
     OvhKeys(OvhKeysCommand),
@@ -213,6 +215,26 @@ pub enum GenerateCommand {
     Cib(GenerateCibArgs),
     /// A cman cluster.conf (or its fencing sections merged into one).
     ClusterConf(GenerateClusterConfArgs),
+    /// The CIB configuration as a pcs script (pcs stonith create / level add).
+    Pcs(GenerateScriptArgs),
+    /// The CIB configuration as a crm shell script (primitive, fencing_topology).
+    Crmsh(GenerateScriptArgs),
+}
+
+/// `fencectl generate pcs` / `generate crmsh`
+#[derive(Debug, Args)]
+pub struct GenerateScriptArgs {
+    /// The inventory (TOML).
+    #[arg(value_name = "INVENTORY")]
+    pub inventory: PathBuf,
+
+    /// The Pacemaker the script is for, as X.Y[.Z] [default: the installed
+    /// Pacemaker, else 2.1].
+    #[arg(long, value_name = "X.Y[.Z]")]
+    pub pacemaker_version: Option<PacemakerVersion>,
+
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 /// Which part of the CIB to print.
@@ -286,6 +308,35 @@ pub struct GenerateCibArgs {
     /// Single device: monitor interval (default 60s; 0 for none).
     #[arg(long, value_name = "INTERVAL", requires = "agent")]
     pub monitor: Option<String>,
+
+    /// Apply to the running cluster's CIB: show what changes, ask, then
+    /// load it as one patch against the CIB version read (an edit made in
+    /// between is refused, not overwritten).
+    #[arg(long, conflicts_with_all = ["full", "output", "pacemaker_version"])]
+    pub apply: bool,
+
+    /// With --apply: show what would change and change nothing.
+    #[arg(long, requires = "apply")]
+    pub dry_run: bool,
+
+    /// With --apply: do not ask.
+    #[arg(short = 'y', long, requires = "apply")]
+    pub yes: bool,
+
+    /// With --apply: remove the stonith primitives and fencing levels the
+    /// inventory does not produce (never other resources).
+    #[arg(long, requires = "apply")]
+    pub prune: bool,
+
+    /// With --apply: enable fencing (stonith-enabled, or fencing-enabled
+    /// where the running Pacemaker reads that name).
+    #[arg(long, requires = "apply")]
+    pub enable_fencing: bool,
+
+    /// With --apply --dry-run: compare with this CIB file instead of the
+    /// running cluster's (-vv prints the patch).
+    #[arg(long, value_name = "FILE", requires = "dry_run")]
+    pub against_cib: Option<PathBuf>,
 
     #[command(flatten)]
     pub out: OutputArgs,
@@ -400,6 +451,25 @@ pub struct FenceArgs {
     /// the XDG state directory).
     #[arg(long, value_name = "FILE", env = "FENCECTL_LOG_FILE")]
     pub log: Option<PathBuf>,
+
+    /// Ask the running cluster's fencer to do it (stonith_admin), so that
+    /// the cluster knows and records it.
+    #[arg(long, conflicts_with_all = ["config", "cib", "cib_live", "dry_run"])]
+    pub via_cluster: bool,
+
+    /// With --via-cluster: do nothing if the same action succeeded this
+    /// recently.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, requires = "via_cluster")]
+    pub tolerance: Option<Duration>,
+
+    /// With --via-cluster: an extra delay before fencing, on top of
+    /// pcmk_delay_base/max.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, requires = "via_cluster", conflicts_with = "no_delay")]
+    pub delay: Option<Duration>,
+
+    /// Do not ask before a direct power action while a cluster runs here.
+    #[arg(short = 'y', long)]
+    pub yes: bool,
 }
 
 /// Fencing actions.
@@ -420,6 +490,18 @@ pub struct HistoryArgs {
     /// The audit log to read.
     #[arg(long, value_name = "FILE", env = "FENCECTL_LOG_FILE")]
     pub log: Option<PathBuf>,
+
+    /// Merge the running cluster's fencing history (stonith_admin
+    /// --history) with the audit log, in one timeline.
+    #[arg(long)]
+    pub cluster: bool,
+}
+
+/// `fencectl status`
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Only what concerns this node.
+    pub node: Option<String>,
 }
 
 /// `fencectl ovh-keys ...`

@@ -22,6 +22,10 @@ use crate::output::Printer;
 
 pub fn run(args: &FenceArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
     ctx.no_xml("fence")?;
+    if args.via_cluster {
+        return super::fence_cluster::run(args, ctx);
+    }
+    super::fence_cluster::guard_direct_action(args, ctx)?;
     let printer = ctx.printer;
     let request = request(args);
     let plan = fencing::plan(&request, &ctx.catalog())?;

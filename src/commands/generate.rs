@@ -8,10 +8,14 @@ use super::Context;
 use crate::agents::finding::Severity;
 use crate::agents::lookup::AgentLookup;
 use crate::agents::Catalog;
-use crate::cli::{CibPart, GenerateCibArgs, GenerateClusterConfArgs, GenerateCommand, OutputArgs};
+use crate::cli::{
+    CibPart, GenerateCibArgs, GenerateClusterConfArgs, GenerateCommand, GenerateScriptArgs,
+    OutputArgs,
+};
 use crate::exit::{usage, ExitStatus};
 use crate::generate::cib::{self, CibHeader};
 use crate::generate::XmlOut;
+use crate::generate::script::{self, Shell};
 use crate::generate::{clusterconf, IdSet};
 use crate::inventory::{self, DeviceSpec, Inventory};
 use crate::pacemaker::version::PacemakerVersion;
@@ -22,6 +26,8 @@ pub fn run(command: &GenerateCommand, ctx: &Context<'_>) -> Result<ExitStatus> {
     match command {
         GenerateCommand::Cib(args) => generate_cib(args, ctx),
         GenerateCommand::ClusterConf(args) => generate_cluster_conf(args, ctx),
+        GenerateCommand::Pcs(args) => generate_script(args, Shell::Pcs, ctx),
+        GenerateCommand::Crmsh(args) => generate_script(args, Shell::Crmsh, ctx),
     }
 }
 
@@ -143,10 +149,43 @@ fn generate_cib(args: &GenerateCibArgs, ctx: &Context<'_>) -> Result<ExitStatus>
             ))
         }
     };
+    if args.apply {
+        return super::apply_cib::run(&inventory, args, ctx);
+    }
     let version = args
         .pacemaker_version
         .unwrap_or_else(PacemakerVersion::installed_or_default);
     let text = cib_text(&inventory, args.part, args.full, version)?;
+    emit(&text, &args.out, ctx)?;
+    Ok(ExitStatus::Success)
+}
+
+fn generate_script(
+    args: &GenerateScriptArgs,
+    shell: Shell,
+    ctx: &Context<'_>,
+) -> Result<ExitStatus> {
+    let catalog = ctx.catalog();
+    let mut lookup = agent_lookup(&catalog, args.out.no_metadata, ctx);
+    let inventory = load(&args.inventory, &mut lookup, ctx)?;
+    let version = args
+        .pacemaker_version
+        .unwrap_or_else(PacemakerVersion::installed_or_default);
+    // Which agents take their password from a script (metadata read once).
+    let mut with_script: Vec<String> = Vec::new();
+    for device in &inventory.devices {
+        let has = lookup
+            .metadata(&device.agent)
+            .is_some_and(|m| m.parameter("password_script").is_some());
+        if has && !with_script.contains(&device.agent) {
+            with_script.push(device.agent.clone());
+        }
+    }
+    let has_param = |agent: &str, name: &str| {
+        name == "password_script" && with_script.iter().any(|a| a == agent)
+    };
+    let text = script::script(&inventory, shell, version, &has_param)
+        .map_err(|refused| anyhow::anyhow!("nothing was written:\n  {}", refused.join("\n  ")))?;
     emit(&text, &args.out, ctx)?;
     Ok(ExitStatus::Success)
 }

@@ -11,6 +11,9 @@ use crate::fencing::audit;
 pub fn run(args: &HistoryArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
     ctx.no_xml("history")?;
     let printer = ctx.printer;
+    if args.cluster {
+        return super::history_cluster::run(args, ctx);
+    }
     let path = args.log.clone().unwrap_or_else(audit::default_path);
     let (mut records, bad) = audit::read(&path)?;
     if bad > 0 {

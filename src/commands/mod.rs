@@ -10,17 +10,21 @@ use crate::exit::{usage, ExitStatus};
 use crate::output::Printer;
 
 pub mod agent;
+pub mod apply_cib;
 pub mod check_metadata;
 pub mod convert;
 pub mod fence;
+pub mod fence_cluster;
 pub mod generate;
 pub mod generate_assets;
 pub mod history;
+pub mod history_cluster;
 pub mod install_agent;
 pub mod list_installed;
 pub mod metadata;
 pub mod ovh_keys;
 pub mod schema;
+pub mod status;
 pub mod validate;
 
 /// What every command gets: the global options and the printer.
@@ -65,6 +69,7 @@ pub fn dispatch(cli: &Cli, printer: &Printer) -> Result<ExitStatus> {
         Command::Convert(command) => convert::run(command, &ctx),
         Command::Fence(args) => fence::run(args, &ctx),
         Command::History(args) => history::run(args, &ctx),
+        Command::Status(args) => status::run(args, &ctx),
         Command::OvhKeys(command) => ovh_keys::run(command, &ctx),
         Command::Agent(args) => agent::run(args, &ctx),
         Command::InstallAgent(args) => install_agent::run(args, &ctx),

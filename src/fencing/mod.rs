@@ -3,6 +3,7 @@
 //! keeping an audit log.
 
 pub mod audit;
+pub mod cluster;
 pub mod execute;
 pub mod lock;
 pub mod plan;

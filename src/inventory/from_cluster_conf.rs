@@ -403,6 +403,7 @@ fn device(def: &FenceDeviceDef, meta: Option<&AgentMetadata>, out: &mut Findings
         },
         automatic_unfence: meta.is_some_and(AgentMetadata::needs_unfencing),
         metadata_known: meta.is_some(),
+        secret_files: Vec::new(),
     }
 }
 

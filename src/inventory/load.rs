@@ -239,16 +239,13 @@ pub fn device(
         },
         automatic_unfence,
         metadata_known: meta.is_some(),
+        secret_files: secret_file_params(spec, meta),
     })
 }
 
 /// Secret parameters read from files and the environment.
 fn secrets(spec: &DeviceSpec, meta: Option<&AgentMetadata>) -> Result<Vec<(String, String)>> {
-    let password_name = match meta {
-        Some(m) if m.parameter("password").is_some() => "password",
-        Some(m) if m.parameter("passwd").is_some() => "passwd",
-        _ => "password",
-    };
+    let password_name = password_name(meta);
     let mut files: HashMap<String, String> = spec
         .secret_files
         .iter()
@@ -286,6 +283,28 @@ fn secrets(spec: &DeviceSpec, meta: Option<&AgentMetadata>) -> Result<Vec<(Strin
         out.push((name.clone(), value));
     }
     Ok(out)
+}
+
+/// The agent's name for its password parameter.
+fn password_name(meta: Option<&AgentMetadata>) -> &'static str {
+    match meta {
+        Some(m) if m.parameter("password").is_some() => "password",
+        Some(m) if m.parameter("passwd").is_some() => "passwd",
+        _ => "password",
+    }
+}
+
+/// The secret parameters whose values come from files: (name, path).
+fn secret_file_params(spec: &DeviceSpec, meta: Option<&AgentMetadata>) -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = spec
+        .secret_files
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    if let Some(file) = &spec.password_file {
+        files.push((password_name(meta).into(), file.clone()));
+    }
+    files
 }
 
 fn fencing(spec: &FencingSpec) -> Result<Vec<Level>> {

@@ -171,6 +171,8 @@ pub struct Device {
     /// The agent has an automatic "on" (Pacemaker unfences by itself).
     pub automatic_unfence: bool,
     pub metadata_known: bool,
+    /// Secret parameters whose values were read from files: (name, path).
+    pub secret_files: Vec<(String, String)>,
 }
 
 impl Device {

@@ -14,9 +14,12 @@
 
 pub mod check;
 pub mod cib;
+pub mod fencer_state;
 pub mod host_check;
 pub mod hosts;
+pub mod live;
 pub mod params;
+pub mod patch;
 pub mod selection;
 pub mod time;
 pub mod topology;

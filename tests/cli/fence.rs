@@ -760,6 +760,8 @@ fn pacemaker_fenced_sends_what_fencectl_shows() {
             "off",
             "-vv",
             "--show-secrets",
+            // a cluster runs here: confirm fencing around it (issue 14)
+            "--yes",
         ])
         .output()
         .unwrap();

@@ -5,6 +5,7 @@ mod assets;
 mod check;
 mod cluster;
 mod dry_run;
+mod engine;
 mod fence;
 mod fuzz_regressions;
 mod generate;

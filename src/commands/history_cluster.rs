@@ -1,0 +1,60 @@
+//! `fencectl history [NODE] --cluster`: the cluster's fencing history and
+//! fencectl's audit log in one timeline.
+
+use anyhow::Result;
+use comfy_table::Cell;
+
+use super::Context;
+use crate::cli::HistoryArgs;
+use crate::exit::ExitStatus;
+use crate::fencing::{audit, cluster};
+use crate::pacemaker::live;
+
+pub fn run(args: &HistoryArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
+    let printer = ctx.printer;
+    let events = live::history(args.node.as_deref())?;
+    let path = args.log.clone().unwrap_or_else(audit::default_path);
+    // The local log is a complement here: its absence or a read error is
+    // not fatal.
+    let mut records = match audit::read(&path) {
+        Ok((records, _)) => records,
+        Err(e) => {
+            printer.warn(&format!("fencectl's audit log was not read: {e:#}"));
+            Vec::new()
+        }
+    };
+    if let Some(node) = &args.node {
+        records.retain(|r| &r.node == node);
+    }
+    let entries = cluster::timeline(&records, &events);
+    if printer.json_output() {
+        printer.json(&entries)?;
+        return Ok(ExitStatus::Success);
+    }
+    if entries.is_empty() {
+        printer.info("no fencing recorded by the cluster or in fencectl's audit log");
+        return Ok(ExitStatus::Success);
+    }
+    let mut table = printer.table(&["TIME", "SOURCE", "NODE", "ACTION", "RESULT", "DETAIL"]);
+    for entry in &entries {
+        let result = if entry.result == "success" {
+            Cell::new(&entry.result)
+        } else {
+            printer.problem_cell(&entry.result)
+        };
+        table.add_row(vec![
+            Cell::new(if entry.time.is_empty() {
+                "(pending)"
+            } else {
+                &entry.time
+            }),
+            Cell::new(entry.source),
+            Cell::new(crate::output::cell_text(&entry.node)),
+            Cell::new(crate::output::cell_text(&entry.action)),
+            result,
+            Cell::new(crate::output::cell_text(&entry.detail)),
+        ]);
+    }
+    printer.print_table(&table)?;
+    Ok(ExitStatus::Success)
+}
