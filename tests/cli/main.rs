@@ -8,6 +8,7 @@ mod dry_run;
 mod fence;
 mod fuzz_regressions;
 mod generate;
+mod library;
 mod list_installed;
 mod metadata;
 mod ovh_agent;
