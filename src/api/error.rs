@@ -4,7 +4,7 @@ use super::Validation;
 use crate::agents::lookup::AgentError;
 
 /// Why a library call failed.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The agent cannot be used: not installed, not runnable, or without
@@ -62,4 +62,13 @@ pub enum Error {
     /// is an [`Outcome`](crate::Outcome)).
     #[error("{0}")]
     Run(String),
+    /// The action ran (`outcome` says how) but its audit record could not
+    /// be written.
+    #[error("the audit record was not written: {error}")]
+    Audit {
+        /// What the run came to.
+        outcome: Box<super::Outcome>,
+        /// Why the record was not written.
+        error: String,
+    },
 }

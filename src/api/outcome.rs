@@ -1,11 +1,13 @@
 //! Running one action of a device, and what came of it.
 
-use std::time::Duration;
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime};
 
 use serde::Serialize;
 
 use super::agents::Device;
 use super::Error;
+use crate::fencing::audit::{self, AuditDevice, AuditRecord};
 use crate::fencing::execute::{self, Observer, Power, StepResult};
 use crate::fencing::plan::Requested;
 use crate::fencing::plan::{self, AgentAction, DeviceStep, Plan as InnerPlan, SourceKind, Stage};
@@ -30,16 +32,21 @@ pub struct RunOptions {
     /// no signal handler; a program that wants Ctrl-C to stop a run
     /// cancels the token from its own handler.
     pub cancel: Option<CancelToken>,
+    /// Appends an audit record of a power action (off, on, reboot...) to
+    /// this file, in `fencectl history`'s format, before the device lock
+    /// is released; the action is refused when the file cannot be written.
+    pub audit_log: Option<PathBuf>,
 }
 
 impl Default for RunOptions {
-    /// 60 seconds, no retry, no delay, no cancel token.
+    /// 60 seconds, no retry, no delay, no cancel token, no audit record.
     fn default() -> RunOptions {
         RunOptions {
             timeout: Duration::from_secs(60),
             retries: 0,
             delay: Duration::ZERO,
             cancel: None,
+            audit_log: None,
         }
     }
 }
@@ -139,6 +146,10 @@ impl Device {
         }
         let step = self.step(&action, options);
         let masked = step.masked_args();
+        let audit_log = options.audit_log.as_ref().filter(|_| step.changes_power());
+        if let Some(log) = audit_log {
+            audit::check_writable(log).map_err(|e| Error::Run(format!("{e:#}")))?;
+        }
         let plan = InnerPlan {
             node: String::new(),
             action: Requested::Configured,
@@ -157,13 +168,23 @@ impl Device {
             stop: options.cancel.clone().map_or(Stop::Signals, Stop::Token),
         };
         let mut outcome = execute::execute(&plan, &run_options, &mut Silent);
-        outcome.release_lock();
         let interrupted = outcome.interrupted;
         let step = outcome
             .steps
             .pop()
             .ok_or_else(|| Error::Run("the agent did not run".into()))?;
-        Ok(self.outcome(action, masked, step, interrupted))
+        let result = self.outcome(action, masked, step, interrupted);
+        let audit_error =
+            audit_log.and_then(|log| audit::append(log, &result.audit_record()).err());
+        outcome.release_lock();
+        match audit_error {
+            // The action ran: its outcome is still told, with the error.
+            Some(e) => Err(Error::Audit {
+                outcome: Box::new(result),
+                error: format!("{e:#}"),
+            }),
+            None => Ok(result),
+        }
     }
 
     fn step(&self, action: &AgentAction, options: &RunOptions) -> DeviceStep {
@@ -238,16 +259,66 @@ impl Device {
     }
 }
 
+impl Outcome {
+    /// The audit record of this run (`fencectl history` shows it): the
+    /// node is the `plug` (else `nodename`) parameter, if any.
+    fn audit_record(&self) -> AuditRecord {
+        let param = |name: &str| {
+            self.parameters
+                .iter()
+                .find(|p| p.name == name)
+                .map(|p| p.value.clone())
+        };
+        let word = match &self.result {
+            AgentResult::On => "on",
+            AgentResult::Off => "off",
+            AgentResult::Success => "success",
+            AgentResult::Failed { .. } | AgentResult::TimedOut => "failed",
+            AgentResult::Interrupted => "interrupted",
+        };
+        AuditRecord {
+            time: audit::rfc3339(SystemTime::now()),
+            user: audit::current_user(),
+            node: param("plug")
+                .or_else(|| param("nodename"))
+                .unwrap_or_default(),
+            action: self.action.to_string(),
+            source: format!("fencectl run -a {}", self.agent),
+            result: word.into(),
+            devices: vec![AuditDevice {
+                position: "1".into(),
+                device: self.agent.clone(),
+                agent: self.agent.clone(),
+                action: Some(self.action.to_string()),
+                args: self
+                    .parameters
+                    .iter()
+                    .map(|p| (p.name.clone(), p.value.clone()))
+                    .collect(),
+                ok: self.result.is_ok(),
+                result: match &self.result {
+                    AgentResult::Failed { reason } => reason.clone(),
+                    other => serde_json::to_value(other)
+                        .ok()
+                        .and_then(|v| v["result"].as_str().map(str::to_string))
+                        .unwrap_or_default(),
+                },
+                elapsed_ms: self.duration_ms,
+            }],
+        }
+    }
+}
+
 /// An exit code in the fence agent API's words.
 fn meaning(action: &AgentAction, code: Option<i32>) -> String {
     match (action.is_status(), code) {
         (_, None) => "the agent did not exit by itself".into(),
-        (true, Some(0)) => "0: the node is powered on".into(),
-        (true, Some(2)) => "2: the node is powered off".into(),
-        (true, Some(1)) => "1: the agent could not tell (an error)".into(),
-        (true, Some(n)) => format!("{n}: not an answer the agent API knows (an error)"),
-        (false, Some(0)) => format!("0: {action} done"),
-        (false, Some(n)) => format!("{n}: {action} failed"),
+        (true, Some(0)) => "the node is powered on".into(),
+        (true, Some(2)) => "the node is powered off".into(),
+        (true, Some(1)) => "the agent could not tell (an error)".into(),
+        (true, Some(_)) => "not an answer the agent API knows (an error)".into(),
+        (false, Some(0)) => format!("{action} done"),
+        (false, Some(_)) => format!("{action} failed"),
     }
 }
 

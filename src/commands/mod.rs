@@ -20,6 +20,7 @@ pub mod install_agent;
 pub mod list_installed;
 pub mod metadata;
 pub mod ovh_keys;
+pub mod run;
 pub mod schema;
 pub mod validate;
 
@@ -64,6 +65,7 @@ pub fn dispatch(cli: &Cli, printer: &Printer) -> Result<ExitStatus> {
         Command::Generate(command) => generate::run(command, &ctx),
         Command::Convert(command) => convert::run(command, &ctx),
         Command::Fence(args) => fence::run(args, &ctx),
+        Command::Run(args) => run::run(args, &ctx),
         Command::History(args) => history::run(args, &ctx),
         Command::OvhKeys(command) => ovh_keys::run(command, &ctx),
         Command::Agent(args) => agent::run(args, &ctx),

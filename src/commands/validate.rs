@@ -77,7 +77,12 @@ pub fn run(args: &ValidateArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
         .expect("clap requires --agent without --config");
     let agent = discovery::resolve(agent, &ctx.global.agent_dirs)?;
     let (_, metadata) = ctx.catalog().metadata(&agent, false)?;
-    let params = collect(args, &agent.name)?;
+    let params = collect(
+        &args.params,
+        args.params_file.as_deref(),
+        &args.ask,
+        &agent.name,
+    )?;
     if params.is_empty() {
         ctx.printer
             .warn("no parameters given: checking only what the agent requires");
@@ -207,12 +212,19 @@ fn secret_values(metadata: &AgentMetadata, params: &[(String, String)]) -> Vec<S
 // Where the parameters come from
 
 /// Parameters from --params-file, then the command line, then --ask.
-fn collect(args: &ValidateArgs, agent: &str) -> Result<Vec<(String, String)>> {
+/// The parameters given as `validate` and `run` take them: `--params-file`
+/// lines, then NAME=VALUE arguments (`@FILE` values), then `--ask` answers.
+pub(crate) fn collect(
+    given: &[String],
+    params_file: Option<&Path>,
+    asked: &[String],
+    agent: &str,
+) -> Result<Vec<(String, String)>> {
     let mut params = Vec::new();
-    if let Some(file) = &args.params_file {
+    if let Some(file) = params_file {
         params.extend(read_params_file(file)?);
     }
-    for param in &args.params {
+    for param in given {
         let (name, value) = param.split_once('=').ok_or_else(|| {
             usage(format!(
                 "'{param}' is not NAME=VALUE \
@@ -227,7 +239,7 @@ fn collect(args: &ValidateArgs, agent: &str) -> Result<Vec<(String, String)>> {
         }
         params.push((name.to_string(), resolve_value(value)?));
     }
-    for name in &args.ask {
+    for name in asked {
         params.push((name.clone(), ask(name, agent)?));
     }
     Ok(params)

@@ -15,6 +15,7 @@ mod ovh_agent;
 mod ovh_issue11;
 mod ovh_keys;
 mod ovh_mock;
+mod run;
 mod safety_files;
 mod safety_input;
 mod safety_process;
