@@ -1,0 +1,34 @@
+//! Lists the installed fence agents with their descriptions.
+//!
+//! `cargo run --example list_agents [DIR...]` (default: /usr/sbin)
+
+use std::io::Write;
+use std::time::Duration;
+
+use fencectl::Agents;
+
+fn main() {
+    let dirs: Vec<String> = std::env::args().skip(1).collect();
+    let dirs = if dirs.is_empty() {
+        vec!["/usr/sbin".to_string()]
+    } else {
+        dirs
+    };
+    let agents = Agents::load(dirs, Duration::from_secs(10));
+    let names = agents.names();
+    if names.is_empty() {
+        eprintln!("no fence agents found");
+        std::process::exit(1);
+    }
+    let mut out = std::io::stdout().lock();
+    for name in names {
+        let line = match agents.get(&name) {
+            Ok(agent) => writeln!(out, "{name:<24} {}", agent.description()),
+            Err(e) => writeln!(out, "{name:<24} (unusable: {e})"),
+        };
+        // A reader that stopped reading (`| head`) is not an error.
+        if line.is_err() {
+            return;
+        }
+    }
+}
