@@ -184,6 +184,12 @@ fn report(outcome: &Outcome, ctx: &Context<'_>) -> Result<ExitStatus> {
     if printer.json_output() {
         printer.json(outcome)?;
     } else {
+        // What list and list-status answer is the point of running them.
+        if matches!(outcome.action, AgentAction::List | AgentAction::ListStatus) {
+            for line in outcome.output.iter().filter(|l| l.stream == "stdout") {
+                printer.out(&line.line)?;
+            }
+        }
         let code = outcome
             .exit_status
             .map_or("none".to_string(), |c| c.to_string());

@@ -196,7 +196,7 @@ const METADATA: &str = r#"<?xml version="1.0" ?>
 <parameter name="action" unique="0" required="1"><getopt mixed="-o"/><content type="string" default="reboot"/><shortdesc lang="en">Action</shortdesc></parameter>
 <parameter name="passwd" unique="0" required="0"><getopt mixed="-p"/><content type="string"/><shortdesc lang="en">Password</shortdesc></parameter>
 </parameters>
-<actions><action name="on"/><action name="off"/><action name="reboot"/><action name="status"/><action name="metadata"/></actions>
+<actions><action name="on"/><action name="off"/><action name="reboot"/><action name="status"/><action name="list"/><action name="metadata"/></actions>
 </resource-agent>"#;
 
 fn fixture(sandbox: &Sandbox, name: &str, body: &str) {
@@ -282,4 +282,86 @@ fn issue12_run_hanging_agent_is_killed_at_the_timeout() {
     assert_eq!(hung.code, 1, "{}", hung.stderr);
     assert!(hung.stdout.contains("TIMED OUT"), "{}", hung.stdout);
     assert!(started.elapsed() < Duration::from_secs(15));
+}
+
+#[test]
+fn issue12_run_sigint_kills_the_agent_and_is_audited() {
+    let sandbox = Sandbox::new();
+    let pid_file = sandbox.path().join("agent.pid");
+    fixture(
+        &sandbox,
+        "fence_sleepy",
+        &format!("echo $$ > '{}'; exec sleep 60", pid_file.display()),
+    );
+    let agent = sandbox.agents_dir().join("fence_sleepy");
+    let log = sandbox.path().join("fence.log");
+    let child = sandbox
+        .std_cmd()
+        .env("FENCECTL_LOG_FILE", &log)
+        .env("FENCECTL_LOCK_DIR", sandbox.path().join("locks"))
+        .args([
+            "run",
+            "-a",
+            agent.to_str().unwrap(),
+            "--action",
+            "off",
+            "--yes",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let agent_pid = loop {
+        if let Some(pid) = std::fs::read_to_string(&pid_file)
+            .ok()
+            .and_then(|s| s.trim().parse::<i32>().ok())
+        {
+            break pid;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "the agent never started"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    // SAFETY: signalling the fencectl this test started.
+    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("INTERRUPTED"),
+        "{}",
+        text(&out.stdout)
+    );
+    // SAFETY: signal 0 only asks whether the process exists.
+    let gone = unsafe { libc::kill(agent_pid, 0) } == -1;
+    assert!(gone, "the agent {agent_pid} runs on");
+    let record = std::fs::read_to_string(&log).unwrap();
+    assert!(record.contains("\"interrupted\""), "{record}");
+}
+
+#[test]
+fn issue12_run_list_prints_the_agents_answer_and_takes_no_confirmation() {
+    let sandbox = Sandbox::new();
+    fixture(
+        &sandbox,
+        "fence_lister",
+        "echo 'plug1,node1'; echo 'plug2,node2'",
+    );
+    let agent = sandbox.agents_dir().join("fence_lister");
+    let listed = run(
+        &sandbox,
+        &["run", "-a", agent.to_str().unwrap(), "--action", "list"],
+    );
+    assert_eq!(listed.code, 0, "{}", listed.stderr);
+    assert!(
+        listed.stdout.starts_with("plug1,node1\nplug2,node2\n"),
+        "{}",
+        listed.stdout
+    );
+    assert!(
+        !sandbox.path().join("fence.log").exists(),
+        "list is not audited"
+    );
 }
