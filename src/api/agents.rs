@@ -7,7 +7,7 @@ use std::time::Duration;
 use super::{Error, Validation};
 use crate::agents::cache::Cache;
 use crate::agents::finding::{Finding, Severity};
-use crate::agents::lookup::AgentSource;
+use crate::agents::lookup::{AgentInfo, AgentSource};
 use crate::agents::metadata::{AgentMetadata, Parameter};
 use crate::agents::{discovery, params, Catalog};
 
@@ -56,14 +56,39 @@ impl Agents {
     }
 
     /// The agent called `name` with its metadata, or why it cannot be used.
+    /// `name` is a bare agent name, looked up only in the directories
+    /// (and among fencectl's built-in agents): never a path, so a name
+    /// taken from a user or a configuration cannot run another program.
     pub fn get(&self, name: &str) -> Result<Agent, Error> {
         let info = self.catalog.find(name)?;
-        Ok(Agent {
-            name: name.to_string(),
-            path: info.path,
-            args: info.args,
-            metadata: Arc::new((*info.metadata).clone()),
-        })
+        Ok(Agent::from_info(name, info))
+    }
+
+    /// The agent at `path`, wherever it is (an agent being developed, a
+    /// test fixture); a path without `/` is taken in the current directory.
+    pub fn at_path(&self, path: impl AsRef<Path>) -> Result<Agent, Error> {
+        let path = path.as_ref();
+        let spec = path.to_string_lossy();
+        let spec = if spec.contains('/') {
+            spec.into_owned()
+        } else {
+            format!("./{spec}")
+        };
+        let found = discovery::resolve(&spec, &[]);
+        let name = found.as_ref().map(|f| f.name.clone()).unwrap_or_default();
+        let info = self.catalog.info(found)?;
+        Ok(Agent::from_info(&name, info))
+    }
+
+    /// [`Agents::at_path`] for a spec with a `/`, else [`Agents::get`]:
+    /// how the command line's `-a AGENT` reads.
+    #[doc(hidden)]
+    pub fn resolve(&self, spec: &str) -> Result<Agent, Error> {
+        if spec.contains('/') {
+            self.at_path(spec)
+        } else {
+            self.get(spec)
+        }
     }
 
     #[doc(hidden)]
@@ -82,6 +107,24 @@ pub struct Agent {
 }
 
 impl Agent {
+    fn from_info(name: &str, info: AgentInfo) -> Agent {
+        Agent {
+            name: name.to_string(),
+            path: info.path,
+            args: info.args,
+            metadata: Arc::new((*info.metadata).clone()),
+        }
+    }
+
+    /// Checks a whole set of parameters (name, value, in the order the
+    /// agent would get them) against the metadata and Pacemaker's rules,
+    /// as `fencectl validate` does: every finding, nothing refused.
+    pub fn check(&self, params: &[(String, String)]) -> Validation {
+        Validation {
+            findings: params::check_params(&self.metadata, params),
+        }
+    }
+
     /// The name it was asked for by (`fence_ipmilan`).
     pub fn name(&self) -> &str {
         &self.name
@@ -131,11 +174,15 @@ impl Agent {
         }
     }
 
-    pub(crate) fn metadata(&self) -> &AgentMetadata {
+    /// The metadata model (the command line's internals).
+    #[doc(hidden)]
+    pub fn metadata(&self) -> &AgentMetadata {
         &self.metadata
     }
 
-    pub(crate) fn invocation_args(&self) -> &[String] {
+    /// Arguments that select the agent (built-in agents: `agent ovh`).
+    #[doc(hidden)]
+    pub fn invocation_args(&self) -> &[String] {
         &self.args
     }
 }

@@ -40,6 +40,16 @@ impl Context<'_> {
         }
     }
 
+    /// The installed agents for the global options, as the library API
+    /// gives them.
+    pub fn agents(&self) -> crate::Agents {
+        crate::Agents::with_cache(
+            self.global.agent_dirs.clone(),
+            self.global.agent_timeout,
+            crate::agents::cache::default_dir(),
+        )
+    }
+
     /// Refuses `--format xml` for commands that have no XML form.
     pub fn no_xml(&self, command: &str) -> Result<()> {
         if self.global.format == Format::Xml {

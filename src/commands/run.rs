@@ -2,21 +2,18 @@
 //! these parameters on stdin, and its answer explained in the agent API's
 //! terms. Built on the library API ([`crate::Device::run`]).
 
-use std::path::Path;
-
 use anyhow::Result;
 
 use super::Context;
 use crate::cli::{RunActionArg, RunArgs};
 use crate::exit::{usage, ExitStatus, Reported};
 use crate::prompt::{self, Prompter};
-use crate::{AgentAction, AgentResult, Agents, Device, Error, Outcome, RunOptions};
+use crate::{AgentAction, AgentResult, Device, Error, Outcome, RunOptions};
 
 pub fn run(args: &RunArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
     ctx.no_xml("run")?;
     let printer = ctx.printer;
-    let (agents, name) = agents_for(&args.agent, ctx);
-    let agent = agents.get(&name)?;
+    let agent = ctx.agents().resolve(&args.agent)?;
     let params = super::validate::collect(
         &args.params,
         args.params_file.as_deref(),
@@ -56,24 +53,6 @@ pub fn run(args: &RunArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
     };
     drop(cooperation);
     report(&outcome, ctx)
-}
-
-/// The agents to look in, and the name to look for: a path names its own
-/// directory.
-fn agents_for(spec: &str, ctx: &Context<'_>) -> (Agents, String) {
-    let path = Path::new(spec);
-    let (dirs, name) = match (path.parent(), path.file_name()) {
-        (Some(dir), Some(name)) if spec.contains('/') => {
-            (vec![dir.to_path_buf()], name.to_string_lossy().into_owned())
-        }
-        _ => (ctx.global.agent_dirs.clone(), spec.to_string()),
-    };
-    let agents = Agents::with_cache(
-        dirs,
-        ctx.global.agent_timeout,
-        crate::agents::cache::default_dir(),
-    );
-    (agents, name)
 }
 
 fn action(arg: RunActionArg) -> AgentAction {

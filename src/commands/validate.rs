@@ -12,10 +12,10 @@ use regex::Regex;
 use serde::Serialize;
 
 use super::Context;
-use crate::agents::discovery::{self, FoundAgent};
+use crate::agents::discovery;
 use crate::agents::finding::{fails, Finding, Severity};
 use crate::agents::metadata::{AgentMetadata, ContentType};
-use crate::agents::params::{as_agent_reads, check_params, find_parameter, is_false_boolean};
+use crate::agents::params::{as_agent_reads, find_parameter, is_false_boolean};
 use crate::agents::runner::{self, Invocation, DEFAULT_OUTPUT_CAP};
 use crate::cli::ValidateArgs;
 use crate::exit::{usage, ExitStatus};
@@ -75,13 +75,13 @@ pub fn run(args: &ValidateArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
         .agent
         .as_deref()
         .expect("clap requires --agent without --config");
-    let agent = discovery::resolve(agent, &ctx.global.agent_dirs)?;
-    let (_, metadata) = ctx.catalog().metadata(&agent, false)?;
+    let agent = ctx.agents().resolve(agent)?;
+    let metadata = agent.metadata();
     let params = collect(
         &args.params,
         args.params_file.as_deref(),
         &args.ask,
-        &agent.name,
+        agent.name(),
     )?;
     if params.is_empty() {
         ctx.printer
@@ -90,13 +90,15 @@ pub fn run(args: &ValidateArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
     let secrets = if args.show_secrets {
         Vec::new()
     } else {
-        secret_values(&metadata, &params)
+        secret_values(metadata, &params)
     };
-    let findings: Vec<Finding> = check_params(&metadata, &params)
+    let findings: Vec<Finding> = agent
+        .check(&params)
+        .findings
         .into_iter()
         .map(|mut f| {
             if !args.show_secrets {
-                f.message = mask_quoted_secrets(&f.message, &metadata, &params);
+                f.message = mask_quoted_secrets(&f.message, metadata, &params);
             }
             f
         })
@@ -104,11 +106,11 @@ pub fn run(args: &ValidateArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
     let agent_check = if args.no_agent {
         None
     } else {
-        Some(validate_all(&agent, &metadata, &params, ctx, &secrets)?)
+        Some(validate_all(&agent, &params, ctx, &secrets)?)
     };
     let valid = !fails(&findings, false) && agent_check.as_ref().is_none_or(|c| c.ok);
     let report = Report {
-        agent: &agent.name,
+        agent: agent.name(),
         valid,
         findings: &findings,
         agent_check: agent_check.as_ref(),
@@ -314,19 +316,19 @@ fn ask(name: &str, agent: &str) -> Result<String> {
 /// Runs `agent` with action=validate-all and the device's parameters on
 /// stdin, as Pacemaker's own validation does.
 fn validate_all(
-    agent: &FoundAgent,
-    metadata: &AgentMetadata,
+    agent: &crate::Agent,
     params: &[(String, String)],
     ctx: &Context<'_>,
     secrets: &[String],
 ) -> Result<AgentCheck> {
-    if let Some(skipped) = not_runnable(agent, metadata, params) {
+    let metadata = agent.metadata();
+    if let Some(skipped) = not_runnable(agent.name(), metadata, params) {
         return Ok(skipped);
     }
     let target = stand_in_target(params, metadata);
     let run = runner::run(&Invocation {
-        program: &agent.path,
-        args: agent.invocation_args(),
+        program: agent.path(),
+        args: agent.invocation_args().to_vec(),
         stdin: Some(agent_input(params, metadata, target.as_ref()).into_bytes()),
         timeout: ctx.global.agent_timeout,
         output_cap: DEFAULT_OUTPUT_CAP,
@@ -360,17 +362,14 @@ fn validate_all(
 
 /// Why validate-all cannot run, if it cannot.
 fn not_runnable(
-    agent: &FoundAgent,
+    agent: &str,
     metadata: &AgentMetadata,
     params: &[(String, String)],
 ) -> Option<AgentCheck> {
     if !metadata.has_action("validate-all") {
         return Some(AgentCheck::not_run(
             true,
-            format!(
-                "{} has no validate-all action: only fencectl's checks were made",
-                agent.name
-            ),
+            format!("{agent} has no validate-all action: only fencectl's checks were made"),
         ));
     }
     // The findings say which parameter; the agent never gets a line it
@@ -379,8 +378,7 @@ fn not_runnable(
         return Some(AgentCheck::not_run(
             false,
             format!(
-                "{} validate-all not run: parameter {} {problem}",
-                agent.name,
+                "{agent} validate-all not run: parameter {} {problem}",
                 text::escape_controls(name)
             ),
         ));

@@ -247,3 +247,41 @@ fn issue12_library_plans_and_fences_a_node_from_a_cib() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn issue12_library_agents_by_path_only_when_asked_and_whole_device_check() {
+    let sandbox = Sandbox::new();
+    let agents = fixture_agent(&sandbox, "fence_pathy", "exit 0");
+    let path = sandbox.agents_dir().join("fence_pathy");
+    // A name from a user or a configuration is never taken as a path.
+    assert!(matches!(
+        agents.get(path.to_str().unwrap()),
+        Err(Error::Agent(AgentError::NotRunnable(_)))
+    ));
+    let elsewhere = Agents::with_cache(
+        ["/nonexistent"],
+        Duration::from_secs(10),
+        Some(sandbox.cache_dir()),
+    );
+    let agent = elsewhere.at_path(&path).unwrap();
+    assert_eq!(agent.name(), "fence_pathy");
+    assert_eq!(
+        agent.actions(),
+        ["on", "off", "reboot", "status", "metadata"]
+    );
+    assert!(agent.is_secret("password"));
+
+    let dummy = system_agents(&sandbox).get("fence_dummy").unwrap();
+    let validation = dummy.check(&[
+        ("nonsense".into(), "1".into()),
+        ("debug".into(), "/tmp/x".into()),
+    ]);
+    let rules: Vec<&str> = validation.findings.iter().map(|f| f.rule).collect();
+    assert!(rules.contains(&"unknown-parameter"), "{rules:?}");
+    assert!(rules.contains(&"deprecated-parameter"), "{rules:?}");
+    assert!(validation.has_errors());
+    assert_eq!(
+        validation.warnings().count() + validation.errors().count(),
+        rules.len()
+    );
+}
