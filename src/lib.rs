@@ -114,8 +114,9 @@ pub use agents::finding::{Finding, Severity};
 pub use agents::lookup::AgentError;
 pub use agents::metadata::{ContentType, Parameter};
 pub use api::{
-    Agent, AgentResult, Agents, ClusterConfig, Device, DeviceBuilder, Error, Outcome, OutputLine,
-    Plan, PlanOutcome, RunOptions, SentParameter, Validation, OUTCOME_SCHEMA_VERSION,
+    Agent, AgentListing, AgentResult, Agents, ClusterConfig, Device, DeviceBuilder, Error, Outcome,
+    OutputLine, Plan, PlanOutcome, Provider, RunOptions, SentParameter, Validation,
+    OUTCOME_SCHEMA_VERSION,
 };
 pub use exit::ExitStatus;
 pub use fencing::plan::{AgentAction, FenceAction};

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use super::{Error, Validation};
 use crate::agents::cache::Cache;
+use crate::agents::catalog::Listing as AgentListing;
 use crate::agents::finding::{Finding, Severity};
 use crate::agents::lookup::{AgentInfo, AgentSource};
 use crate::agents::metadata::{AgentMetadata, Parameter};
@@ -43,7 +44,7 @@ impl Agents {
     }
 
     /// The names of the agents installed (the first of each name wins, as
-    /// in `list-installed`), sorted.
+    /// in `list-installed`) and of fencectl's built-in agents, sorted.
     pub fn names(&self) -> Vec<String> {
         let mut names: Vec<String> = discovery::discover(&self.catalog.dirs)
             .agents
@@ -53,6 +54,27 @@ impl Agents {
         names.sort();
         names.dedup();
         names
+    }
+
+    /// Every installed agent with its description and capabilities, as
+    /// `fencectl list-installed` shows them: metadata read in parallel
+    /// (from the cache when current); an agent whose metadata cannot be
+    /// read is listed with the reason in [`AgentListing::error`].
+    pub fn list(&self) -> Vec<AgentListing> {
+        let found = discovery::discover(&self.catalog.dirs);
+        self.list_found(&found.agents, false, &|_| {})
+    }
+
+    /// [`Agents::list`] of agents already discovered, with progress (the
+    /// command line's list-installed).
+    #[doc(hidden)]
+    pub fn list_found(
+        &self,
+        found: &[discovery::FoundAgent],
+        refresh: bool,
+        progress: &(dyn Fn(&str) + Sync),
+    ) -> Vec<AgentListing> {
+        self.catalog.list(found, refresh, progress)
     }
 
     /// The agent called `name` with its metadata, or why it cannot be used.

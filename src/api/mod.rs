@@ -17,6 +17,8 @@ pub use outcome::{
 };
 pub use plan::{ClusterConfig, Plan, PlanOutcome};
 
+pub use crate::agents::catalog::Listing as AgentListing;
+pub use crate::agents::discovery::Provider;
 use crate::agents::finding::Finding;
 
 /// What checking a device's parameters found: each finding names its

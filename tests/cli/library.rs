@@ -285,3 +285,21 @@ fn issue12_library_agents_by_path_only_when_asked_and_whole_device_check() {
         rules.len()
     );
 }
+
+#[test]
+fn issue12_library_lists_agents_with_unusable_ones_and_their_reason() {
+    let sandbox = Sandbox::new();
+    let agents = fixture_agent(&sandbox, "fence_good", "exit 0");
+    sandbox.agent("fence_broken", "echo 'no metadata here'; exit 1");
+    let list = agents.list();
+    let good = list.iter().find(|l| l.name == "fence_good").unwrap();
+    assert_eq!(good.description, "fixture");
+    assert!(good.error.is_none(), "{good:?}");
+    let broken = list.iter().find(|l| l.name == "fence_broken").unwrap();
+    assert!(broken.error.is_some(), "{broken:?}");
+    // fencectl's own agents are always there.
+    assert_eq!(
+        agents.names(),
+        ["fence_broken", "fence_good", "fence_ovh_api"]
+    );
+}
