@@ -135,6 +135,15 @@ impl Device {
     ///
     /// A run that fails is an [`Outcome`], not an error: `Err` means the
     /// action is not one the agent has, or nothing could run at all.
+    ///
+    /// The agent runs in its own process group; at the end every process
+    /// it started is killed (SIGTERM, then SIGKILL), and those reparented
+    /// to this process are reaped by pid: never another child of the
+    /// program. To keep an agent's escaped descendants within reach, the
+    /// first run makes the process a child subreaper
+    /// (`PR_SET_CHILD_SUBREAPER`). Device locks live in
+    /// `FENCECTL_LOCK_DIR`, else /run/lock/fencectl for root, else the
+    /// user's runtime directory. The signal handlers are not touched.
     pub fn run(&self, action: AgentAction, options: &RunOptions) -> Result<Outcome, Error> {
         let metadata = self.agent.metadata();
         if !metadata.has_action(action.as_str()) {

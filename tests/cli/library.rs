@@ -303,3 +303,14 @@ fn issue12_library_lists_agents_with_unusable_ones_and_their_reason() {
         ["fence_broken", "fence_good", "fence_ovh_api"]
     );
 }
+
+#[test]
+fn issue12_library_types_cross_threads() {
+    fn shared<T: Send + Sync>() {}
+    shared::<Agents>();
+    shared::<fencectl::Agent>();
+    shared::<fencectl::Device>();
+    shared::<fencectl::Outcome>();
+    shared::<Error>();
+    shared::<CancelToken>();
+}
