@@ -15,16 +15,17 @@ fn main() {
         dirs
     };
     let agents = Agents::load(dirs, Duration::from_secs(10));
-    let names = agents.names();
-    if names.is_empty() {
+    // Metadata is read in parallel, through fencectl's cache.
+    let list = agents.list();
+    if list.is_empty() {
         eprintln!("no fence agents found");
         std::process::exit(1);
     }
     let mut out = std::io::stdout().lock();
-    for name in names {
-        let line = match agents.get(&name) {
-            Ok(agent) => writeln!(out, "{name:<24} {}", agent.description()),
-            Err(e) => writeln!(out, "{name:<24} (unusable: {e})"),
+    for agent in list {
+        let line = match &agent.error {
+            None => writeln!(out, "{:<24} {}", agent.name, agent.description),
+            Some(error) => writeln!(out, "{:<24} (unusable: {error})", agent.name),
         };
         // A reader that stopped reading (`| head`) is not an error.
         if line.is_err() {
