@@ -119,6 +119,8 @@ pub use api::{
     OUTCOME_SCHEMA_VERSION,
 };
 pub use exit::ExitStatus;
+pub use fencing::execute::{Power, StepResult};
+pub use fencing::plan::PlanView;
 pub use fencing::plan::{AgentAction, FenceAction};
 pub use fencing::run::Verdict;
 pub use sys::process::CancelToken;
