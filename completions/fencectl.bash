@@ -49,6 +49,9 @@ _fencectl() {
             fencectl,ovh-keys)
                 cmd="fencectl__subcmd__ovh__subcmd__keys"
                 ;;
+            fencectl,run)
+                cmd="fencectl__subcmd__run"
+                ;;
             fencectl,schema)
                 cmd="fencectl__subcmd__schema"
                 ;;
@@ -89,7 +92,7 @@ _fencectl() {
 
     case "${cmd}" in
         fencectl)
-            opts="-v -q -h -V --verbose --quiet --format --color --agent-dir --agent-timeout --help --version list-installed list metadata validate generate convert fence history status ovh-keys agent install-agent schema generate-assets"
+            opts="-v -q -h -V --verbose --quiet --format --color --agent-dir --agent-timeout --help --version list-installed list metadata validate generate convert fence run history status ovh-keys agent install-agent schema generate-assets"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -798,6 +801,68 @@ _fencectl() {
                     return 0
                     ;;
                 --api-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json xml" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --agent-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --agent-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fencectl__subcmd__run)
+            opts="-a -y -v -q -h -V --agent --action --params-file --ask --no-check --yes --timeout --retries --log --verbose --quiet --format --color --agent-dir --agent-timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --agent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -a)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --action)
+                    COMPREPLY=($(compgen -W "off on reboot status list list-status monitor" -- "${cur}"))
+                    return 0
+                    ;;
+                --params-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ask)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -43,6 +43,7 @@ complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "validate" -d 'Che
 complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "generate" -d 'Write Pacemaker CIB or cman cluster.conf fencing configuration'
 complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "convert" -d 'Convert fencing configuration between stacks'
 complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "fence" -d 'Fence a node from cluster.conf or the CIB, showing what each agent gets'
+complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "run" -d 'Run one agent with exactly these parameters, and explain its answer'
 complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "history" -d 'Show the audit log of fencing runs'
 complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "status" -d 'What the running cluster\'s fencer knows: devices, targets, levels, last events'
 complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "ovh-keys" -d 'Create or check OVH API keys for fencing OVH dedicated servers'
@@ -273,6 +274,33 @@ complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -s v -l verbose
 complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -s q -l quiet -d 'Only errors on stderr'
 complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fencectl -n "__fish_fencectl_using_subcommand fence" -s V -l version -d 'Print version'
+complete -c fencectl -n "__fish_fencectl_using_subcommand run" -s a -l agent -d 'The agent: a name (fence_ipmilan) or a path' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand run" -l action -d 'The action (required: agents default to reboot)' -r -f -a "off\t''
+on\t''
+reboot\t''
+status\t''
+list\t''
+list-status\t''
+monitor\t''"
+complete -c fencectl -n "__fish_fencectl_using_subcommand run" -l params-file -d 'Read NAME=VALUE lines from FILE ("-" for standard input)' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand run" -l ask -d 'Ask for this parameter\'s value without echo (repeatable)' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand run" -l timeout -d 'Time the agent gets, retries included (e.g. 60s, 2m)' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand run" -l retries -d 'How many times a failed run is tried again, within the timeout' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand run" -l log -d 'The audit log for off, on and reboot (default: as `fence`)' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand run" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
+json\t'A stable JSON document'
+xml\t'The agent\'s own XML (metadata only)'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand run" -l color -d 'When to use colour' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand run" -l agent-dir -d 'Directory holding fence agents (repeatable; searched in order)' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand run" -l agent-timeout -d 'How long one agent may take to print its metadata (e.g. 10s, 500ms)' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand run" -l no-check -d 'Send the parameters without checking them against the metadata'
+complete -c fencectl -n "__fish_fencectl_using_subcommand run" -s y -l yes -d 'Do not ask before off, on or reboot (needed without a terminal)'
+complete -c fencectl -n "__fish_fencectl_using_subcommand run" -s v -l verbose -d 'More detail (repeat for more: -vv, -vvv)'
+complete -c fencectl -n "__fish_fencectl_using_subcommand run" -s q -l quiet -d 'Only errors on stderr'
+complete -c fencectl -n "__fish_fencectl_using_subcommand run" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fencectl -n "__fish_fencectl_using_subcommand run" -s V -l version -d 'Print version'
 complete -c fencectl -n "__fish_fencectl_using_subcommand history" -l log -d 'The audit log to read' -r -F
 complete -c fencectl -n "__fish_fencectl_using_subcommand history" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
 json\t'A stable JSON document'

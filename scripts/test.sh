@@ -29,3 +29,17 @@ fi
 cargo fmt --check
 cargo clippy --all-targets --locked -- -D warnings
 cargo test --locked --all-targets
+# --all-targets leaves out the doctests (the crate-level example runs fence_dummy)
+cargo test --locked --doc
+RUSTDOCFLAGS="-D warnings" cargo doc --locked --no-deps
+
+# The cargo examples (examples/*.rs), against fence_dummy and a temporary status file
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+printf on >"$tmp/status"
+sed "s|@STATUS_FILE@|$tmp/status|" tests/fixtures/pacemaker/fence-dummy.cib.xml >"$tmp/cib.xml"
+cargo run --locked -q --example list_agents | grep -q '^fence_dummy '
+cargo run --locked -q --example validate_device -- fence_dummy type=file "status_file=$tmp/status"
+cargo run --locked -q --example fence_from_cib -- "$tmp/cib.xml" node2 off
+test "$(cat "$tmp/status")" = off
+echo "examples: ok"

@@ -106,6 +106,8 @@ pub enum Command {
     Convert(ConvertCommand),
     /// Fence a node from cluster.conf or the CIB, showing what each agent gets.
     Fence(FenceArgs),
+    /// Run one agent with exactly these parameters, and explain its answer.
+    Run(RunArgs),
     /// Show the audit log of fencing runs.
     History(HistoryArgs),
     /// What the running cluster's fencer knows: devices, targets, levels, last events.
@@ -470,6 +472,62 @@ pub struct FenceArgs {
     /// Do not ask before a direct power action while a cluster runs here.
     #[arg(short = 'y', long)]
     pub yes: bool,
+}
+
+/// `fencectl run`
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The agent: a name (fence_ipmilan) or a path.
+    #[arg(short, long, value_name = "AGENT")]
+    pub agent: String,
+
+    /// The action (required: agents default to reboot).
+    #[arg(long, value_enum)]
+    pub action: RunActionArg,
+
+    /// Parameters as NAME=VALUE; a VALUE of @FILE reads it from FILE.
+    #[arg(value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+
+    /// Read NAME=VALUE lines from FILE ("-" for standard input).
+    #[arg(long, value_name = "FILE")]
+    pub params_file: Option<PathBuf>,
+
+    /// Ask for this parameter's value without echo (repeatable).
+    #[arg(long, value_name = "NAME")]
+    pub ask: Vec<String>,
+
+    /// Send the parameters without checking them against the metadata.
+    #[arg(long)]
+    pub no_check: bool,
+
+    /// Do not ask before off, on or reboot (needed without a terminal).
+    #[arg(short, long)]
+    pub yes: bool,
+
+    /// Time the agent gets, retries included (e.g. 60s, 2m).
+    #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = parse_duration)]
+    pub timeout: Duration,
+
+    /// How many times a failed run is tried again, within the timeout.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub retries: u32,
+
+    /// The audit log for off, on and reboot (default: as `fence`).
+    #[arg(long, value_name = "FILE", env = "FENCECTL_LOG_FILE")]
+    pub log: Option<PathBuf>,
+}
+
+/// Actions `run` sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RunActionArg {
+    Off,
+    On,
+    Reboot,
+    Status,
+    List,
+    ListStatus,
+    Monitor,
 }
 
 /// Fencing actions.

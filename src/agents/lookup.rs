@@ -71,7 +71,18 @@ impl AgentSource for Catalog {
         if name.is_empty() {
             return Err(AgentError::NoName);
         }
-        let agent = discovery::resolve_configured(name, &self.dirs).map_err(|e| {
+        self.info(discovery::resolve_configured(name, &self.dirs))
+    }
+}
+
+impl Catalog {
+    /// What can be used of an agent found on disk (by name, or by the
+    /// path a user gave), or why it cannot be used.
+    pub fn info(
+        &self,
+        found: anyhow::Result<discovery::FoundAgent>,
+    ) -> Result<AgentInfo, AgentError> {
+        let agent = found.map_err(|e| {
             let message = format!("{e:#}");
             if message.contains("cannot run") || message.contains("plugin") {
                 AgentError::NotRunnable(message)

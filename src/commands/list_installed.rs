@@ -43,12 +43,12 @@ pub fn run(args: &ListInstalledArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
         return Ok(ExitStatus::Success);
     }
 
-    let catalog = ctx.catalog();
+    let agents = ctx.agents();
     let bar = printer.progress(found.agents.len() as u64, "reading agent metadata");
     // Agents run in parallel: a signal stops them all (their whole process
     // trees) before fencectl exits, instead of leaving them running.
     let cooperation = crate::sys::signal::cooperate();
-    let listings = catalog.list(&found.agents, args.refresh, &|name: &str| {
+    let listings = agents.list_found(&found.agents, args.refresh, &|name: &str| {
         bar.inc(1);
         bar.set_message(name.to_string());
     });

@@ -23,6 +23,7 @@ pub mod install_agent;
 pub mod list_installed;
 pub mod metadata;
 pub mod ovh_keys;
+pub mod run;
 pub mod schema;
 pub mod status;
 pub mod validate;
@@ -41,6 +42,16 @@ impl Context<'_> {
             timeout: self.global.agent_timeout,
             cache: Cache::open_default(),
         }
+    }
+
+    /// The installed agents for the global options, as the library API
+    /// gives them.
+    pub fn agents(&self) -> crate::Agents {
+        crate::Agents::with_cache(
+            self.global.agent_dirs.clone(),
+            self.global.agent_timeout,
+            crate::agents::cache::default_dir(),
+        )
     }
 
     /// Refuses `--format xml` for commands that have no XML form.
@@ -68,6 +79,7 @@ pub fn dispatch(cli: &Cli, printer: &Printer) -> Result<ExitStatus> {
         Command::Generate(command) => generate::run(command, &ctx),
         Command::Convert(command) => convert::run(command, &ctx),
         Command::Fence(args) => fence::run(args, &ctx),
+        Command::Run(args) => run::run(args, &ctx),
         Command::History(args) => history::run(args, &ctx),
         Command::Status(args) => status::run(args, &ctx),
         Command::OvhKeys(command) => ovh_keys::run(command, &ctx),

@@ -12,10 +12,10 @@ use regex::Regex;
 use serde::Serialize;
 
 use super::Context;
-use crate::agents::discovery::{self, FoundAgent};
+use crate::agents::discovery;
 use crate::agents::finding::{fails, Finding, Severity};
 use crate::agents::metadata::{AgentMetadata, ContentType};
-use crate::agents::params::{as_agent_reads, check_params, find_parameter, is_false_boolean};
+use crate::agents::params::{as_agent_reads, find_parameter, is_false_boolean};
 use crate::agents::runner::{self, Invocation, DEFAULT_OUTPUT_CAP};
 use crate::cli::ValidateArgs;
 use crate::exit::{usage, ExitStatus};
@@ -75,9 +75,14 @@ pub fn run(args: &ValidateArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
         .agent
         .as_deref()
         .expect("clap requires --agent without --config");
-    let agent = discovery::resolve(agent, &ctx.global.agent_dirs)?;
-    let (_, metadata) = ctx.catalog().metadata(&agent, false)?;
-    let params = collect(args, &agent.name)?;
+    let agent = ctx.agents().resolve(agent)?;
+    let metadata = agent.metadata();
+    let params = collect(
+        &args.params,
+        args.params_file.as_deref(),
+        &args.ask,
+        agent.name(),
+    )?;
     if params.is_empty() {
         ctx.printer
             .warn("no parameters given: checking only what the agent requires");
@@ -85,13 +90,15 @@ pub fn run(args: &ValidateArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
     let secrets = if args.show_secrets {
         Vec::new()
     } else {
-        secret_values(&metadata, &params)
+        secret_values(metadata, &params)
     };
-    let findings: Vec<Finding> = check_params(&metadata, &params)
+    let findings: Vec<Finding> = agent
+        .check(&params)
+        .findings
         .into_iter()
         .map(|mut f| {
             if !args.show_secrets {
-                f.message = mask_quoted_secrets(&f.message, &metadata, &params);
+                f.message = mask_quoted_secrets(&f.message, metadata, &params);
             }
             f
         })
@@ -99,11 +106,11 @@ pub fn run(args: &ValidateArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
     let agent_check = if args.no_agent {
         None
     } else {
-        Some(validate_all(&agent, &metadata, &params, ctx, &secrets)?)
+        Some(validate_all(&agent, &params, ctx, &secrets)?)
     };
     let valid = !fails(&findings, false) && agent_check.as_ref().is_none_or(|c| c.ok);
     let report = Report {
-        agent: &agent.name,
+        agent: agent.name(),
         valid,
         findings: &findings,
         agent_check: agent_check.as_ref(),
@@ -207,12 +214,19 @@ fn secret_values(metadata: &AgentMetadata, params: &[(String, String)]) -> Vec<S
 // Where the parameters come from
 
 /// Parameters from --params-file, then the command line, then --ask.
-fn collect(args: &ValidateArgs, agent: &str) -> Result<Vec<(String, String)>> {
+/// The parameters given as `validate` and `run` take them: `--params-file`
+/// lines, then NAME=VALUE arguments (`@FILE` values), then `--ask` answers.
+pub(crate) fn collect(
+    given: &[String],
+    params_file: Option<&Path>,
+    asked: &[String],
+    agent: &str,
+) -> Result<Vec<(String, String)>> {
     let mut params = Vec::new();
-    if let Some(file) = &args.params_file {
+    if let Some(file) = params_file {
         params.extend(read_params_file(file)?);
     }
-    for param in &args.params {
+    for param in given {
         let (name, value) = param.split_once('=').ok_or_else(|| {
             usage(format!(
                 "'{param}' is not NAME=VALUE \
@@ -227,7 +241,7 @@ fn collect(args: &ValidateArgs, agent: &str) -> Result<Vec<(String, String)>> {
         }
         params.push((name.to_string(), resolve_value(value)?));
     }
-    for name in &args.ask {
+    for name in asked {
         params.push((name.clone(), ask(name, agent)?));
     }
     Ok(params)
@@ -302,19 +316,19 @@ fn ask(name: &str, agent: &str) -> Result<String> {
 /// Runs `agent` with action=validate-all and the device's parameters on
 /// stdin, as Pacemaker's own validation does.
 fn validate_all(
-    agent: &FoundAgent,
-    metadata: &AgentMetadata,
+    agent: &crate::Agent,
     params: &[(String, String)],
     ctx: &Context<'_>,
     secrets: &[String],
 ) -> Result<AgentCheck> {
-    if let Some(skipped) = not_runnable(agent, metadata, params) {
+    let metadata = agent.metadata();
+    if let Some(skipped) = not_runnable(agent.name(), metadata, params) {
         return Ok(skipped);
     }
     let target = stand_in_target(params, metadata);
     let run = runner::run(&Invocation {
-        program: &agent.path,
-        args: agent.invocation_args(),
+        program: agent.path(),
+        args: agent.invocation_args().to_vec(),
         stdin: Some(agent_input(params, metadata, target.as_ref()).into_bytes()),
         timeout: ctx.global.agent_timeout,
         output_cap: DEFAULT_OUTPUT_CAP,
@@ -348,17 +362,14 @@ fn validate_all(
 
 /// Why validate-all cannot run, if it cannot.
 fn not_runnable(
-    agent: &FoundAgent,
+    agent: &str,
     metadata: &AgentMetadata,
     params: &[(String, String)],
 ) -> Option<AgentCheck> {
     if !metadata.has_action("validate-all") {
         return Some(AgentCheck::not_run(
             true,
-            format!(
-                "{} has no validate-all action: only fencectl's checks were made",
-                agent.name
-            ),
+            format!("{agent} has no validate-all action: only fencectl's checks were made"),
         ));
     }
     // The findings say which parameter; the agent never gets a line it
@@ -367,8 +378,7 @@ fn not_runnable(
         return Some(AgentCheck::not_run(
             false,
             format!(
-                "{} validate-all not run: parameter {} {problem}",
-                agent.name,
+                "{agent} validate-all not run: parameter {} {problem}",
                 text::escape_controls(name)
             ),
         ));

@@ -7,16 +7,17 @@ use serde::Serialize;
 
 use super::lock::{lock_device, DeviceLock};
 use super::plan::{AgentAction, DeviceStep, Plan};
-use crate::sys::process::{self, AgentRun, Echo, Ending, Invocation, DEFAULT_OUTPUT_CAP};
-use crate::sys::signal;
+use crate::sys::process::{self, AgentRun, Echo, Ending, Invocation, Stop, DEFAULT_OUTPUT_CAP};
 
 /// How to run.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct RunOptions {
     /// Skip pcmk_delay_base / pcmk_delay_max.
     pub no_delay: bool,
     /// Ask every device (status) instead of stopping at the first success.
     pub ask_all: bool,
+    /// What interrupts the run: the CLI's signals, or a library caller's token.
+    pub stop: Stop,
 }
 
 /// What a run reports as it goes; the command prints it.
@@ -57,6 +58,13 @@ pub struct StepResult {
     pub elapsed_ms: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub power: Option<Power>,
+    /// How the last attempt ended, when the agent ran.
+    #[serde(skip)]
+    pub ending: Option<Ending>,
+    /// The agent's output lines of the last attempt, secrets masked
+    /// (`true`: stderr).
+    #[serde(skip)]
+    pub output: Vec<(bool, String)>,
 }
 
 /// The result of a whole run.
@@ -86,7 +94,7 @@ impl Outcome {
 
 /// Runs the plan's stages in order; the first whose required steps all
 /// succeed ends it (with `ask_all`, every stage runs).
-pub fn execute(plan: &Plan, options: RunOptions, observer: &mut dyn Observer) -> Outcome {
+pub fn execute(plan: &Plan, options: &RunOptions, observer: &mut dyn Observer) -> Outcome {
     let mut outcome = Outcome {
         success: false,
         succeeded_with: None,
@@ -102,7 +110,7 @@ pub fn execute(plan: &Plan, options: RunOptions, observer: &mut dyn Observer) ->
             if skip_rest {
                 break;
             }
-            if signal::interrupted() {
+            if options.stop.requested() {
                 // Which steps ran, and which never started.
                 outcome.interrupted = true;
                 outcome
@@ -128,7 +136,7 @@ pub fn execute(plan: &Plan, options: RunOptions, observer: &mut dyn Observer) ->
             }
         }
         // A signal after the last stage that was needed cut nothing short.
-        if signal::interrupted() {
+        if options.stop.requested() {
             outcome.interrupted = true;
             return outcome;
         }
@@ -156,6 +164,8 @@ fn blank_result(step: &DeviceStep) -> StepResult {
         attempts: 0,
         elapsed_ms: 0,
         power: None,
+        ending: None,
+        output: Vec::new(),
     }
 }
 
@@ -163,7 +173,7 @@ fn blank_result(step: &DeviceStep) -> StepResult {
 /// device lock, which the caller holds on to.
 fn run_step(
     step: &DeviceStep,
-    options: RunOptions,
+    options: &RunOptions,
     observer: &mut dyn Observer,
 ) -> (StepResult, Option<DeviceLock>) {
     let started = Instant::now();
@@ -187,7 +197,12 @@ fn run_step(
     let deadline = started + step.timeout;
     // Power actions take the device's lock; read-only probes take none.
     let lock = if step.changes_power() {
-        match lock_device(&step.lock_key, deadline, || observer.waiting_for_lock(step)) {
+        match lock_device(
+            &step.lock_key,
+            deadline,
+            || options.stop.requested(),
+            || observer.waiting_for_lock(step),
+        ) {
             Ok(lock) => Some(lock),
             Err(e) => return (finish(result, format!("{e:#}")), None),
         }
@@ -204,7 +219,7 @@ fn attempts(
     step: &DeviceStep,
     program: &std::path::Path,
     stdin: &[u8],
-    options: RunOptions,
+    options: &RunOptions,
     observer: &mut dyn Observer,
     mut result: StepResult,
     deadline: Instant,
@@ -213,7 +228,7 @@ fn attempts(
         let delay = random_delay(step.delay_base, step.delay_max);
         if !delay.is_zero() {
             observer.delaying(step, delay);
-            sleep_interruptibly(delay);
+            sleep_interruptibly(delay, &options.stop);
         }
     }
     let secrets = step.secret_values();
@@ -221,7 +236,7 @@ fn attempts(
     let mut last = String::from("not run");
     for attempt in 1..=step.retries + 1 {
         let remaining = deadline.saturating_duration_since(Instant::now());
-        if signal::interrupted() {
+        if options.stop.requested() {
             if attempt == 1 {
                 last = "interrupted before the agent ran".into();
             }
@@ -232,14 +247,17 @@ fn attempts(
         }
         result.attempts = attempt;
         observer.step_started(step, attempt);
-        let run = process::run(&Invocation {
-            program,
-            args: step.agent_args.clone(),
-            stdin: Some(stdin.to_vec()),
-            timeout: remaining,
-            output_cap: DEFAULT_OUTPUT_CAP,
-            echo: observer.echo(),
-        });
+        let run = process::run_until(
+            &Invocation {
+                program,
+                args: step.agent_args.clone(),
+                stdin: Some(stdin.to_vec()),
+                timeout: remaining,
+                output_cap: DEFAULT_OUTPUT_CAP,
+                echo: observer.echo(),
+            },
+            &options.stop,
+        );
         let run = match run {
             Ok(run) => run,
             Err(e) => {
@@ -251,6 +269,8 @@ fn attempts(
             Ending::Exited(code) => Some(code),
             _ => None,
         };
+        result.ending = Some(run.ending.clone());
+        result.output = output_lines(&run, &secrets);
         let power = match (&run.ending, is_status) {
             (Ending::Exited(0), _) => Some(Power::On),
             (Ending::Exited(2), true) => Some(Power::Off),
@@ -280,6 +300,19 @@ fn attempts(
     (result, last)
 }
 
+/// The lines the agent printed (stdout, then stderr), secrets masked.
+fn output_lines(run: &AgentRun, secrets: &[String]) -> Vec<(bool, String)> {
+    let lines = |bytes: &[u8], is_stderr: bool| {
+        String::from_utf8_lossy(bytes)
+            .lines()
+            .map(|line| (is_stderr, crate::secrets::mask_values(line, secrets)))
+            .collect::<Vec<_>>()
+    };
+    let mut all = lines(&run.stdout, false);
+    all.extend(lines(&run.stderr, true));
+    all
+}
+
 /// `exited N` for a run that exited.
 fn exit_words(run: &AgentRun) -> String {
     match run.ending {
@@ -304,9 +337,9 @@ fn random_delay(base: Duration, max: Duration) -> Duration {
     base + Duration::from_millis(hasher.finish() % span)
 }
 
-fn sleep_interruptibly(duration: Duration) {
+fn sleep_interruptibly(duration: Duration, stop: &Stop) {
     let until = Instant::now() + duration;
-    while Instant::now() < until && !signal::interrupted() {
+    while Instant::now() < until && !stop.requested() {
         std::thread::sleep(Duration::from_millis(50).min(until - Instant::now()));
     }
 }

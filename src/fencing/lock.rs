@@ -38,8 +38,13 @@ pub fn lock_dir() -> PathBuf {
 }
 
 /// Takes the lock for `key`, calling `waiting` once if another process
-/// holds it, and giving up at `deadline` or on an interrupt.
-pub fn lock_device(key: &str, deadline: Instant, waiting: impl FnOnce()) -> Result<DeviceLock> {
+/// holds it, and giving up at `deadline` or when `stopped` says so.
+pub fn lock_device(
+    key: &str,
+    deadline: Instant,
+    stopped: impl Fn() -> bool,
+    waiting: impl FnOnce(),
+) -> Result<DeviceLock> {
     let dir = PrivateDir::open(&lock_dir(), "lock")?;
     let name = format!("{:016x}.lock", crate::agents::cache::fnv1a(key.as_bytes()));
     let path = dir.path().join(&name);
@@ -55,7 +60,7 @@ pub fn lock_device(key: &str, deadline: Instant, waiting: impl FnOnce()) -> Resu
         if let Some(waiting) = waiting.take() {
             waiting();
         }
-        if crate::agents::runner::interrupted() {
+        if stopped() {
             bail!("interrupted while waiting for the device lock");
         }
         if Instant::now() >= deadline {

@@ -226,8 +226,9 @@ pub fn execute(plan: &Plan, request: &FenceRequest, observer: &mut dyn Observer)
     let options = RunOptions {
         no_delay: request.no_delay,
         ask_all: plan.is_status(),
+        ..RunOptions::default()
     };
-    let mut outcome = execute::execute(plan, options, observer);
+    let mut outcome = execute::execute(plan, &options, observer);
     let verdict = verdict(plan, &outcome);
     let audit_error = audit::append(&log, &audit_record(plan, &outcome, verdict))
         .err()

@@ -18,7 +18,7 @@ use std::os::fd::{AsRawFd, RawFd};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Once};
 use std::time::{Duration, Instant};
 
@@ -53,6 +53,50 @@ const RUN_MARK: &str = "FENCECTL_RUN";
 /// A callback that sees each line an agent prints, as it prints it:
 /// `(is_stderr, line)`.
 pub type Echo = Arc<dyn Fn(bool, &str) + Send + Sync>;
+
+/// A flag a program raises to stop a run: the library's way to interrupt
+/// an agent without any signal handler. Clones share the flag.
+#[derive(Debug, Clone, Default)]
+pub struct CancelToken(Arc<AtomicBool>);
+
+impl CancelToken {
+    /// A token that is not cancelled.
+    pub fn new() -> CancelToken {
+        CancelToken::default()
+    }
+
+    /// Asks every run that watches this token to stop: the agent's
+    /// processes are killed and the run ends as interrupted.
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether [`CancelToken::cancel`] was called.
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// What stops a run early: the process-wide signals the CLI handles, or
+/// a caller's [`CancelToken`] (the library, which installs no handler).
+#[derive(Debug, Clone, Default)]
+pub enum Stop {
+    /// SIGINT, SIGTERM or SIGHUP noticed by [`signal`] (the CLI).
+    #[default]
+    Signals,
+    /// The token was cancelled.
+    Token(CancelToken),
+}
+
+impl Stop {
+    /// Whether the run should stop now.
+    pub fn requested(&self) -> bool {
+        match self {
+            Stop::Signals => signal::interrupted(),
+            Stop::Token(token) => token.is_cancelled(),
+        }
+    }
+}
 
 /// What to run and how.
 #[derive(Clone)]
@@ -149,7 +193,9 @@ impl AgentRun {
                 "printed more output than fencectl keeps; it was killed".into()
             }
             Ending::Interrupted => {
-                let by = signal::received().map_or("a signal", signal::name);
+                let Some(by) = signal::received().map(signal::name) else {
+                    return "interrupted: the run was cancelled and the agent killed".into();
+                };
                 format!("interrupted: fencectl was stopped ({by}) and killed the agent")
             }
         }
@@ -216,10 +262,16 @@ fn next_mark() -> String {
 }
 
 /// Runs an agent to completion or to its deadline, then kills whatever it
-/// left behind.
+/// left behind; a signal (see [`signal`]) stops it.
 pub fn run(invocation: &Invocation<'_>) -> Result<AgentRun> {
+    run_until(invocation, &Stop::Signals)
+}
+
+/// [`run`], stopped early by `stop`.
+pub fn run_until(invocation: &Invocation<'_>, stop: &Stop) -> Result<AgentRun> {
     become_subreaper();
-    // Signals are noticed, not fatal, while the agent's processes exist.
+    // Signals are noticed, not fatal, while the agent's processes exist
+    // (a no-op without the CLI's handlers).
     let _cooperation = signal::cooperate();
     let started = Instant::now();
     let mark = next_mark();
@@ -254,6 +306,7 @@ pub fn run(invocation: &Invocation<'_>) -> Result<AgentRun> {
         &mut pipes,
         exit_fd.as_ref(),
         started + invocation.timeout,
+        stop,
     );
     pipes.stdin = Feed::default();
     let killed = agent.stop_all(&mut child);
@@ -295,6 +348,7 @@ fn watch(
     pipes: &mut Pipes,
     exit_fd: Option<&PidFd>,
     deadline: Instant,
+    stop: &Stop,
 ) -> Option<Ending> {
     let mut reading_until: Option<Instant> = None;
     let mut next_scan = Instant::now() + SCAN_EVERY;
@@ -311,9 +365,9 @@ fn watch(
         }
         let output_done = pipes.stdout.done() && pipes.stderr.done();
         match reading_until {
-            Some(until) if output_done || now >= until || signal::interrupted() => return None,
+            Some(until) if output_done || now >= until || stop.requested() => return None,
             Some(_) => {}
-            None if signal::interrupted() => return Some(Ending::Interrupted),
+            None if stop.requested() => return Some(Ending::Interrupted),
             None if now >= deadline => return Some(Ending::TimedOut),
             None => {}
         }
