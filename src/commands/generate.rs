@@ -14,8 +14,8 @@ use crate::cli::{
 };
 use crate::exit::{usage, ExitStatus};
 use crate::generate::cib::{self, CibHeader};
-use crate::generate::XmlOut;
 use crate::generate::script::{self, Shell};
+use crate::generate::XmlOut;
 use crate::generate::{clusterconf, IdSet};
 use crate::inventory::{self, DeviceSpec, Inventory};
 use crate::pacemaker::version::PacemakerVersion;
