@@ -281,11 +281,7 @@ fn device_step(
         delay_base,
         delay_max,
         required: true,
-        lock_key: format!(
-            "{}|{}",
-            device.agent,
-            super::plan::args_line(&device.params)
-        ),
+        lock_key: super::plan::physical_device_key(&device.agent, &device.params, &device.params),
         decided_at_run_time: None,
     })
 }
