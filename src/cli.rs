@@ -108,6 +108,8 @@ pub enum Command {
     Fence(FenceArgs),
     /// Show the audit log of fencing runs.
     History(HistoryArgs),
+    /// Will fencing work? Design lint, timeout budget and read-only probes of every node's devices.
+    Check(CheckArgs),
     /// Create or check OVH API keys for fencing OVH dedicated servers.
     #[command(subcommand)]
     OvhKeys(OvhKeysCommand),
@@ -400,6 +402,52 @@ pub struct FenceArgs {
     /// the XDG state directory).
     #[arg(long, value_name = "FILE", env = "FENCECTL_LOG_FILE")]
     pub log: Option<PathBuf>,
+}
+
+/// `fencectl check`
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("configuration").args(["config", "cib", "cib_live"]))]
+pub struct CheckArgs {
+    /// The nodes to check (default: every node).
+    pub nodes: Vec<String>,
+
+    /// A cman cluster.conf (default: the configuration `fence` would use).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// A Pacemaker CIB file.
+    #[arg(long, value_name = "FILE")]
+    pub cib: Option<PathBuf>,
+
+    /// The running cluster's CIB (cibadmin --query).
+    #[arg(long)]
+    pub cib_live: bool,
+
+    /// Lint and timeout budget only: run no agent.
+    #[arg(long)]
+    pub offline: bool,
+
+    /// Physical devices probed at once (the probes of one device run in turn).
+    #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: u16,
+
+    /// Time each probe gets (default: the device's status timeout).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+
+    /// Warnings fail the check too (exit 1).
+    #[arg(long)]
+    pub strict: bool,
+
+    /// corosync.conf for the rules that need it (default: /etc/corosync/corosync.conf
+    /// when checking the local cluster).
+    #[arg(long, value_name = "FILE")]
+    pub corosync_conf: Option<PathBuf>,
+
+    /// The SBD configuration (default: /etc/default/sbd or /etc/sysconfig/sbd
+    /// when checking the local cluster).
+    #[arg(long, value_name = "FILE")]
+    pub sbd_config: Option<PathBuf>,
 }
 
 /// Fencing actions.

@@ -5,6 +5,7 @@
 //! modules ([`agents`]) and the commands ([`commands`]) tie them to the CLI.
 
 pub mod agents;
+pub mod check;
 pub mod cli;
 pub mod cman;
 pub mod commands;

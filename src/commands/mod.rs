@@ -10,6 +10,7 @@ use crate::exit::{usage, ExitStatus};
 use crate::output::Printer;
 
 pub mod agent;
+pub mod check;
 pub mod check_metadata;
 pub mod convert;
 pub mod fence;
@@ -65,6 +66,7 @@ pub fn dispatch(cli: &Cli, printer: &Printer) -> Result<ExitStatus> {
         Command::Convert(command) => convert::run(command, &ctx),
         Command::Fence(args) => fence::run(args, &ctx),
         Command::History(args) => history::run(args, &ctx),
+        Command::Check(args) => check::run(args, &ctx),
         Command::OvhKeys(command) => ovh_keys::run(command, &ctx),
         Command::Agent(args) => agent::run(args, &ctx),
         Command::InstallAgent(args) => install_agent::run(args, &ctx),
