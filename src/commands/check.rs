@@ -245,5 +245,8 @@ fn quiet(report: &CheckReport, printer: &Printer) -> Result<()> {
             f.why
         ));
     }
-    printer.out(&lines)
+    if lines.is_empty() {
+        return Ok(());
+    }
+    printer.out(lines.trim_end())
 }

@@ -7,6 +7,7 @@ mod cluster;
 mod dry_run;
 mod fence;
 mod generate;
+mod issue13_check;
 mod list_installed;
 mod metadata;
 mod ovh_agent;
