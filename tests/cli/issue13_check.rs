@@ -103,13 +103,21 @@ fn issue13_good_configurations_are_clean() {
     assert_eq!((code, rules(&report)), (0, vec![]), "{report:#}");
 }
 
+/// A lint case: fixture, a local file flag and file, rule, exit code.
+type RuleCase = (
+    &'static str,
+    Option<(&'static str, &'static str)>,
+    &'static str,
+    i32,
+);
+
 /// Each deliberately wrong CIB fires its rule (and only it), with the
 /// exit code its severity calls for; every finding carries its element,
 /// why, source and fix.
 #[test]
 fn issue13_each_rule_fires_on_its_cib() {
     // (fixture, extra local file, rule, exit code)
-    let cases: &[(&str, Option<(&str, &str)>, &str, i32)] = &[
+    let cases: &[RuleCase] = &[
         ("node-cannot-be-fenced", None, "node-cannot-be-fenced", 2),
         ("fencing-disabled", None, "fencing-disabled", 1),
         (
@@ -333,7 +341,10 @@ fn issue13_timeout_budget() {
 }
 
 /// A CIB for the probes: each node's level 1 is one device.
-fn probe_cib(sandbox: &Sandbox, devices: &[(&str, &str, &str, &[(&str, &str)])]) -> PathBuf {
+/// A probed device: node, primitive id, agent, parameters.
+type ProbedDevice<'a> = (&'a str, &'a str, &'a str, &'a [(&'a str, &'a str)]);
+
+fn probe_cib(sandbox: &Sandbox, devices: &[ProbedDevice<'_>]) -> PathBuf {
     let mut resources = String::new();
     let mut levels = String::new();
     let mut nodes = String::new();
