@@ -618,3 +618,67 @@ exit $rc"#,
         .unwrap();
     assert!(serial_started.elapsed() > elapsed, "{elapsed:?}");
 }
+
+/// `check --cib-live` in the real single-node cluster: the live CIB is
+/// read, corosync.conf is read for the local rules, and fence_dummy's
+/// status probe for node2 answers "on" without changing anything.
+#[test]
+fn issue13_check_cib_live_in_the_cluster() {
+    let sandbox = Sandbox::new();
+    let status_file = sandbox.file("dummy.status", b"on");
+    let resources = sandbox.file(
+        "stonith.xml",
+        format!(
+            r#"<primitive id="dummy" class="stonith" type="fence_dummy">
+  <instance_attributes id="dummy-instance_attributes">
+    <nvpair id="dummy-instance_attributes-pcmk_host_list" name="pcmk_host_list" value="node2"/>
+    <nvpair id="dummy-instance_attributes-status_file" name="status_file" value="{}"/>
+  </instance_attributes>
+</primitive>"#,
+            status_file.display()
+        )
+        .as_bytes(),
+    );
+    let cluster = crate::cluster::Cluster::start();
+    cluster.load_resources(&resources);
+    cluster.wait_for_device("dummy");
+    let out = cluster
+        .command(assert_cmd::cargo::cargo_bin("fencectl"))
+        .env_remove("NO_COLOR")
+        .env("HOME", sandbox.path().join("home"))
+        .env("FENCECTL_CACHE_DIR", sandbox.cache_dir())
+        .env("FENCECTL_AGENT_PATH", "/usr/sbin")
+        .env("FENCECTL_LOG_FILE", sandbox.path().join("fence.log"))
+        .env("FENCECTL_LOCK_DIR", sandbox.path().join("locks"))
+        .args(["check", "--cib-live", "--format", "json", "node2"])
+        .output()
+        .expect("run fencectl check");
+    let report: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}{}", text(&out.stdout), text(&out.stderr)));
+    assert_eq!(report["source"]["kind"], "cib-live", "{report:#}");
+    let probe = &report["probes"][0];
+    assert_eq!(probe["device"], "dummy", "{report:#}");
+    assert_eq!(probe["state"], "ok", "{report:#}");
+    assert_eq!(probe["power"], "on", "{report:#}");
+    // corosync.conf was read: its rules are checked, not skipped.
+    let skipped = report["not_checked"].to_string();
+    assert!(
+        !skipped.contains("two-node-without-wait-for-all"),
+        "{skipped}"
+    );
+    // node2 is not a member of this one-node cluster: the lint says so.
+    assert!(
+        report["findings"]
+            .to_string()
+            .contains("node2 that is not a cluster node"),
+        "{report:#}"
+    );
+    assert_eq!(std::fs::read_to_string(&status_file).unwrap(), "on");
+    assert!(!sandbox.path().join("fence.log").exists());
+    let history = cluster.run("stonith_admin", &["--history", "node2"]);
+    assert!(
+        !text(&history.stdout).contains("successful"),
+        "{}",
+        text(&history.stdout)
+    );
+}
