@@ -110,6 +110,8 @@ pub enum Command {
     History(HistoryArgs),
     /// Will fencing work? Design lint, timeout budget and read-only probes of every node's devices.
     Check(CheckArgs),
+    /// Draw who fences whom (nodes, levels, devices), findings marked: DOT, SVG or Mermaid.
+    Graph(GraphArgs),
     /// Create or check OVH API keys for fencing OVH dedicated servers.
     #[command(subcommand)]
     OvhKeys(OvhKeysCommand),
@@ -448,6 +450,38 @@ pub struct CheckArgs {
     /// when checking the local cluster).
     #[arg(long, value_name = "FILE")]
     pub sbd_config: Option<PathBuf>,
+}
+
+/// `fencectl graph`
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("configuration").args(["config", "cib", "cib_live"]))]
+pub struct GraphArgs {
+    /// A cman cluster.conf (default: the configuration `fence` would use).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// A Pacemaker CIB file.
+    #[arg(long, value_name = "FILE")]
+    pub cib: Option<PathBuf>,
+
+    /// The running cluster's CIB (cibadmin --query).
+    #[arg(long)]
+    pub cib_live: bool,
+
+    /// The picture's format, as Graphviz's -T (svg runs Graphviz's `dot`).
+    #[arg(short = 'T', long = "type", value_enum, default_value_t = GraphTypeArg::Dot)]
+    pub graph_type: GraphTypeArg,
+}
+
+/// Picture formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphTypeArg {
+    /// Graphviz DOT source.
+    Dot,
+    /// SVG rendered by Graphviz's dot (Debian package graphviz).
+    Svg,
+    /// Mermaid flowchart, for wikis.
+    Mermaid,
 }
 
 /// Fencing actions.

@@ -7,6 +7,7 @@
 
 pub mod budget;
 pub mod finding;
+pub mod graph;
 pub mod lint;
 pub mod local;
 pub mod probe;

@@ -16,6 +16,7 @@ pub mod convert;
 pub mod fence;
 pub mod generate;
 pub mod generate_assets;
+pub mod graph;
 pub mod history;
 pub mod install_agent;
 pub mod list_installed;
@@ -67,6 +68,7 @@ pub fn dispatch(cli: &Cli, printer: &Printer) -> Result<ExitStatus> {
         Command::Fence(args) => fence::run(args, &ctx),
         Command::History(args) => history::run(args, &ctx),
         Command::Check(args) => check::run(args, &ctx),
+        Command::Graph(args) => graph::run(args, &ctx),
         Command::OvhKeys(command) => ovh_keys::run(command, &ctx),
         Command::Agent(args) => agent::run(args, &ctx),
         Command::InstallAgent(args) => install_agent::run(args, &ctx),

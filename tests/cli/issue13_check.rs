@@ -682,3 +682,108 @@ fn issue13_check_cib_live_in_the_cluster() {
         text(&history.stdout)
     );
 }
+
+/// The dual-layer example's CIB, as `generate cib` writes it.
+fn dual_layer_cib(sandbox: &Sandbox) -> PathBuf {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/pacemaker-dual-layer.toml");
+    let out = sandbox
+        .cmd()
+        .env("FENCECTL_AGENT_PATH", "/usr/sbin")
+        .args(["generate", "cib"])
+        .arg(example)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    sandbox.file("dual-layer.cib.xml", &out.stdout)
+}
+
+fn graph(sandbox: &Sandbox, args: &[&str]) -> std::process::Output {
+    let mut cmd = sandbox.cmd();
+    cmd.env("FENCECTL_AGENT_PATH", "/usr/sbin")
+        .arg("graph")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// The SVG of the dual-layer example names every node and device; shared
+/// devices are drawn once; the lint's finding (two nodes, no delay) marks
+/// both nodes.
+#[test]
+fn issue13_graph_svg_of_the_dual_layer_example() {
+    let sandbox = Sandbox::new();
+    let cib = dual_layer_cib(&sandbox);
+    let cib = cib.to_str().unwrap();
+    let out = graph(&sandbox, &["--cib", cib, "-T", "svg"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // Graphviz writes '-' as &#45; in text.
+    let svg = text(&out.stdout).replace("&#45;", "-");
+    assert!(svg.contains("<svg"), "{svg}");
+    for name in [
+        "pcmk-1",
+        "pcmk-2",
+        "pcmk-1-ipmi",
+        "pcmk-2-ipmi",
+        "pdu-1",
+        "pdu-2",
+        "198.51.100.11",
+    ] {
+        assert!(
+            svg.contains(&format!(">{name}<")),
+            "{name} missing from the SVG"
+        );
+    }
+    let dot = text(&graph(&sandbox, &["--cib", cib]).stdout);
+    assert_eq!(dot.matches("\"dev:pdu-1\" [").count(), 1, "{dot}");
+    assert_eq!(dot.matches("\"dev:pdu-1\" ->").count(), 2, "{dot}");
+    assert!(
+        dot.contains("\"node:pcmk-1\" [shape=ellipse, label=\"pcmk-1\", color=\"#c00000\""),
+        "{dot}"
+    );
+}
+
+/// Mermaid: a node nothing can fence is drawn in red with the reason.
+#[test]
+fn issue13_graph_mermaid_marks_unfenceable_nodes() {
+    let sandbox = Sandbox::new();
+    let cib = lint_fixture("node-cannot-be-fenced.cib.xml");
+    let out = graph(&sandbox, &["--cib", cib.to_str().unwrap(), "-T", "mermaid"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let mermaid = text(&out.stdout);
+    assert!(mermaid.starts_with("flowchart LR\n"), "{mermaid}");
+    assert!(
+        mermaid.contains("n3([\"node4<br/>cannot be fenced\"])"),
+        "{mermaid}"
+    );
+    assert!(mermaid.contains("class n3 error"), "{mermaid}");
+    assert_eq!(mermaid.matches("[\"pdu1<br/>").count(), 1, "{mermaid}");
+}
+
+/// Without Graphviz, -T svg fails naming the package; --format json is a
+/// usage error (the picture's format is -T).
+#[test]
+fn issue13_graph_svg_without_graphviz_and_format_json() {
+    let sandbox = Sandbox::new();
+    let cib = lint_fixture("good.cib.xml");
+    let empty = sandbox.path().join("empty-path");
+    std::fs::create_dir_all(&empty).unwrap();
+    let out = sandbox
+        .cmd()
+        .env("FENCECTL_AGENT_PATH", "/usr/sbin")
+        .env("PATH", &empty)
+        .args(["graph", "-T", "svg", "--cib"])
+        .arg(&cib)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("graphviz"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = graph(
+        &sandbox,
+        &["--format", "json", "--cib", cib.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(64), "{}", text(&out.stderr));
+}
