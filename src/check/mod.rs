@@ -12,6 +12,7 @@ pub mod lint;
 pub mod local;
 pub mod probe;
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -20,9 +21,10 @@ use serde::Serialize;
 
 use crate::agents::lookup::AgentLookup;
 use crate::agents::Catalog;
+use crate::cman::conf::ClusterConf;
 use crate::exit::ExitStatus;
 use crate::fencing::plan::{FenceAction, Plan, SourceKind};
-use crate::fencing::plan_cib::{self, Probing};
+use crate::fencing::plan_cib::{CibPlanner, Probing};
 use crate::fencing::plan_cman;
 use crate::fencing::run::{feasibility, Feasibility};
 use crate::fencing::source::{self, Config, ConfigChoice};
@@ -146,6 +148,9 @@ impl CheckReport {
 
 /// Runs the check.
 pub fn check(request: &CheckRequest, catalog: &Catalog) -> Result<CheckReport> {
+    // Asking the installed Pacemaker its version runs a program: let it
+    // run while the configuration is read.
+    let version = std::thread::spawn(PacemakerVersion::installed_or_default);
     let (source, config, document) = source::load_document(&request.config)?;
     let local = matches!(request.config, ConfigChoice::CibLive | ConfigChoice::Auto);
     let corosync = read_local(
@@ -162,7 +167,9 @@ pub fn check(request: &CheckRequest, catalog: &Catalog) -> Result<CheckReport> {
         local::read_sbd,
         "--sbd-config",
     );
-    let version = PacemakerVersion::installed_or_default();
+    let version = version
+        .join()
+        .unwrap_or_else(|_| PacemakerVersion::installed_or_default());
     let all_nodes = cluster_nodes(&config);
     let checked = if request.nodes.is_empty() {
         all_nodes.clone()
@@ -177,11 +184,13 @@ pub fn check(request: &CheckRequest, catalog: &Catalog) -> Result<CheckReport> {
             .filter(|a| matches!(a, FenceAction::Off | FenceAction::Reboot)),
         Config::ClusterConf(_) => None,
     };
+    let planner = Planner::new(&config);
     let plans: Vec<NodePlan> = checked
         .iter()
         .map(|node| NodePlan {
             node: node.clone(),
-            plan: plan_node(&config, &source, node, fence_action, &mut agents)
+            plan: planner
+                .plan(&source, node, fence_action, &mut agents)
                 .map_err(|e| format!("{e:#}")),
         })
         .collect();
@@ -197,11 +206,19 @@ pub fn check(request: &CheckRequest, catalog: &Catalog) -> Result<CheckReport> {
     };
     let budgets = budget::budgets(&subject, &mut agents);
     let (findings, not_checked) = lint::lint(&subject, &budgets, &mut agents);
-    let nodes = subject.plans.iter().map(|p| verdict(&config, p)).collect();
+    let addresses: HashMap<&str, &str> = lint::devices(&config)
+        .into_iter()
+        .filter_map(|d| Some((d.id, lint::device_address(d.params)?)))
+        .collect();
+    let nodes = subject
+        .plans
+        .iter()
+        .map(|p| verdict(&addresses, p))
+        .collect();
     let probes = if request.offline {
         Vec::new()
     } else {
-        let targets = probe_targets(&subject, request.timeout, &mut agents)?;
+        let targets = probe_targets(&subject, &planner, request.timeout, &mut agents)?;
         let _cooperation = crate::sys::signal::cooperate();
         probe::run(&targets, request.jobs)
     };
@@ -245,27 +262,41 @@ fn read_local<T>(
     Local::NotRead(format!("{} not found here", defaults.join(" or ")))
 }
 
-/// The fencing plan `fence --dry-run --offline` would show for `node`.
-fn plan_node(
-    config: &Config,
-    source: &SourceKind,
-    node: &str,
-    action: Option<FenceAction>,
-    agents: &mut AgentLookup<'_>,
-) -> Result<Plan> {
-    match config {
-        Config::ClusterConf(conf) => {
-            plan_cman::plan(conf, source.clone(), node, action, false, agents)
+/// The planner of the configuration's stack, prepared once for all nodes.
+enum Planner<'c> {
+    Cman(&'c ClusterConf),
+    Cib(CibPlanner<'c>),
+}
+
+impl<'c> Planner<'c> {
+    fn new(config: &'c Config) -> Planner<'c> {
+        match config {
+            Config::ClusterConf(conf) => Planner::Cman(conf),
+            Config::Cib(cib) => Planner::Cib(CibPlanner::new(cib)),
         }
-        Config::Cib(cib) => plan_cib::plan(
-            cib,
-            source.clone(),
-            node,
-            action,
-            false,
-            Probing::Offline,
-            agents,
-        ),
+    }
+
+    /// The fencing plan `fence --dry-run --offline` would show for `node`.
+    fn plan(
+        &self,
+        source: &SourceKind,
+        node: &str,
+        action: Option<FenceAction>,
+        agents: &mut AgentLookup<'_>,
+    ) -> Result<Plan> {
+        match self {
+            Planner::Cman(conf) => {
+                plan_cman::plan(conf, source.clone(), node, action, false, agents)
+            }
+            Planner::Cib(planner) => planner.plan(
+                source.clone(),
+                node,
+                action,
+                false,
+                Probing::Offline,
+                agents,
+            ),
+        }
     }
 }
 
@@ -300,7 +331,7 @@ pub fn cluster_nodes(config: &Config) -> Vec<String> {
     nodes
 }
 
-fn verdict(config: &Config, node: &NodePlan) -> NodeVerdict {
+fn verdict(addresses: &HashMap<&str, &str>, node: &NodePlan) -> NodeVerdict {
     let plan = match &node.plan {
         Ok(plan) => plan,
         Err(why) => {
@@ -325,12 +356,7 @@ fn verdict(config: &Config, node: &NodePlan) -> NodeVerdict {
             ),
         ),
     };
-    let address_of = |device: &str| {
-        lint::devices(config)
-            .into_iter()
-            .find(|d| d.id == device)
-            .and_then(|d| lint::device_address(d.params).map(str::to_string))
-    };
+    let address_of = |device: &str| addresses.get(device).map(|a| a.to_string());
     let stages = plan
         .stages
         .iter()
@@ -362,6 +388,7 @@ fn verdict(config: &Config, node: &NodePlan) -> NodeVerdict {
 /// the node's `status` plan (what `fence --action status` sends).
 fn probe_targets(
     subject: &Subject<'_>,
+    planner: &Planner<'_>,
     timeout: Option<Duration>,
     agents: &mut AgentLookup<'_>,
 ) -> Result<Vec<probe::ProbeTarget>> {
@@ -370,8 +397,7 @@ fn probe_targets(
         if node.plan.is_err() {
             continue;
         }
-        let status = plan_node(
-            subject.config,
+        let status = planner.plan(
             subject.source,
             &node.node,
             Some(FenceAction::Status),
