@@ -787,3 +787,51 @@ fn issue13_graph_svg_without_graphviz_and_format_json() {
     );
     assert_eq!(out.status.code(), Some(64), "{}", text(&out.stderr));
 }
+
+/// `fence`'s device lock uses the same physical-device key: fencing two
+/// nodes through two primitives of one PDU (same agent and address,
+/// different plugs) takes one lock file; another address takes another.
+#[test]
+fn issue13_fence_lock_key_is_the_physical_device() {
+    let sandbox = Sandbox::new();
+    let record = sandbox.path().join("record");
+    let r = record.display().to_string();
+    let cib = probe_cib(
+        &sandbox,
+        &[
+            (
+                "node1",
+                "pdu-a-1",
+                RECORDER,
+                &[("ip", "192.0.2.10"), ("port", "1"), ("record_file", &r)],
+            ),
+            (
+                "node2",
+                "pdu-a-2",
+                RECORDER,
+                &[("ip", "192.0.2.10"), ("port", "2"), ("record_file", &r)],
+            ),
+            (
+                "node3",
+                "pdu-b",
+                RECORDER,
+                &[("ip", "192.0.2.20"), ("port", "3"), ("record_file", &r)],
+            ),
+        ],
+    );
+    let locks = sandbox.path().join("locks");
+    let lock_files = || std::fs::read_dir(&locks).map_or(0, |d| d.count());
+    for (node, expected) in [("node1", 1), ("node2", 1), ("node3", 2)] {
+        let out = sandbox
+            .cmd()
+            .env("FENCECTL_AGENT_PATH", default_agents())
+            .env("FENCECTL_LOCK_DIR", &locks)
+            .env("FENCECTL_LOG_FILE", sandbox.path().join("fence.log"))
+            .args(["fence", node, "--action", "off", "--no-delay", "--cib"])
+            .arg(&cib)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert_eq!(lock_files(), expected, "after fencing {node}");
+    }
+}
