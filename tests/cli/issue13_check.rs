@@ -835,3 +835,32 @@ fn issue13_fence_lock_key_is_the_physical_device() {
         assert_eq!(lock_files(), expected, "after fencing {node}");
     }
 }
+
+/// The examples: the cluster.conf files pass (the admin's original notes
+/// keep their deprecated login/passwd, as the notes had them); the
+/// dual-layer CIB (Pacemaker's guide) has the two-node delay finding the
+/// README explains, and its inline passwords as information.
+#[test]
+fn issue13_examples_are_checked() {
+    let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let api = examples.join("proxmox-ovh-api.cluster.conf");
+    let (code, report) = lint(&["--config", api.to_str().unwrap()]);
+    assert_eq!((code, rules(&report)), (0, vec![]), "{report:#}");
+    let notes = examples.join("proxmox-ovh-notes.cluster.conf");
+    let (code, report) = lint(&["--config", notes.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        rules(&report),
+        ["deprecated-parameter", "plaintext-password"]
+    );
+    let sandbox = Sandbox::new();
+    let cib = dual_layer_cib(&sandbox);
+    let (code, report) = lint(&["--cib", cib.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    // (its IPMI passwords are inline, as in the guide: info only)
+    assert_eq!(
+        rules(&report),
+        ["plaintext-password", "two-node-without-delay"],
+        "{report:#}"
+    );
+}
