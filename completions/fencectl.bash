@@ -19,6 +19,9 @@ _fencectl() {
             fencectl,agent)
                 cmd="fencectl__subcmd__agent"
                 ;;
+            fencectl,check)
+                cmd="fencectl__subcmd__check"
+                ;;
             fencectl,convert)
                 cmd="fencectl__subcmd__convert"
                 ;;
@@ -30,6 +33,9 @@ _fencectl() {
                 ;;
             fencectl,generate-assets)
                 cmd="fencectl__subcmd__generate__subcmd__assets"
+                ;;
+            fencectl,graph)
+                cmd="fencectl__subcmd__graph"
                 ;;
             fencectl,history)
                 cmd="fencectl__subcmd__history"
@@ -92,7 +98,7 @@ _fencectl() {
 
     case "${cmd}" in
         fencectl)
-            opts="-v -q -h -V --verbose --quiet --format --color --agent-dir --agent-timeout --help --version list-installed list metadata validate generate convert fence run history status ovh-keys agent install-agent schema generate-assets"
+            opts="-v -q -h -V --verbose --quiet --format --color --agent-dir --agent-timeout --help --version list-installed list metadata validate generate convert fence run history status check graph ovh-keys agent install-agent schema generate-assets"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -128,6 +134,60 @@ _fencectl() {
                 return 0
             fi
             case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "table json xml" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --agent-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --agent-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fencectl__subcmd__check)
+            opts="-v -q -h -V --config --cib --cib-live --offline --jobs --timeout --strict --corosync-conf --sbd-config --verbose --quiet --format --color --agent-dir --agent-timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cib)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --corosync-conf)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sbd-config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --format)
                     COMPREPLY=($(compgen -W "table json xml" -- "${cur}"))
                     return 0
@@ -520,6 +580,52 @@ _fencectl() {
                     ;;
                 -o)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json xml" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --agent-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --agent-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        fencectl__subcmd__graph)
+            opts="-T -v -q -h -V --config --cib --cib-live --type --verbose --quiet --format --color --agent-dir --agent-timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cib)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --type)
+                    COMPREPLY=($(compgen -W "dot svg mermaid" -- "${cur}"))
+                    return 0
+                    ;;
+                -T)
+                    COMPREPLY=($(compgen -W "dot svg mermaid" -- "${cur}"))
                     return 0
                     ;;
                 --format)

@@ -46,6 +46,8 @@ complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "fence" -d 'Fence 
 complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "run" -d 'Run one agent with exactly these parameters, and explain its answer'
 complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "history" -d 'Show the audit log of fencing runs'
 complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "status" -d 'What the running cluster\'s fencer knows: devices, targets, levels, last events'
+complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "check" -d 'Will fencing work? Design lint, timeout budget and read-only probes of every node\'s devices'
+complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "graph" -d 'Draw who fences whom (nodes, levels, devices), findings marked: DOT, SVG or Mermaid'
 complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "ovh-keys" -d 'Create or check OVH API keys for fencing OVH dedicated servers'
 complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "agent" -d 'Run a fence agent built into fencectl (`fencectl agent ovh -o status -n SERVICE`)'
 complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "install-agent" -d 'Link a built-in agent into an agent directory so that clusters can run it'
@@ -327,6 +329,45 @@ complete -c fencectl -n "__fish_fencectl_using_subcommand status" -s v -l verbos
 complete -c fencectl -n "__fish_fencectl_using_subcommand status" -s q -l quiet -d 'Only errors on stderr'
 complete -c fencectl -n "__fish_fencectl_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fencectl -n "__fish_fencectl_using_subcommand status" -s V -l version -d 'Print version'
+complete -c fencectl -n "__fish_fencectl_using_subcommand check" -l config -d 'A cman cluster.conf (default: the configuration `fence` would use)' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand check" -l cib -d 'A Pacemaker CIB file' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand check" -l jobs -d 'Physical devices probed at once (the probes of one device run in turn)' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand check" -l timeout -d 'Time each probe gets (default: the device\'s status timeout)' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand check" -l corosync-conf -d 'corosync.conf for the rules that need it (default: /etc/corosync/corosync.conf when checking the local cluster)' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand check" -l sbd-config -d 'The SBD configuration (default: /etc/default/sbd or /etc/sysconfig/sbd when checking the local cluster)' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand check" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
+json\t'A stable JSON document'
+xml\t'The agent\'s own XML (metadata only)'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand check" -l color -d 'When to use colour' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand check" -l agent-dir -d 'Directory holding fence agents (repeatable; searched in order)' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand check" -l agent-timeout -d 'How long one agent may take to print its metadata (e.g. 10s, 500ms)' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand check" -l cib-live -d 'The running cluster\'s CIB (cibadmin --query)'
+complete -c fencectl -n "__fish_fencectl_using_subcommand check" -l offline -d 'Lint and timeout budget only: run no agent'
+complete -c fencectl -n "__fish_fencectl_using_subcommand check" -l strict -d 'Warnings fail the check too (exit 1)'
+complete -c fencectl -n "__fish_fencectl_using_subcommand check" -s v -l verbose -d 'More detail (repeat for more: -vv, -vvv)'
+complete -c fencectl -n "__fish_fencectl_using_subcommand check" -s q -l quiet -d 'Only errors on stderr'
+complete -c fencectl -n "__fish_fencectl_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fencectl -n "__fish_fencectl_using_subcommand check" -s V -l version -d 'Print version'
+complete -c fencectl -n "__fish_fencectl_using_subcommand graph" -l config -d 'A cman cluster.conf (default: the configuration `fence` would use)' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand graph" -l cib -d 'A Pacemaker CIB file' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand graph" -s T -l type -d 'The picture\'s format, as Graphviz\'s -T (svg runs Graphviz\'s `dot`)' -r -f -a "dot\t'Graphviz DOT source'
+svg\t'SVG rendered by Graphviz\'s dot (Debian package graphviz)'
+mermaid\t'Mermaid flowchart, for wikis'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand graph" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
+json\t'A stable JSON document'
+xml\t'The agent\'s own XML (metadata only)'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand graph" -l color -d 'When to use colour' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand graph" -l agent-dir -d 'Directory holding fence agents (repeatable; searched in order)' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand graph" -l agent-timeout -d 'How long one agent may take to print its metadata (e.g. 10s, 500ms)' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand graph" -l cib-live -d 'The running cluster\'s CIB (cibadmin --query)'
+complete -c fencectl -n "__fish_fencectl_using_subcommand graph" -s v -l verbose -d 'More detail (repeat for more: -vv, -vvv)'
+complete -c fencectl -n "__fish_fencectl_using_subcommand graph" -s q -l quiet -d 'Only errors on stderr'
+complete -c fencectl -n "__fish_fencectl_using_subcommand graph" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fencectl -n "__fish_fencectl_using_subcommand graph" -s V -l version -d 'Print version'
 complete -c fencectl -n "__fish_fencectl_using_subcommand ovh-keys; and not __fish_seen_subcommand_from create check" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
 json\t'A stable JSON document'
 xml\t'The agent\'s own XML (metadata only)'"

@@ -112,6 +112,10 @@ pub enum Command {
     History(HistoryArgs),
     /// What the running cluster's fencer knows: devices, targets, levels, last events.
     Status(StatusArgs),
+    /// Will fencing work? Design lint, timeout budget and read-only probes of every node's devices.
+    Check(CheckArgs),
+    /// Draw who fences whom (nodes, levels, devices), findings marked: DOT, SVG or Mermaid.
+    Graph(GraphArgs),
     /// Create or check OVH API keys for fencing OVH dedicated servers.
     #[command(subcommand)]
     OvhKeys(OvhKeysCommand),
@@ -528,6 +532,84 @@ pub enum RunActionArg {
     List,
     ListStatus,
     Monitor,
+}
+
+/// `fencectl check`
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("configuration").args(["config", "cib", "cib_live"]))]
+pub struct CheckArgs {
+    /// The nodes to check (default: every node).
+    pub nodes: Vec<String>,
+
+    /// A cman cluster.conf (default: the configuration `fence` would use).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// A Pacemaker CIB file.
+    #[arg(long, value_name = "FILE")]
+    pub cib: Option<PathBuf>,
+
+    /// The running cluster's CIB (cibadmin --query).
+    #[arg(long)]
+    pub cib_live: bool,
+
+    /// Lint and timeout budget only: run no agent.
+    #[arg(long)]
+    pub offline: bool,
+
+    /// Physical devices probed at once (the probes of one device run in turn).
+    #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: u16,
+
+    /// Time each probe gets (default: the device's status timeout).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
+
+    /// Warnings fail the check too (exit 1).
+    #[arg(long)]
+    pub strict: bool,
+
+    /// corosync.conf for the rules that need it (default: /etc/corosync/corosync.conf
+    /// when checking the local cluster).
+    #[arg(long, value_name = "FILE")]
+    pub corosync_conf: Option<PathBuf>,
+
+    /// The SBD configuration (default: /etc/default/sbd or /etc/sysconfig/sbd
+    /// when checking the local cluster).
+    #[arg(long, value_name = "FILE")]
+    pub sbd_config: Option<PathBuf>,
+}
+
+/// `fencectl graph`
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("configuration").args(["config", "cib", "cib_live"]))]
+pub struct GraphArgs {
+    /// A cman cluster.conf (default: the configuration `fence` would use).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// A Pacemaker CIB file.
+    #[arg(long, value_name = "FILE")]
+    pub cib: Option<PathBuf>,
+
+    /// The running cluster's CIB (cibadmin --query).
+    #[arg(long)]
+    pub cib_live: bool,
+
+    /// The picture's format, as Graphviz's -T (svg runs Graphviz's `dot`).
+    #[arg(short = 'T', long = "type", value_enum, default_value_t = GraphTypeArg::Dot)]
+    pub graph_type: GraphTypeArg,
+}
+
+/// Picture formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphTypeArg {
+    /// Graphviz DOT source.
+    Dot,
+    /// SVG rendered by Graphviz's dot (Debian package graphviz).
+    Svg,
+    /// Mermaid flowchart, for wikis.
+    Mermaid,
 }
 
 /// Fencing actions.

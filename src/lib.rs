@@ -60,6 +60,9 @@ pub mod agents;
 mod api;
 #[doc(hidden)]
 #[allow(rustdoc::all)]
+pub mod check;
+#[doc(hidden)]
+#[allow(rustdoc::all)]
 pub mod cli;
 #[doc(hidden)]
 #[allow(rustdoc::all)]

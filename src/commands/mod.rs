@@ -11,12 +11,14 @@ use crate::output::Printer;
 
 pub mod agent;
 pub mod apply_cib;
+pub mod check;
 pub mod check_metadata;
 pub mod convert;
 pub mod fence;
 pub mod fence_cluster;
 pub mod generate;
 pub mod generate_assets;
+pub mod graph;
 pub mod history;
 pub mod history_cluster;
 pub mod install_agent;
@@ -82,6 +84,8 @@ pub fn dispatch(cli: &Cli, printer: &Printer) -> Result<ExitStatus> {
         Command::Run(args) => run::run(args, &ctx),
         Command::History(args) => history::run(args, &ctx),
         Command::Status(args) => status::run(args, &ctx),
+        Command::Check(args) => check::run(args, &ctx),
+        Command::Graph(args) => graph::run(args, &ctx),
         Command::OvhKeys(command) => ovh_keys::run(command, &ctx),
         Command::Agent(args) => agent::run(args, &ctx),
         Command::InstallAgent(args) => install_agent::run(args, &ctx),

@@ -434,6 +434,33 @@ pub fn check_node_name(node: &str) -> anyhow::Result<()> {
     }
 }
 
+/// The key of the physical device a step talks to, for the device lock
+/// and for `check`'s one session per device: the agent and its address
+/// (`ip`/`ipaddr`, `ipport`; the last value wins, as agents read it), so
+/// two primitives of one PDU with different plugs share one key. A device
+/// with no address (fence_dummy, an API agent) is keyed by all of the
+/// device's own parameters, `device_params`, as before.
+pub fn physical_device_key(
+    agent: &str,
+    params: &[(String, String)],
+    device_params: &[(String, String)],
+) -> String {
+    let last = |names: &[&str]| {
+        params
+            .iter()
+            .rev()
+            .find(|(k, v)| names.contains(&k.as_str()) && !v.trim().is_empty())
+            .map(|(_, v)| v.trim().to_ascii_lowercase())
+    };
+    match last(&["ip", "ipaddr"]) {
+        Some(address) => {
+            let port = last(&["ipport"]).unwrap_or_default();
+            format!("{agent}@{address}:{port}")
+        }
+        None => format!("{agent}|{}", args_line(device_params)),
+    }
+}
+
 /// Renders arguments the way fence_node -vv does: one line, spaces between.
 pub fn args_line(args: &[(String, String)]) -> String {
     args.iter()
@@ -453,4 +480,31 @@ pub fn default_timeout(power_timeout: Option<Duration>, action: &AgentAction) ->
         one
     };
     needed.max(Duration::from_secs(60))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::physical_device_key;
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    /// See issue 13: two primitives of one PDU (different plugs) are one
+    /// physical device; another address or agent is another device.
+    #[test]
+    fn issue13_physical_device_key_is_agent_and_address() {
+        let a = pairs(&[("ip", "192.0.2.9"), ("plug", "1"), ("username", "a")]);
+        let b = pairs(&[("ipaddr", "192.0.2.9"), ("plug", "2"), ("username", "b")]);
+        let c = pairs(&[("ip", "192.0.2.9"), ("ipport", "2161"), ("plug", "1")]);
+        let key = |agent, p: &[(String, String)]| physical_device_key(agent, p, p);
+        assert_eq!(key("fence_apc", &a), key("fence_apc", &b));
+        assert_ne!(key("fence_apc", &a), key("fence_apc", &c));
+        assert_ne!(key("fence_apc", &a), key("fence_wti", &a));
+        let dummy1 = pairs(&[("plug", "1")]);
+        let dummy2 = pairs(&[("plug", "2")]);
+        assert_ne!(key("fence_dummy", &dummy1), key("fence_dummy", &dummy2));
+    }
 }

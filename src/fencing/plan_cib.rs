@@ -45,6 +45,58 @@ pub fn plan(
     probing: Probing,
     agents: &mut AgentLookup<'_>,
 ) -> Result<Plan> {
+    CibPlanner::new(cib).plan(source, node, action, unfence, probing, agents)
+}
+
+/// A CIB with its fencing topology indexed once, for planning many nodes
+/// (`check` of a whole cluster) in linear time.
+pub struct CibPlanner<'c> {
+    cib: &'c Cib,
+    topology: Topology<'c, FencingLevel>,
+}
+
+impl<'c> CibPlanner<'c> {
+    pub fn new(cib: &'c Cib) -> CibPlanner<'c> {
+        CibPlanner {
+            cib,
+            topology: Topology::new(&cib.levels),
+        }
+    }
+
+    /// [`plan`], for one node of this CIB.
+    pub fn plan(
+        &self,
+        source: SourceKind,
+        node: &str,
+        action: Option<FenceAction>,
+        unfence: bool,
+        probing: Probing,
+        agents: &mut AgentLookup<'_>,
+    ) -> Result<Plan> {
+        plan_with(
+            self.cib,
+            &self.topology,
+            source,
+            node,
+            action,
+            unfence,
+            probing,
+            agents,
+        )
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn plan_with(
+    cib: &Cib,
+    topology: &Topology<'_, FencingLevel>,
+    source: SourceKind,
+    node: &str,
+    action: Option<FenceAction>,
+    unfence: bool,
+    probing: Probing,
+    agents: &mut AgentLookup<'_>,
+) -> Result<Plan> {
     check_node_name(node)?;
     let action = if unfence {
         FenceAction::On
@@ -62,7 +114,7 @@ pub fn plan(
     };
     plan.warnings
         .extend(cib.option_warnings(PacemakerVersion::installed_or_default()));
-    let levels = levels_for(cib, node, &mut plan.warnings);
+    let levels = levels_for(cib, topology, node, &mut plan.warnings);
     if !levels.is_empty() && !unfence {
         plan.notes.push(format!(
             "{} fencing level(s) match {node}; tried by ascending index",
@@ -148,12 +200,17 @@ pub fn plan(
 }
 
 /// The levels that apply to `node` (see [`Topology`]), by ascending index.
-fn levels_for<'a>(cib: &'a Cib, node: &str, warnings: &mut Vec<String>) -> Vec<&'a FencingLevel> {
+fn levels_for<'a>(
+    cib: &Cib,
+    topology: &Topology<'a, FencingLevel>,
+    node: &str,
+    warnings: &mut Vec<String>,
+) -> Vec<&'a FencingLevel> {
     let attributes = cib
         .node(node)
         .map(|n| n.attributes.as_slice())
         .unwrap_or_default();
-    let selection = Topology::new(&cib.levels).for_node(node, attributes);
+    let selection = topology.for_node(node, attributes);
     warnings.extend(selection.warnings);
     selection.levels
 }
@@ -281,11 +338,7 @@ fn device_step(
         delay_base,
         delay_max,
         required: true,
-        lock_key: format!(
-            "{}|{}",
-            device.agent,
-            super::plan::args_line(&device.params)
-        ),
+        lock_key: super::plan::physical_device_key(&device.agent, &device.params, &device.params),
         decided_at_run_time: None,
     })
 }

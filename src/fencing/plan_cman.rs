@@ -273,7 +273,11 @@ fn step(
         delay_base: std::time::Duration::ZERO,
         delay_max: std::time::Duration::ZERO,
         required: true,
-        lock_key: format!("{}|{}", device.agent, super::plan::args_line(&device.attrs)),
+        lock_key: super::plan::physical_device_key(
+            &device.agent,
+            &[dref.attrs.as_slice(), device.attrs.as_slice()].concat(),
+            &device.attrs,
+        ),
         decided_at_run_time: None,
     })
 }

@@ -10,6 +10,7 @@ use super::plan::SourceKind;
 use crate::agents::runner::{self, Invocation};
 use crate::cman::conf::ClusterConf;
 use crate::pacemaker::cib::Cib;
+use crate::xml::Element;
 
 /// cluster.conf locations tried, in order, when none is given: Proxmox VE
 /// 3, then RHCS.
@@ -34,13 +35,27 @@ pub enum Config {
 
 /// Loads the configuration; also says which source was chosen.
 pub fn load(choice: &ConfigChoice) -> Result<(SourceKind, Config)> {
+    let (source, config, _) = load_document(choice)?;
+    Ok((source, config))
+}
+
+/// [`load`], also keeping a CIB's parsed document for the checks that read
+/// more of it than fencing does (constraints, rules: `check`).
+pub fn load_document(choice: &ConfigChoice) -> Result<(SourceKind, Config, Option<Element>)> {
     match choice {
         ConfigChoice::ClusterConf(path) => Ok((
             SourceKind::ClusterConf(path.clone()),
             read_cluster_conf(path)?,
+            None,
         )),
-        ConfigChoice::CibFile(path) => Ok((SourceKind::CibFile(path.clone()), read_cib(path)?)),
-        ConfigChoice::CibLive => Ok((SourceKind::CibLive, live_cib()?)),
+        ConfigChoice::CibFile(path) => {
+            let (cib, root) = read_cib(path)?;
+            Ok((SourceKind::CibFile(path.clone()), cib, Some(root)))
+        }
+        ConfigChoice::CibLive => {
+            let (cib, root) = live_cib()?;
+            Ok((SourceKind::CibLive, cib, Some(root)))
+        }
         ConfigChoice::Auto => {
             for candidate in DEFAULT_CLUSTER_CONFS {
                 let path = Path::new(candidate);
@@ -48,22 +63,23 @@ pub fn load(choice: &ConfigChoice) -> Result<(SourceKind, Config)> {
                     return Ok((
                         SourceKind::ClusterConf(path.to_path_buf()),
                         read_cluster_conf(path)?,
+                        None,
                     ));
                 }
             }
-            let live = live_cib().with_context(|| {
+            let (cib, root) = live_cib().with_context(|| {
                 format!(
                     "no configuration given and none found: no {} and no running cluster; \
                      give --config FILE (cluster.conf) or --cib FILE",
                     DEFAULT_CLUSTER_CONFS.join(" or ")
                 )
             })?;
-            Ok((SourceKind::CibLive, live))
+            Ok((SourceKind::CibLive, cib, Some(root)))
         }
     }
 }
 
-fn parse_file(path: &Path, what: &str) -> Result<crate::xml::Element> {
+fn parse_file(path: &Path, what: &str) -> Result<Element> {
     let bytes = crate::sys::fs::read_capped(path, crate::sys::fs::CONFIG_CAP)
         .with_context(|| format!("cannot read the {what}"))?;
     crate::xml::parse(&bytes).with_context(|| format!("{} is not well-formed XML", path.display()))
@@ -73,14 +89,14 @@ fn read_cluster_conf(path: &Path) -> Result<Config> {
     Ok(Config::ClusterConf(crate::cman::conf::load(path)?))
 }
 
-fn read_cib(path: &Path) -> Result<Config> {
+fn read_cib(path: &Path) -> Result<(Config, Element)> {
     let root = parse_file(path, "CIB")?;
     let cib = Cib::from_element(&root).with_context(|| format!("{}", path.display()))?;
-    Ok(Config::Cib(cib))
+    Ok((Config::Cib(cib), root))
 }
 
 /// The running cluster's CIB, from `cibadmin --query`.
-fn live_cib() -> Result<Config> {
+fn live_cib() -> Result<(Config, Element)> {
     let run = runner::run(&Invocation {
         program: Path::new("cibadmin"),
         args: vec!["--query".into()],
@@ -97,5 +113,6 @@ fn live_cib() -> Result<Config> {
         );
     }
     let root = crate::xml::parse(&run.stdout).context("cibadmin --query printed malformed XML")?;
-    Ok(Config::Cib(Cib::from_element(&root)?))
+    let cib = Cib::from_element(&root)?;
+    Ok((Config::Cib(cib), root))
 }

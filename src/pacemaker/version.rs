@@ -50,6 +50,13 @@ impl PacemakerVersion {
         self < PacemakerVersion::new(3, 0, 1)
     }
 
+    /// Whether the fencer extends its timeouts by pcmk_delay_base and
+    /// priority-fencing-delay (2.1.6, ChangeLog), so that a delay no longer
+    /// counts against the device's timeout.
+    pub fn delays_extend_timeouts(self) -> bool {
+        self >= PacemakerVersion::new(2, 1, 6)
+    }
+
     /// Whether `\` escapes separators in pcmk_host_map (before 3.0.2).
     pub fn host_map_escapes(self) -> bool {
         self < PacemakerVersion::new(3, 0, 2)

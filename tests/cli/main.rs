@@ -9,6 +9,7 @@ mod engine;
 mod fence;
 mod fuzz_regressions;
 mod generate;
+mod issue13_check;
 mod library;
 mod list_installed;
 mod metadata;

@@ -1,0 +1,43 @@
+//! `fencectl graph`: the picture of who fences whom, from the same offline
+//! check as `fencectl check --offline` ([`crate::check::graph`]).
+
+use anyhow::Result;
+
+use super::Context;
+use crate::check::graph::{self, GraphType};
+use crate::check::{self, CheckRequest};
+use crate::cli::{GraphArgs, GraphTypeArg};
+use crate::exit::{usage, ExitStatus};
+use crate::fencing::source::ConfigChoice;
+
+pub fn run(args: &GraphArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
+    if ctx.printer.json_output() {
+        return Err(usage(
+            "`graph` draws a picture: choose its format with -T dot|svg|mermaid \
+             (--format is for table or JSON output)",
+        ));
+    }
+    ctx.no_xml("graph")?;
+    let request = CheckRequest {
+        nodes: Vec::new(),
+        config: match (&args.config, &args.cib, args.cib_live) {
+            (Some(path), _, _) => ConfigChoice::ClusterConf(path.clone()),
+            (_, Some(path), _) => ConfigChoice::CibFile(path.clone()),
+            (_, _, true) => ConfigChoice::CibLive,
+            _ => ConfigChoice::Auto,
+        },
+        offline: true,
+        jobs: 1,
+        timeout: None,
+        corosync_conf: None,
+        sbd_config: None,
+    };
+    let report = check::check(&request, &ctx.catalog())?;
+    let kind = match args.graph_type {
+        GraphTypeArg::Dot => GraphType::Dot,
+        GraphTypeArg::Svg => GraphType::Svg,
+        GraphTypeArg::Mermaid => GraphType::Mermaid,
+    };
+    ctx.printer.out_bytes(&graph::render(&report, kind)?)?;
+    Ok(ExitStatus::Success)
+}
