@@ -197,6 +197,12 @@ impl RunningCluster {
 /// Which cluster runs here, if any: pacemakerd answering, else a process
 /// called `fenced` (cman).
 pub fn running_cluster() -> Option<RunningCluster> {
+    // pacemakerd listens on the abstract socket "@pacemakerd" (libqb):
+    // when this network namespace has none, no Pacemaker runs here, and
+    // starting crmadmin (milliseconds on every fence) can be spared.
+    if pacemakerd_socket() == Some(false) {
+        return cman_fenced_runs().then_some(RunningCluster::Cman);
+    }
     let pacemaker = tool(
         "crmadmin",
         &args(&["--pacemakerd", "--output-as", "xml"]),
@@ -209,7 +215,29 @@ pub fn running_cluster() -> Option<RunningCluster> {
     cman_fenced_runs().then_some(RunningCluster::Cman)
 }
 
+/// Whether pacemakerd's IPC socket exists in this network namespace, when
+/// /proc can say.
+fn pacemakerd_socket() -> Option<bool> {
+    let unix = std::fs::read_to_string("/proc/self/net/unix").ok()?;
+    Some(unix.lines().any(|line| {
+        // An abstract name shows as `@name`, and the NULs that pad it
+        // (libqb binds the whole sun_path) as more `@`s.
+        line.split_whitespace()
+            .last()
+            .is_some_and(|path| path.trim_end_matches('@') == "@pacemakerd")
+    }))
+}
+
 fn cman_fenced_runs() -> bool {
+    // cman's fenced holds a lock on /var/run/fenced.pid (fence/fenced/main.c
+    // LOCKFILE_NAME): without that file no fenced runs, and the scan of
+    // every process can be spared.
+    if !["/var/run/fenced.pid", "/run/fenced.pid"]
+        .iter()
+        .any(|path| std::path::Path::new(path).exists())
+    {
+        return false;
+    }
     let Ok(entries) = std::fs::read_dir("/proc") else {
         return false;
     };
