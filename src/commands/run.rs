@@ -75,6 +75,14 @@ fn device(
     no_check: bool,
     ctx: &Context<'_>,
 ) -> Result<Device> {
+    // What cannot be sent on an agent's stdin is refused even with
+    // --no-check: that switch skips the metadata, never this.
+    if let Some((name, problem)) = crate::sys::text::stdin_args_problem(&params) {
+        return Err(usage(format!(
+            "the agent was not run: parameter {} {problem}",
+            crate::sys::text::escape_controls(name)
+        )));
+    }
     if no_check {
         return Ok(agent.device().set_all_unchecked(params).build_unchecked());
     }

@@ -365,3 +365,30 @@ fn issue12_run_list_prints_the_agents_answer_and_takes_no_confirmation() {
         "list is not audited"
     );
 }
+
+/// Issue 9 through `run`: a value with a line break is refused even with
+/// `--no-check` (which skips the metadata, never the stdin rule), and the
+/// message does not suggest `--no-check`.
+#[test]
+fn issue9_run_refuses_an_injected_line_even_with_no_check() {
+    let sandbox = Sandbox::new();
+    let (file, status_arg) = status_file(&sandbox, "on");
+    for extra in [&[][..], &["--no-check"][..]] {
+        let injected = format!("{status_arg}\naction=off");
+        let mut args = vec![
+            "run",
+            "-a",
+            "fence_dummy",
+            "--action",
+            "status",
+            "type=file",
+        ];
+        args.push(&injected);
+        args.extend(extra);
+        let out = run(&sandbox, &args);
+        assert_eq!(out.code, 64, "{extra:?}: {}", out.stderr);
+        assert!(out.stderr.contains("line break"), "{}", out.stderr);
+        assert!(!out.stderr.contains("--no-check sends"), "{}", out.stderr);
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "on");
+    }
+}
