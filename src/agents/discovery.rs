@@ -162,12 +162,13 @@ pub fn inspect(name: String, path: PathBuf, own_exe: Option<&Path>) -> FoundAgen
         }
         Ok(meta) => {
             agent.fingerprint = Some(Fingerprint::of(&meta));
-            let target = agent.path.canonicalize().ok();
-            if target.is_some()
-                && target.as_deref() == own_exe
-                && builtin::find(&agent.name).is_some()
-            {
-                agent.provider = Provider::BuiltIn;
+            // Only a built-in agent's name can be a link to fencectl: other
+            // agents are not resolved (a warm listing stays cheap).
+            if builtin::find(&agent.name).is_some() {
+                let target = agent.path.canonicalize().ok();
+                if target.is_some() && target.as_deref() == own_exe {
+                    agent.provider = Provider::BuiltIn;
+                }
             }
         }
     }
