@@ -114,12 +114,12 @@ pub struct FixtureAgents {
 }
 
 impl FixtureAgents {
-    /// Adds an agent from its metadata XML.
-    pub fn with(mut self, name: &str, metadata_xml: &str) -> FixtureAgents {
-        let metadata =
-            AgentMetadata::parse(metadata_xml.as_bytes()).expect("fixture metadata parses");
+    /// Adds an agent from its metadata XML, or says why it does not parse.
+    pub fn with(mut self, name: &str, metadata_xml: &str) -> anyhow::Result<FixtureAgents> {
+        let metadata = AgentMetadata::parse(metadata_xml.as_bytes())
+            .map_err(|e| anyhow::anyhow!("fixture metadata of {name}: {e}"))?;
         self.agents.insert(name.to_string(), metadata);
-        self
+        Ok(self)
     }
 }
 
@@ -237,7 +237,7 @@ mod tests {
 
     #[test]
     fn fixtures_memoised_and_typed_errors() {
-        let fixtures = FixtureAgents::default().with("fence_x", METADATA);
+        let fixtures = FixtureAgents::default().with("fence_x", METADATA).unwrap();
         let mut lookup = AgentLookup::new(&fixtures);
         assert!(lookup.get("fence_x").unwrap().is_secret("password"));
         assert_eq!(lookup.get("").err(), Some(AgentError::NoName));

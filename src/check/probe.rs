@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use serde::Serialize;
@@ -99,13 +99,13 @@ pub fn run(targets: &[ProbeTarget], jobs: usize) -> Vec<Probe> {
                 let g = next.fetch_add(1, Ordering::SeqCst);
                 let Some(group) = groups.get(g) else { break };
                 for (i, probe) in probe_device(targets, group) {
-                    done.lock().expect("probe results")[i] = Some(probe);
+                    done.lock().unwrap_or_else(PoisonError::into_inner)[i] = Some(probe);
                 }
             });
         }
     });
     done.into_inner()
-        .expect("probe results")
+        .unwrap_or_else(PoisonError::into_inner)
         .into_iter()
         .flatten()
         .collect()

@@ -74,7 +74,7 @@ pub fn run(args: &ValidateArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
     let agent = args
         .agent
         .as_deref()
-        .expect("clap requires --agent without --config");
+        .ok_or_else(|| usage("name the agent with -a AGENT (or check a whole cluster.conf with --config FILE)"))?;
     let agent = ctx.agents().resolve(agent)?;
     let metadata = agent.metadata();
     let params = collect(

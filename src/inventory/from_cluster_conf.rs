@@ -125,7 +125,9 @@ pub fn cluster_conf_to_inventory(
                     )));
                     continue;
                 };
-                let device = devices.iter_mut().find(|d| d.id == id).expect("just added");
+                let Some(device) = devices.iter_mut().find(|d| d.id == id) else {
+                    continue;
+                };
                 attach(device, &node.name, dref, &mut actions);
                 if !ids.contains(&id) {
                     ids.push(id);
@@ -155,7 +157,9 @@ pub fn cluster_conf_to_inventory(
                 continue;
             }
             if let Some(id) = use_device(dref, &node.name, &bases, &shared, &mut devices) {
-                let device = devices.iter_mut().find(|d| d.id == id).expect("just added");
+                let Some(device) = devices.iter_mut().find(|d| d.id == id) else {
+                    continue;
+                };
                 device.unfence = true;
                 if !device.fences(&node.name) {
                     attach(device, &node.name, dref, &mut BTreeMap::new());
