@@ -118,8 +118,8 @@ pub fn load_with_text(path: &Path) -> Result<(String, ClusterConf)> {
         .with_context(|| format!("cannot read the cluster.conf {}", path.display()))?;
     // parsed first: its error says where the text stops being UTF-8
     let conf = parse(&bytes, path)?;
-    let text = String::from_utf8(bytes)
-        .with_context(|| format!("{} is not UTF-8", path.display()))?;
+    let text =
+        String::from_utf8(bytes).with_context(|| format!("{} is not UTF-8", path.display()))?;
     Ok((text, conf))
 }
 

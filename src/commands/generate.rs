@@ -311,12 +311,7 @@ pub fn emit(text: &str, out: &OutputArgs, ctx: &Context<'_>) -> Result<Option<Pa
 /// mode and owner; a new file is 0600: generated files hold secrets),
 /// refusing to replace an existing file unless `force`.
 fn write_file(path: &Path, text: &str, force: bool, ctx: &Context<'_>) -> Result<fs::Written> {
-    if !force && std::fs::symlink_metadata(path).is_ok() {
-        bail!(
-            "{} already exists: add --force to replace it",
-            path.display()
-        );
-    }
+    fs::refuse_existing(path, force)?;
     let written = fs::write_atomic(path, text.as_bytes(), fs::FileMode::KeepOr(0o600))
         .with_context(|| format!("cannot write {}", path.display()))?;
     for note in &written.notes {

@@ -1,7 +1,7 @@
 //! `fencectl install-agent [--dir /usr/sbin]`: links fence_ovh_api to the
 //! fencectl binary so that Pacemaker and cman can run it.
 
-use anyhow::{bail, Context as _, Result};
+use anyhow::{Context as _, Result};
 
 use super::Context;
 use crate::cli::InstallAgentArgs;
@@ -22,13 +22,8 @@ pub fn run(args: &InstallAgentArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
                 continue;
             }
         }
+        crate::sys::fs::refuse_existing(&link, args.force)?;
         if std::fs::symlink_metadata(&link).is_ok() {
-            if !args.force {
-                bail!(
-                    "{} already exists: add --force to replace it",
-                    link.display()
-                );
-            }
             fs_err::remove_file(&link)?;
         }
         std::os::unix::fs::symlink(&exe, &link).with_context(|| {

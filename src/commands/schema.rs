@@ -1,13 +1,14 @@
 //! `fencectl schema cluster-rng`: cman's cluster.conf schema with the
 //! installed agents' parameters.
 
-use anyhow::{bail, Context as _, Result};
+use anyhow::{Context as _, Result};
 
 use super::Context;
 use crate::agents::discovery::{self, FoundAgent};
 use crate::cli::{SchemaArgs, SchemaCommand};
 use crate::cman::schema::{self, AgentPart};
 use crate::exit::ExitStatus;
+use crate::sys::fs;
 
 pub fn run(command: &SchemaCommand, ctx: &Context<'_>) -> Result<ExitStatus> {
     match command {
@@ -21,13 +22,9 @@ fn cluster_rng(args: &SchemaArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
     match &args.output {
         None => ctx.printer.out(rng.trim_end())?,
         Some(path) => {
-            if path.exists() && !args.force {
-                bail!(
-                    "{} already exists: add --force to replace it",
-                    path.display()
-                );
-            }
-            crate::agents::cache::write_atomically(path, rng.as_bytes())
+            // A schema holds no secret: readable by all, as cman's was.
+            fs::refuse_existing(path, args.force)?;
+            fs::write_atomic(path, rng.as_bytes(), fs::FileMode::KeepOr(0o644))
                 .with_context(|| format!("cannot write {}", path.display()))?;
             ctx.printer.info(&format!("wrote {}", path.display()));
         }

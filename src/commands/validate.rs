@@ -71,10 +71,9 @@ pub fn run(args: &ValidateArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
     if let Some(file) = &args.config {
         return validate_config(file, ctx);
     }
-    let agent = args
-        .agent
-        .as_deref()
-        .ok_or_else(|| usage("name the agent with -a AGENT (or check a whole cluster.conf with --config FILE)"))?;
+    let agent = args.agent.as_deref().ok_or_else(|| {
+        usage("name the agent with -a AGENT (or check a whole cluster.conf with --config FILE)")
+    })?;
     let agent = ctx.agents().resolve(agent)?;
     let metadata = agent.metadata();
     let params = collect(

@@ -309,6 +309,18 @@ pub struct Written {
 /// its target is replaced and the link kept. The file replaced keeps its
 /// owner, and its mode as `mode` says, where the filesystem allows (else
 /// a note says so).
+/// Refuses to replace what is at `path` (a file, a link, even a dangling
+/// one) unless `force`: nothing the user had is overwritten by surprise.
+pub fn refuse_existing(path: &Path, force: bool) -> Result<()> {
+    if !force && std::fs::symlink_metadata(path).is_ok() {
+        anyhow::bail!(
+            "{} already exists: add --force to replace it",
+            path.display()
+        );
+    }
+    Ok(())
+}
+
 pub fn write_atomic(path: &Path, bytes: &[u8], mode: FileMode) -> Result<Written> {
     let target = resolve_links(path)?;
     let dir = match target.parent() {
