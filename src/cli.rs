@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::exit::ExitStatus;
 use crate::pacemaker::version::PacemakerVersion;
@@ -19,6 +19,126 @@ Exit codes:
   130  interrupted (SIGINT, Ctrl-C)
   143  terminated (SIGTERM)";
 
+// Each subcommand's long help (--help) ends with real examples; the man
+// pages take their EXAMPLES sections from the same text ([`crate::man`]).
+// A `# ` line says what the next command line does.
+
+const LIST_INSTALLED_EXAMPLES: &str = "\
+Examples:
+  # The installed IPMI agents, with what they can do
+  fencectl list-installed ipmi
+  # Agent names only, for scripts (never runs an agent)
+  fencectl list-installed --names-only
+  # Every agent as JSON, asking each one again
+  fencectl list-installed --refresh --format json";
+
+const METADATA_EXAMPLES: &str = "\
+Examples:
+  # fence_ipmilan's parameters and actions
+  fencectl metadata -a fence_ipmilan
+  # The agent's own XML, as Pacemaker reads it
+  fencectl metadata -a fence_ipmilan --format xml
+  # Check every installed agent's metadata against fence-agents' rules
+  fencectl metadata --check --all-agents";
+
+const VALIDATE_EXAMPLES: &str = "\
+Examples:
+  # Check a device's parameters, asking for the password without echo
+  fencectl validate -a fence_ipmilan ip=192.0.2.1 username=admin --ask password
+  # The same from a file of NAME=VALUE lines, without running the agent
+  fencectl validate -a fence_ipmilan --params-file bmc.params --no-agent
+  # A whole cman cluster.conf (needs xmllint)
+  fencectl validate --config /etc/cluster/cluster.conf";
+
+const GENERATE_EXAMPLES: &str = "\
+Examples:
+  # Stonith primitives and fencing topology for a Pacemaker CIB
+  fencectl generate cib inventory.toml -o fencing.xml
+  # Show what the inventory changes in the running CIB, change nothing
+  fencectl generate cib inventory.toml --apply --dry-run
+  # A cman cluster.conf
+  fencectl generate cluster-conf inventory.toml -o cluster.conf";
+
+const CONVERT_EXAMPLES: &str = "\
+Examples:
+  # A cman cluster.conf as Pacemaker stonith primitives and levels
+  fencectl convert cluster-conf-to-cib /etc/cluster/cluster.conf
+  # As a whole CIB document, to check with crm_verify --xml-file
+  fencectl convert cluster-conf-to-cib cluster.conf --full -o cib.xml";
+
+const FENCE_EXAMPLES: &str = "\
+Examples:
+  # The plan for node2 (levels, devices, arguments), fencing nothing
+  fencectl fence node2 --dry-run -v
+  # Power node2 off through the devices of /etc/cluster/cluster.conf
+  fencectl fence node2 --action off --config /etc/cluster/cluster.conf
+  # Let the running cluster's fencer do it (stonith_admin --reboot node2)
+  fencectl fence node2 --via-cluster";
+
+const RUN_EXAMPLES: &str = "\
+Examples:
+  # Ask a BMC for the power status, asking for the password without echo
+  fencectl run -a fence_ipmilan --action status ip=192.0.2.1 username=admin --ask password
+  # List the plugs of a device, the parameters read from a file
+  fencectl run -a fence_apc --action list --params-file apc.params";
+
+const HISTORY_EXAMPLES: &str = "\
+Examples:
+  # Every fencing run in the audit log
+  fencectl history
+  # node2's runs merged with the cluster's fencing history
+  fencectl history node2 --cluster";
+
+const STATUS_EXAMPLES: &str = "\
+Examples:
+  # Registered devices, targets, levels and last events
+  fencectl status
+  # Only what concerns node2, as JSON
+  fencectl status node2 --format json";
+
+const CHECK_EXAMPLES: &str = "\
+Examples:
+  # Lint, timeout budget and read-only probes of every node's devices
+  fencectl check
+  # Lint and budget only, for one node of a CIB file
+  fencectl check node2 --cib cib.xml --offline
+  # Warnings fail too (exit 1), for CI
+  fencectl check --offline --strict --config cluster.conf";
+
+const GRAPH_EXAMPLES: &str = "\
+Examples:
+  # Who fences whom, as an SVG picture (needs graphviz)
+  fencectl graph -T svg > fencing.svg
+  # As a Mermaid flowchart from a CIB file
+  fencectl graph -T mermaid --cib cib.xml";
+
+const OVH_KEYS_EXAMPLES: &str = "\
+Examples:
+  # Create keys interactively (endpoint, key, secret, servers)
+  fencectl ovh-keys create
+  # Check the keys and every rule fencing needs
+  fencectl ovh-keys check --config /etc/ovh.conf";
+
+const AGENT_EXAMPLES: &str = "\
+Examples:
+  # The power status of an OVH dedicated server
+  fencectl agent ovh -o status -n ns567890.ip-123-22-44.eu --ovh-config /etc/ovh.conf
+  # The agent's metadata XML
+  fencectl agent ovh -o metadata";
+
+const INSTALL_AGENT_EXAMPLES: &str = "\
+Examples:
+  # Link fence_ovh_api into /usr/sbin, where pacemaker-fenced runs agents
+  fencectl install-agent
+  # Into another agent directory
+  fencectl install-agent --agent-dir /usr/local/sbin";
+
+const SCHEMA_EXAMPLES: &str = "\
+Examples:
+  # cman's schema with every installed agent, then check a cluster.conf
+  fencectl schema cluster-rng -o cluster.rng
+  xmllint --noout --relaxng cluster.rng /etc/cluster/cluster.conf";
+
 /// fencectl: fence agents, their metadata and device parameters, in one tool.
 #[derive(Debug, Parser)]
 #[command(name = "fencectl", version, about, long_about = None, after_help = EXIT_CODES_HELP)]
@@ -31,23 +151,26 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// The help heading of the options every subcommand takes.
+pub const GLOBAL: &str = "Global options";
+
 /// Options every subcommand takes.
 #[derive(Debug, Args, Clone)]
 pub struct GlobalArgs {
     /// More detail (repeat for more: -vv, -vvv).
-    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    #[arg(short, long, action = clap::ArgAction::Count, global = true, help_heading = GLOBAL)]
     pub verbose: u8,
 
     /// Only errors on stderr.
-    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    #[arg(short, long, global = true, conflicts_with = "verbose", help_heading = GLOBAL)]
     pub quiet: bool,
 
     /// Output format (metadata also takes xml: the agent's own bytes).
-    #[arg(long, value_enum, global = true, default_value_t = Format::Table)]
+    #[arg(long, value_enum, global = true, default_value_t = Format::Table, help_heading = GLOBAL)]
     pub format: Format,
 
     /// When to use colour.
-    #[arg(long, value_enum, global = true, default_value_t = ColorChoice::Auto)]
+    #[arg(long, value_enum, global = true, default_value_t = ColorChoice::Auto, help_heading = GLOBAL)]
     pub color: ColorChoice,
 
     /// Directory holding fence agents (repeatable; searched in order).
@@ -55,6 +178,7 @@ pub struct GlobalArgs {
         long = "agent-dir",
         value_name = "DIR",
         global = true,
+        help_heading = GLOBAL,
         env = "FENCECTL_AGENT_PATH",
         value_delimiter = ':',
         default_value = "/usr/sbin"
@@ -62,7 +186,7 @@ pub struct GlobalArgs {
     pub agent_dirs: Vec<PathBuf>,
 
     /// How long one agent may take to print its metadata (e.g. 10s, 500ms).
-    #[arg(long, value_name = "DURATION", global = true, default_value = "10s", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", global = true, help_heading = GLOBAL, default_value = "10s", value_parser = parse_duration)]
     pub agent_timeout: Duration,
 }
 
@@ -92,39 +216,53 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// List the installed fence agents, with descriptions and capabilities.
-    #[command(visible_alias = "list")]
+    #[command(visible_alias = "list", after_long_help = LIST_INSTALLED_EXAMPLES)]
     ListInstalled(ListInstalledArgs),
     /// Show an agent's parameters and actions, or check its metadata.
+    #[command(after_long_help = METADATA_EXAMPLES)]
     Metadata(MetadataArgs),
     /// Check a device's parameters against the agent's metadata.
+    #[command(after_long_help = VALIDATE_EXAMPLES)]
     Validate(ValidateArgs),
     /// Write Pacemaker CIB or cman cluster.conf fencing configuration.
-    #[command(subcommand)]
+    #[command(subcommand, after_long_help = GENERATE_EXAMPLES)]
     Generate(GenerateCommand),
     /// Convert fencing configuration between stacks.
-    #[command(subcommand)]
+    #[command(subcommand, after_long_help = CONVERT_EXAMPLES)]
     Convert(ConvertCommand),
     /// Fence a node from cluster.conf or the CIB, showing what each agent gets.
+    #[command(after_long_help = FENCE_EXAMPLES)]
     Fence(FenceArgs),
     /// Run one agent with exactly these parameters, and explain its answer.
+    #[command(after_long_help = RUN_EXAMPLES)]
     Run(RunArgs),
     /// Show the audit log of fencing runs.
+    #[command(after_long_help = HISTORY_EXAMPLES)]
     History(HistoryArgs),
     /// What the running cluster's fencer knows: devices, targets, levels, last events.
+    #[command(after_long_help = STATUS_EXAMPLES)]
     Status(StatusArgs),
     /// Will fencing work? Design lint, timeout budget and read-only probes of every node's devices.
+    #[command(after_long_help = CHECK_EXAMPLES)]
     Check(CheckArgs),
     /// Draw who fences whom (nodes, levels, devices), findings marked: DOT, SVG or Mermaid.
+    #[command(after_long_help = GRAPH_EXAMPLES)]
     Graph(GraphArgs),
     /// Create or check OVH API keys for fencing OVH dedicated servers.
-    #[command(subcommand)]
+    #[command(subcommand, after_long_help = OVH_KEYS_EXAMPLES)]
     OvhKeys(OvhKeysCommand),
     /// Run a fence agent built into fencectl (`fencectl agent ovh -o status -n SERVICE`).
+    #[command(after_long_help = AGENT_EXAMPLES)]
     Agent(AgentArgs),
     /// Link a built-in agent into an agent directory so that clusters can run it.
+    ///
+    /// The link goes into the agent directory (--agent-dir, default
+    /// /usr/sbin: pacemaker-fenced runs agents from /usr/sbin only), where
+    /// `list-installed` and `fence` find it.
+    #[command(after_long_help = INSTALL_AGENT_EXAMPLES)]
     InstallAgent(InstallAgentArgs),
     /// Write configuration schemas built from the installed agents.
-    #[command(subcommand)]
+    #[command(subcommand, after_long_help = SCHEMA_EXAMPLES)]
     Schema(SchemaCommand),
     /// Write shell completions and man pages (for packagers).
     #[command(hide = true)]
@@ -162,10 +300,13 @@ pub struct MetadataArgs {
     #[arg(long, value_name = "FILE", requires = "check")]
     pub file: Option<PathBuf>,
 
-    /// With --check: check every installed agent. Otherwise: also show
-    /// deprecated parameters.
-    #[arg(long)]
-    pub all: bool,
+    /// With --check: check every installed agent (`--all` is an old name).
+    #[arg(long, alias = "all", requires = "check")]
+    pub all_agents: bool,
+
+    /// Also show deprecated parameter names (and what replaces them).
+    #[arg(long, conflicts_with = "check")]
+    pub deprecated: bool,
 
     /// With --check: warnings count as errors.
     #[arg(long, requires = "check")]
@@ -753,10 +894,6 @@ pub enum BuiltinAgentArg {
 /// `fencectl install-agent`
 #[derive(Debug, Args)]
 pub struct InstallAgentArgs {
-    /// Where to create the link (pacemaker-fenced runs agents from /usr/sbin only).
-    #[arg(long, value_name = "DIR", default_value = "/usr/sbin")]
-    pub dir: PathBuf,
-
     /// Replace an existing file of that name.
     #[arg(long)]
     pub force: bool,
@@ -800,24 +937,46 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 }
 
 /// Parses the process's arguments. Help and version exit 0; any other
-/// mistake prints clap's message and gives the usage exit status.
+/// mistake prints clap's message, with fencectl's own error prefix, and
+/// gives the usage exit status.
 pub fn parse() -> Result<Cli, ExitStatus> {
-    match Cli::try_parse() {
+    let parsed = command()
+        .try_get_matches()
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    match parsed {
         Ok(cli) => Ok(cli),
-        Err(err) => {
+        Err(err) if !err.use_stderr() => {
             let _ = err.print();
-            Err(if err.use_stderr() {
-                ExitStatus::Usage
-            } else {
-                ExitStatus::Success
-            })
+            Err(ExitStatus::Success)
+        }
+        Err(err) => {
+            eprint!("{}", with_error_prefix(&err.render().to_string()));
+            Err(ExitStatus::Usage)
         }
     }
 }
 
-/// The clap command tree, for completions, man pages and tests.
+/// clap's `error: ...` as fencectl's `fencectl: error: ...`.
+pub fn with_error_prefix(message: &str) -> String {
+    match message.strip_prefix("error: ") {
+        Some(rest) => format!("fencectl: error: {rest}"),
+        None => format!("fencectl: error: {message}"),
+    }
+}
+
+/// The clap command tree, for parsing, completions, man pages and tests.
 pub fn command() -> clap::Command {
-    Cli::command()
+    let command = Cli::command();
+    // install-agent takes its old `--dir` as a hidden alias of the global
+    // agent directory option: its own copy of that option (same id, so
+    // the value is the global one) carries the alias.
+    let agent_dir = command
+        .get_arguments()
+        .find(|arg| arg.get_id() == "agent_dirs")
+        .cloned()
+        .expect("the global --agent-dir option")
+        .alias("dir");
+    command.mut_subcommand("install-agent", |sub| sub.arg(agent_dir))
 }
 
 #[cfg(test)]

@@ -3,10 +3,11 @@
 use anyhow::Result;
 
 use super::Context;
-use crate::cli::{AgentArgs, BuiltinAgentArg};
+use crate::cli::{AgentArgs, BuiltinAgentArg, Format};
 use crate::exit::{ExitStatus, Reported};
 
-pub fn run(args: &AgentArgs, _ctx: &Context<'_>) -> Result<ExitStatus> {
+pub fn run(args: &AgentArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
+    ctx.formats("agent", &[Format::Table])?;
     let code = match args.agent {
         BuiltinAgentArg::Ovh => crate::ovh::agent::main(&args.args),
     };

@@ -8,14 +8,14 @@ use comfy_table::Cell;
 use super::Context;
 use crate::check::probe::{Probe, ProbeState};
 use crate::check::{self, CheckReport, CheckRequest};
-use crate::cli::CheckArgs;
+use crate::cli::{CheckArgs, Format};
 use crate::exit::ExitStatus;
 use crate::fencing::source::ConfigChoice;
 use crate::output::Printer;
 use crate::timespec::format as dur;
 
 pub fn run(args: &CheckArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
-    ctx.no_xml("check")?;
+    ctx.formats("check", &[Format::Table, Format::Json])?;
     let request = CheckRequest {
         nodes: args.nodes.clone(),
         config: match (&args.config, &args.cib, args.cib_live) {

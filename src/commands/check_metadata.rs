@@ -1,4 +1,4 @@
-//! `fencectl metadata --check (-a AGENT | --all | --file FILE) [--strict]`:
+//! `fencectl metadata --check (-a AGENT | --all-agents | --file FILE) [--strict]`:
 //! the findings of [`check_metadata`] for one agent, every installed agent,
 //! or a file, as a table (stdout) with a summary line (stderr), or as JSON.
 //! Exits 1 when there is an error (or, with `--strict`, a warning).
@@ -20,7 +20,7 @@ use crate::cli::{Format, MetadataArgs};
 use crate::exit::{usage, ExitStatus};
 
 const ONE_SOURCE: &str = "metadata --check needs exactly one of -a AGENT (one agent), \
-     --all (every installed agent) or --file FILE (a metadata XML file, - for standard input)";
+     --all-agents (every installed agent) or --file FILE (a metadata XML file, - for standard input)";
 
 /// One finding, as `--format json` prints it. The output is one flat array
 /// of `{agent, severity, rule, subject, line, message}` objects, agents in
@@ -37,12 +37,8 @@ struct Row<'a> {
 
 /// Checks what `args` names, prints the findings, and fails on errors.
 pub fn run(args: &MetadataArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
-    if ctx.global.format == Format::Xml {
-        return Err(usage(
-            "metadata --check prints findings: use --format table or --format json",
-        ));
-    }
-    let checked: Vec<(String, Vec<Finding>)> = match (&args.agent, args.all, &args.file) {
+    ctx.formats("metadata --check", &[Format::Table, Format::Json])?;
+    let checked: Vec<(String, Vec<Finding>)> = match (&args.agent, args.all_agents, &args.file) {
         (Some(spec), false, None) => {
             let agent = discovery::resolve(spec, &ctx.global.agent_dirs)?;
             let findings = check_agent(&agent, &ctx.catalog(), args.refresh);

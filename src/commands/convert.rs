@@ -5,7 +5,7 @@ use anyhow::Result;
 use super::generate::{agent_lookup, cib_text, emit};
 use super::Context;
 use crate::agents::finding::{Finding, Severity};
-use crate::cli::ConvertCommand;
+use crate::cli::{ConvertCommand, Format};
 use crate::cman::conf::ClusterConf;
 use crate::exit::{ExitStatus, Reported};
 use crate::inventory::from_cluster_conf::cluster_conf_to_inventory;
@@ -15,7 +15,7 @@ use crate::pacemaker::version::PacemakerVersion;
 /// needs it): the errors are listed and the exit code is 1. (`generate`
 /// writes nothing from an inventory with errors.)
 pub fn run(command: &ConvertCommand, ctx: &Context<'_>) -> Result<ExitStatus> {
-    ctx.no_xml("convert")?;
+    ctx.formats("convert", &[Format::Table])?;
     let ConvertCommand::ClusterConfToCib(args) = command;
     let conf = crate::cman::conf::load(&args.file)?;
     let file = args.file.display().to_string();

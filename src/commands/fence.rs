@@ -11,7 +11,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
 use super::Context;
-use crate::cli::{FenceActionArg, FenceArgs};
+use crate::cli::{FenceActionArg, FenceArgs, Format};
 use crate::exit::{ExitStatus, Reported};
 use crate::fencing::execute::{Observer, StepResult};
 use crate::fencing::plan::{args_line, AgentAction, DeviceStep, FenceAction, Plan, Requested};
@@ -21,7 +21,7 @@ use crate::fencing::source::ConfigChoice;
 use crate::output::Printer;
 
 pub fn run(args: &FenceArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
-    ctx.no_xml("fence")?;
+    ctx.formats("fence", &[Format::Table, Format::Json])?;
     if args.via_cluster {
         return super::fence_cluster::run(args, ctx);
     }

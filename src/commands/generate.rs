@@ -9,7 +9,7 @@ use crate::agents::finding::Severity;
 use crate::agents::lookup::AgentLookup;
 use crate::agents::Catalog;
 use crate::cli::{
-    CibPart, GenerateCibArgs, GenerateClusterConfArgs, GenerateCommand, GenerateScriptArgs,
+    CibPart, Format, GenerateCibArgs, GenerateClusterConfArgs, GenerateCommand, GenerateScriptArgs,
     OutputArgs,
 };
 use crate::exit::{usage, ExitStatus};
@@ -22,7 +22,16 @@ use crate::pacemaker::version::PacemakerVersion;
 use crate::sys::fs;
 
 pub fn run(command: &GenerateCommand, ctx: &Context<'_>) -> Result<ExitStatus> {
-    ctx.no_xml("generate")?;
+    let (name, formats): (&str, &[Format]) = match command {
+        GenerateCommand::Cib(args) if args.apply => {
+            ("generate cib --apply", &[Format::Table, Format::Json])
+        }
+        GenerateCommand::Cib(_) => ("generate cib", &[Format::Table]),
+        GenerateCommand::ClusterConf(_) => ("generate cluster-conf", &[Format::Table]),
+        GenerateCommand::Pcs(_) => ("generate pcs", &[Format::Table]),
+        GenerateCommand::Crmsh(_) => ("generate crmsh", &[Format::Table]),
+    };
+    ctx.formats(name, formats)?;
     match command {
         GenerateCommand::Cib(args) => generate_cib(args, ctx),
         GenerateCommand::ClusterConf(args) => generate_cluster_conf(args, ctx),

@@ -7,10 +7,11 @@ use anyhow::{Context as _, Result};
 use clap_complete::Shell;
 
 use super::Context;
-use crate::cli::GenerateAssetsArgs;
+use crate::cli::{Format, GenerateAssetsArgs};
 use crate::exit::ExitStatus;
 
 pub fn run(args: &GenerateAssetsArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
+    ctx.formats("generate-assets", &[Format::Table])?;
     write_assets(&args.dir)?;
     ctx.printer.info(&format!(
         "wrote completions/ and man/ under {}",

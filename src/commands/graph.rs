@@ -1,23 +1,18 @@
 //! `fencectl graph`: the picture of who fences whom, from the same offline
 //! check as `fencectl check --offline` ([`crate::check::graph`]).
 
-use anyhow::Result;
+use anyhow::{Context as _, Result};
 
 use super::Context;
 use crate::check::graph::{self, GraphType};
 use crate::check::{self, CheckRequest};
-use crate::cli::{GraphArgs, GraphTypeArg};
-use crate::exit::{usage, ExitStatus};
+use crate::cli::{Format, GraphArgs, GraphTypeArg};
+use crate::exit::ExitStatus;
 use crate::fencing::source::ConfigChoice;
 
 pub fn run(args: &GraphArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
-    if ctx.printer.json_output() {
-        return Err(usage(
-            "`graph` draws a picture: choose its format with -T dot|svg|mermaid \
-             (--format is for table or JSON output)",
-        ));
-    }
-    ctx.no_xml("graph")?;
+    ctx.formats("graph", &[Format::Table])
+        .context("`graph` draws a picture: choose its format with -T dot|svg|mermaid")?;
     let request = CheckRequest {
         nodes: Vec::new(),
         config: match (&args.config, &args.cib, args.cib_live) {

@@ -4,12 +4,12 @@ use anyhow::Result;
 use comfy_table::Cell;
 
 use super::Context;
-use crate::cli::HistoryArgs;
+use crate::cli::{Format, HistoryArgs};
 use crate::exit::ExitStatus;
 use crate::fencing::audit;
 
 pub fn run(args: &HistoryArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
-    ctx.no_xml("history")?;
+    ctx.formats("history", &[Format::Table, Format::Json])?;
     let printer = ctx.printer;
     if args.cluster {
         return super::history_cluster::run(args, ctx);

@@ -1,17 +1,30 @@
-//! `fencectl install-agent [--dir /usr/sbin]`: links fence_ovh_api to the
-//! fencectl binary so that Pacemaker and cman can run it.
+//! `fencectl install-agent [--agent-dir /usr/sbin]`: links fence_ovh_api to
+//! the fencectl binary so that Pacemaker and cman can run it. The directory
+//! is the global --agent-dir (`--dir` is its hidden alias here), so the
+//! agent lands where `list-installed` and `fence` look for it.
 
 use anyhow::{Context as _, Result};
 
 use super::Context;
-use crate::cli::InstallAgentArgs;
-use crate::exit::ExitStatus;
+use crate::cli::{Format, InstallAgentArgs};
+use crate::exit::{usage, ExitStatus};
 
 pub fn run(args: &InstallAgentArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
+    ctx.formats("install-agent", &[Format::Table])?;
+    let dir = match ctx.global.agent_dirs.as_slice() {
+        [dir] => dir,
+        dirs => {
+            return Err(usage(format!(
+                "install-agent links into one directory, and --agent-dir (or FENCECTL_AGENT_PATH) \
+                 names {}: give --agent-dir DIR once",
+                dirs.len()
+            )))
+        }
+    };
     let exe = std::env::current_exe().context("cannot find the fencectl binary")?;
     let exe = exe.canonicalize().unwrap_or(exe);
     for agent in crate::agents::builtin::AGENTS {
-        let link = args.dir.join(agent.name);
+        let link = dir.join(agent.name);
         if let Ok(target) = std::fs::read_link(&link) {
             if target == exe {
                 ctx.printer.info(&format!(
@@ -28,7 +41,7 @@ pub fn run(args: &InstallAgentArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
         }
         std::os::unix::fs::symlink(&exe, &link).with_context(|| {
             format!(
-                "cannot create {} (run as root for /usr/sbin, or pick --dir)",
+                "cannot create {} (run as root for /usr/sbin, or pick --agent-dir)",
                 link.display()
             )
         })?;

@@ -6,11 +6,11 @@ use comfy_table::Cell;
 use super::Context;
 use crate::agents::catalog::Listing;
 use crate::agents::discovery::{self, Provider};
-use crate::cli::ListInstalledArgs;
+use crate::cli::{Format, ListInstalledArgs};
 use crate::exit::{ExitStatus, Reported};
 
 pub fn run(args: &ListInstalledArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
-    ctx.no_xml("list-installed")?;
+    ctx.formats("list-installed", &[Format::Table, Format::Json])?;
     let printer = ctx.printer;
     let found = discovery::discover(&ctx.global.agent_dirs);
     for (dir, why) in &found.unreadable {

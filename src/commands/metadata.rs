@@ -40,8 +40,8 @@ pub fn run(args: &MetadataArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
     if printer.json_output() {
         printer.json(&metadata)?;
     } else {
-        let text =
-            render(&agent.name, &metadata, args.all, ctx).context("rendering the metadata")?;
+        let text = render(&agent.name, &metadata, args.deprecated, ctx)
+            .context("rendering the metadata")?;
         printer.out(&text)?;
     }
     Ok(ExitStatus::Success)
@@ -126,7 +126,7 @@ fn render(
     out.push_str(&table_text(&table));
     if !hidden.is_empty() {
         out.push_str(&format!(
-            "({} deprecated parameter names hidden: --all shows them)\n",
+            "({} deprecated parameter names hidden: --deprecated shows them)\n",
             hidden.len()
         ));
     }

@@ -56,15 +56,32 @@ impl Context<'_> {
         )
     }
 
-    /// Refuses `--format xml` for commands that have no XML form.
-    pub fn no_xml(&self, command: &str) -> Result<()> {
-        if self.global.format == Format::Xml {
-            return Err(usage(format!(
-                "`{command}` has no XML output: use --format table or --format json \
-                 (only `metadata` prints XML)"
-            )));
+    /// Refuses a `--format` that `command` cannot write, naming the ones it
+    /// can (exit 64). Every command calls it once, with its formats.
+    pub fn formats(&self, command: &str, supported: &[Format]) -> Result<()> {
+        let asked = self.global.format;
+        if supported.contains(&asked) {
+            return Ok(());
         }
-        Ok(())
+        let names: Vec<&str> = supported.iter().map(|f| format_name(*f)).collect();
+        let can = match names.as_slice() {
+            [only] => format!("only --format {only}"),
+            [rest @ .., last] => format!("--format {} or {last}", rest.join(", ")),
+            [] => "no --format".to_string(),
+        };
+        Err(usage(format!(
+            "`{command}` cannot write --format {}: it takes {can}",
+            format_name(asked)
+        )))
+    }
+}
+
+/// A format's name on the command line.
+fn format_name(format: Format) -> &'static str {
+    match format {
+        Format::Table => "table",
+        Format::Json => "json",
+        Format::Xml => "xml",
     }
 }
 

@@ -11,7 +11,7 @@ use comfy_table::Cell;
 use serde_json::Value;
 
 use super::Context;
-use crate::cli::{OvhKeysCheckArgs, OvhKeysCommand, OvhKeysCreateArgs};
+use crate::cli::{Format, OvhKeysCheckArgs, OvhKeysCommand, OvhKeysCreateArgs};
 use crate::exit::{usage, ExitStatus, Reported};
 use crate::ovh::client::{Client, Credentials};
 use crate::ovh::config::{self, IniFile};
@@ -19,13 +19,16 @@ use crate::ovh::keys::{self, WaitEvent, WaitOutcome};
 use crate::prompt::{self, Prompter, TerminalPrompter};
 
 pub fn run(command: &OvhKeysCommand, ctx: &Context<'_>) -> Result<ExitStatus> {
-    ctx.no_xml("ovh-keys")?;
     match command {
         OvhKeysCommand::Create(args) => {
+            ctx.formats("ovh-keys create", &[Format::Table])?;
             let interactive = prompt::interactive();
             create(args, ctx, &mut TerminalPrompter, interactive)
         }
-        OvhKeysCommand::Check(args) => check(args, ctx),
+        OvhKeysCommand::Check(args) => {
+            ctx.formats("ovh-keys check", &[Format::Table, Format::Json])?;
+            check(args, ctx)
+        }
     }
 }
 

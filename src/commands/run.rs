@@ -5,13 +5,13 @@
 use anyhow::Result;
 
 use super::Context;
-use crate::cli::{RunActionArg, RunArgs};
+use crate::cli::{Format, RunActionArg, RunArgs};
 use crate::exit::{usage, ExitStatus, Reported};
 use crate::prompt::{self, Prompter};
 use crate::{AgentAction, AgentResult, Device, Error, Outcome, RunOptions};
 
 pub fn run(args: &RunArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
-    ctx.no_xml("run")?;
+    ctx.formats("run", &[Format::Table, Format::Json])?;
     let printer = ctx.printer;
     let agent = ctx.agents().resolve(&args.agent)?;
     let params = super::validate::collect(

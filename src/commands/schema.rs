@@ -5,7 +5,7 @@ use anyhow::{Context as _, Result};
 
 use super::Context;
 use crate::agents::discovery::{self, FoundAgent};
-use crate::cli::{SchemaArgs, SchemaCommand};
+use crate::cli::{Format, SchemaArgs, SchemaCommand};
 use crate::cman::schema::{self, AgentPart};
 use crate::exit::ExitStatus;
 use crate::sys::fs;
@@ -17,7 +17,7 @@ pub fn run(command: &SchemaCommand, ctx: &Context<'_>) -> Result<ExitStatus> {
 }
 
 fn cluster_rng(args: &SchemaArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
-    ctx.no_xml("schema cluster-rng")?;
+    ctx.formats("schema cluster-rng", &[Format::Table])?;
     let rng = build_cluster_rng(ctx)?.text;
     match &args.output {
         None => ctx.printer.out(rng.trim_end())?,

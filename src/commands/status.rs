@@ -4,13 +4,13 @@ use anyhow::Result;
 use comfy_table::Cell;
 
 use super::Context;
-use crate::cli::StatusArgs;
+use crate::cli::{Format, StatusArgs};
 use crate::exit::ExitStatus;
 use crate::fencing::cluster::describe_event;
 use crate::pacemaker::fencer_state;
 
 pub fn run(args: &StatusArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
-    ctx.no_xml("status")?;
+    ctx.formats("status", &[Format::Table, Format::Json])?;
     let printer = ctx.printer;
     let state = fencer_state::read(args.node.as_deref())?;
     if printer.json_output() {

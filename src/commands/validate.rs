@@ -17,7 +17,7 @@ use crate::agents::finding::{fails, Finding, Severity};
 use crate::agents::metadata::{AgentMetadata, ContentType};
 use crate::agents::params::{as_agent_reads, find_parameter, is_false_boolean};
 use crate::agents::runner::{self, Invocation, DEFAULT_OUTPUT_CAP};
-use crate::cli::ValidateArgs;
+use crate::cli::{Format, ValidateArgs};
 use crate::exit::{usage, ExitStatus};
 use crate::pacemaker::host_check::host_argument;
 use crate::pacemaker::hosts::HostMap;
@@ -67,7 +67,7 @@ struct Report<'a> {
 
 /// Runs `fencectl validate`.
 pub fn run(args: &ValidateArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
-    ctx.no_xml("validate")?;
+    ctx.formats("validate", &[Format::Table, Format::Json])?;
     if let Some(file) = &args.config {
         return validate_config(file, ctx);
     }

@@ -74,7 +74,7 @@ fn people_view_shows_parameters_and_actions() {
         .find(|l| l.trim_start().starts_with("method "))
         .unwrap();
     assert!(method.contains("onoff|cycle"), "{method}");
-    // deprecated names hidden unless --all
+    // deprecated names hidden unless --deprecated
     assert!(!view.contains("ipaddr"));
     assert!(view.contains("deprecated parameter names hidden"));
     assert!(view.contains("Actions:"));
@@ -84,7 +84,7 @@ fn people_view_shows_parameters_and_actions() {
             "metadata",
             "-a",
             "fence_ilo3",
-            "--all",
+            "--deprecated",
             "--agent-dir",
             SYSTEM_AGENTS,
         ])
