@@ -98,7 +98,7 @@ _fencectl() {
 
     case "${cmd}" in
         fencectl)
-            opts="-v -q -h -V --verbose --quiet --format --color --agent-dir --agent-timeout --help --version list-installed list metadata validate generate convert fence run history status check graph ovh-keys agent install-agent schema generate-assets"
+            opts="-v -q -h -V --verbose --quiet --format --color --agent-dir --agent-timeout --help --version list-installed list metadata validate generate convert fence run history status check graph ovh-keys agent schema generate-assets install-agent"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -686,13 +686,13 @@ _fencectl() {
             return 0
             ;;
         fencectl__subcmd__install__subcmd__agent)
-            opts="-v -q -h -V --dir --force --verbose --quiet --format --color --agent-dir --agent-timeout --help --version"
+            opts="-v -q -h -V --force --agent-dir --verbose --quiet --format --color --agent-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --dir)
+                --agent-dir)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -702,10 +702,6 @@ _fencectl() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --agent-dir)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --agent-timeout)
@@ -750,7 +746,7 @@ _fencectl() {
             return 0
             ;;
         fencectl__subcmd__metadata)
-            opts="-a -v -q -h -V --agent --check --file --all --strict --refresh --verbose --quiet --format --color --agent-dir --agent-timeout --help --version"
+            opts="-a -v -q -h -V --agent --check --file --all-agents --deprecated --strict --refresh --verbose --quiet --format --color --agent-dir --agent-timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

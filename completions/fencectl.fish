@@ -50,9 +50,9 @@ complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "check" -d 'Will f
 complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "graph" -d 'Draw who fences whom (nodes, levels, devices), findings marked: DOT, SVG or Mermaid'
 complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "ovh-keys" -d 'Create or check OVH API keys for fencing OVH dedicated servers'
 complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "agent" -d 'Run a fence agent built into fencectl (`fencectl agent ovh -o status -n SERVICE`)'
-complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "install-agent" -d 'Link a built-in agent into an agent directory so that clusters can run it'
 complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "schema" -d 'Write configuration schemas built from the installed agents'
 complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "generate-assets" -d 'Write shell completions and man pages (for packagers)'
+complete -c fencectl -n "__fish_fencectl_needs_command" -f -a "install-agent" -d 'Link a built-in agent into an agent directory so that clusters can run it'
 complete -c fencectl -n "__fish_fencectl_using_subcommand list-installed" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
 json\t'A stable JSON document'
 xml\t'The agent\'s own XML (metadata only)'"
@@ -92,7 +92,8 @@ never\t'Never colour'"
 complete -c fencectl -n "__fish_fencectl_using_subcommand metadata" -l agent-dir -d 'Directory holding fence agents (repeatable; searched in order)' -r -F
 complete -c fencectl -n "__fish_fencectl_using_subcommand metadata" -l agent-timeout -d 'How long one agent may take to print its metadata (e.g. 10s, 500ms)' -r
 complete -c fencectl -n "__fish_fencectl_using_subcommand metadata" -l check -d 'Check the metadata against fence-agents\' rules instead of showing it'
-complete -c fencectl -n "__fish_fencectl_using_subcommand metadata" -l all -d 'With --check: check every installed agent. Otherwise: also show deprecated parameters'
+complete -c fencectl -n "__fish_fencectl_using_subcommand metadata" -l all-agents -d 'With --check: check every installed agent (`--all` is an old name)'
+complete -c fencectl -n "__fish_fencectl_using_subcommand metadata" -l deprecated -d 'Also show deprecated parameter names (and what replaces them)'
 complete -c fencectl -n "__fish_fencectl_using_subcommand metadata" -l strict -d 'With --check: warnings count as errors'
 complete -c fencectl -n "__fish_fencectl_using_subcommand metadata" -l refresh -d 'Run the agent again instead of using the cache'
 complete -c fencectl -n "__fish_fencectl_using_subcommand metadata" -s v -l verbose -d 'More detail (repeat for more: -vv, -vvv)'
@@ -433,20 +434,6 @@ complete -c fencectl -n "__fish_fencectl_using_subcommand agent" -s v -l verbose
 complete -c fencectl -n "__fish_fencectl_using_subcommand agent" -s q -l quiet -d 'Only errors on stderr'
 complete -c fencectl -n "__fish_fencectl_using_subcommand agent" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fencectl -n "__fish_fencectl_using_subcommand agent" -s V -l version -d 'Print version'
-complete -c fencectl -n "__fish_fencectl_using_subcommand install-agent" -l dir -d 'Where to create the link (pacemaker-fenced runs agents from /usr/sbin only)' -r -F
-complete -c fencectl -n "__fish_fencectl_using_subcommand install-agent" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
-json\t'A stable JSON document'
-xml\t'The agent\'s own XML (metadata only)'"
-complete -c fencectl -n "__fish_fencectl_using_subcommand install-agent" -l color -d 'When to use colour' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
-always\t'Always colour'
-never\t'Never colour'"
-complete -c fencectl -n "__fish_fencectl_using_subcommand install-agent" -l agent-dir -d 'Directory holding fence agents (repeatable; searched in order)' -r -F
-complete -c fencectl -n "__fish_fencectl_using_subcommand install-agent" -l agent-timeout -d 'How long one agent may take to print its metadata (e.g. 10s, 500ms)' -r
-complete -c fencectl -n "__fish_fencectl_using_subcommand install-agent" -l force -d 'Replace an existing file of that name'
-complete -c fencectl -n "__fish_fencectl_using_subcommand install-agent" -s v -l verbose -d 'More detail (repeat for more: -vv, -vvv)'
-complete -c fencectl -n "__fish_fencectl_using_subcommand install-agent" -s q -l quiet -d 'Only errors on stderr'
-complete -c fencectl -n "__fish_fencectl_using_subcommand install-agent" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c fencectl -n "__fish_fencectl_using_subcommand install-agent" -s V -l version -d 'Print version'
 complete -c fencectl -n "__fish_fencectl_using_subcommand schema; and not __fish_seen_subcommand_from cluster-rng" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
 json\t'A stable JSON document'
 xml\t'The agent\'s own XML (metadata only)'"
@@ -487,3 +474,16 @@ complete -c fencectl -n "__fish_fencectl_using_subcommand generate-assets" -s v 
 complete -c fencectl -n "__fish_fencectl_using_subcommand generate-assets" -s q -l quiet -d 'Only errors on stderr'
 complete -c fencectl -n "__fish_fencectl_using_subcommand generate-assets" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c fencectl -n "__fish_fencectl_using_subcommand generate-assets" -s V -l version -d 'Print version'
+complete -c fencectl -n "__fish_fencectl_using_subcommand install-agent" -l agent-dir -d 'Directory holding fence agents (repeatable; searched in order)' -r -F
+complete -c fencectl -n "__fish_fencectl_using_subcommand install-agent" -l format -d 'Output format (metadata also takes xml: the agent\'s own bytes)' -r -f -a "table\t'Text for people'
+json\t'A stable JSON document'
+xml\t'The agent\'s own XML (metadata only)'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand install-agent" -l color -d 'When to use colour' -r -f -a "auto\t'Colour when stdout is a terminal and NO_COLOR is unset'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c fencectl -n "__fish_fencectl_using_subcommand install-agent" -l agent-timeout -d 'How long one agent may take to print its metadata (e.g. 10s, 500ms)' -r
+complete -c fencectl -n "__fish_fencectl_using_subcommand install-agent" -l force -d 'Replace an existing file of that name'
+complete -c fencectl -n "__fish_fencectl_using_subcommand install-agent" -s v -l verbose -d 'More detail (repeat for more: -vv, -vvv)'
+complete -c fencectl -n "__fish_fencectl_using_subcommand install-agent" -s q -l quiet -d 'Only errors on stderr'
+complete -c fencectl -n "__fish_fencectl_using_subcommand install-agent" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c fencectl -n "__fish_fencectl_using_subcommand install-agent" -s V -l version -d 'Print version'

@@ -43,10 +43,10 @@ Examples:
 
 const VALIDATE_EXAMPLES: &str = "\
 Examples:
-  # Check a device's parameters, asking for the password without echo
-  fencectl validate -a fence_ipmilan ip=192.0.2.1 username=admin --ask password
+  # Check a BMC's parameters, asking for the password without echo
+  fencectl validate -a fence_ipmilan ip=192.0.2.1 --ask password
   # The same from a file of NAME=VALUE lines, without running the agent
-  fencectl validate -a fence_ipmilan --params-file bmc.params --no-agent
+  fencectl validate -a fence_ipmilan --params-file bmc.txt --no-agent
   # A whole cman cluster.conf (needs xmllint)
   fencectl validate --config /etc/cluster/cluster.conf";
 
@@ -70,15 +70,16 @@ const FENCE_EXAMPLES: &str = "\
 Examples:
   # The plan for node2 (levels, devices, arguments), fencing nothing
   fencectl fence node2 --dry-run -v
-  # Power node2 off through the devices of /etc/cluster/cluster.conf
-  fencectl fence node2 --action off --config /etc/cluster/cluster.conf
+  # Power node2 off through the devices of a cman cluster.conf
+  fencectl fence node2 --action off --config cluster.conf
   # Let the running cluster's fencer do it (stonith_admin --reboot node2)
   fencectl fence node2 --via-cluster";
 
 const RUN_EXAMPLES: &str = "\
 Examples:
   # Ask a BMC for the power status, asking for the password without echo
-  fencectl run -a fence_ipmilan --action status ip=192.0.2.1 username=admin --ask password
+  fencectl run -a fence_ipmilan --action status \\
+      ip=192.0.2.1 username=admin --ask password
   # List the plugs of a device, the parameters read from a file
   fencectl run -a fence_apc --action list --params-file apc.params";
 
@@ -121,8 +122,8 @@ Examples:
 
 const AGENT_EXAMPLES: &str = "\
 Examples:
-  # The power status of an OVH dedicated server
-  fencectl agent ovh -o status -n ns567890.ip-123-22-44.eu --ovh-config /etc/ovh.conf
+  # The power status of an OVH dedicated server, keys from /etc/ovh.conf
+  fencectl agent ovh -o status -n ns567890.ip-123-22-44.eu
   # The agent's metadata XML
   fencectl agent ovh -o metadata";
 
@@ -138,6 +139,55 @@ Examples:
   # cman's schema with every installed agent, then check a cluster.conf
   fencectl schema cluster-rng -o cluster.rng
   xmllint --noout --relaxng cluster.rng /etc/cluster/cluster.conf";
+
+const GENERATE_CIB_EXAMPLES: &str = "\
+Examples:
+  # Stonith primitives and fencing topology for a Pacemaker CIB
+  fencectl generate cib inventory.toml -o fencing.xml
+  # One device, no inventory
+  fencectl generate cib --agent fence_ipmilan --id ipmi-node1 \\
+      --host-list node1 ip=192.0.2.1 username=admin
+  # Apply to the running cluster: show the changes, ask, then patch
+  fencectl generate cib inventory.toml --apply";
+
+const GENERATE_CLUSTER_CONF_EXAMPLES: &str = "\
+Examples:
+  # A cman cluster.conf
+  fencectl generate cluster-conf inventory.toml -o cluster.conf
+  # The change to an existing cluster.conf as a diff, writing nothing
+  fencectl generate cluster-conf inventory.toml \\
+      --update cluster.conf --diff";
+
+const GENERATE_PCS_EXAMPLES: &str = "\
+Examples:
+  # The configuration as pcs commands (no secret on a command line)
+  fencectl generate pcs inventory.toml > fencing.sh
+  # For an older Pacemaker
+  fencectl generate pcs inventory.toml --pacemaker-version 2.0";
+
+const GENERATE_CRMSH_EXAMPLES: &str = "\
+Examples:
+  # The configuration as a crm shell script
+  fencectl generate crmsh inventory.toml > fencing.crm
+  # Written to a file (mode 0600: it holds secrets)
+  fencectl generate crmsh inventory.toml -o fencing.crm";
+
+const OVH_KEYS_CREATE_EXAMPLES: &str = "\
+Examples:
+  # Asks for endpoint, key, secret and servers
+  fencectl ovh-keys create
+  # All by flags, for one server and the nodes' addresses
+  fencectl ovh-keys create --endpoint ovh-eu --application-key KEY \\
+      --application-secret-file secret --server ns567890.ip-123-22-44.eu \\
+      --allowed-ip 203.0.113.4 --yes";
+
+const OVH_KEYS_CHECK_EXAMPLES: &str = "\
+Examples:
+  # Check the keys python-ovh would find, and every rule fencing needs
+  fencectl ovh-keys check
+  # The keys of one file, for one server, as JSON
+  fencectl ovh-keys check --config /etc/ovh.conf \\
+      --server ns567890.ip-123-22-44.eu --format json";
 
 /// fencectl: fence agents, their metadata and device parameters, in one tool.
 #[derive(Debug, Parser)]
@@ -359,12 +409,16 @@ pub struct ValidateArgs {
 #[derive(Debug, Subcommand)]
 pub enum GenerateCommand {
     /// Stonith primitives and fencing topology for a Pacemaker CIB.
+    #[command(after_long_help = GENERATE_CIB_EXAMPLES)]
     Cib(GenerateCibArgs),
     /// A cman cluster.conf (or its fencing sections merged into one).
+    #[command(after_long_help = GENERATE_CLUSTER_CONF_EXAMPLES)]
     ClusterConf(GenerateClusterConfArgs),
     /// The CIB configuration as a pcs script (pcs stonith create / level add).
+    #[command(after_long_help = GENERATE_PCS_EXAMPLES)]
     Pcs(GenerateScriptArgs),
     /// The CIB configuration as a crm shell script (primitive, fencing_topology).
+    #[command(after_long_help = GENERATE_CRMSH_EXAMPLES)]
     Crmsh(GenerateScriptArgs),
 }
 
@@ -515,6 +569,7 @@ pub struct GenerateClusterConfArgs {
 #[derive(Debug, Subcommand)]
 pub enum ConvertCommand {
     /// A cman cluster.conf as Pacemaker stonith primitives and fencing levels.
+    #[command(after_long_help = CONVERT_EXAMPLES)]
     ClusterConfToCib(ConvertArgs),
 }
 
@@ -789,8 +844,10 @@ pub struct StatusArgs {
 #[derive(Debug, Subcommand)]
 pub enum OvhKeysCommand {
     /// Create application keys with least-privilege fencing rules (interactive, or all by flags).
+    #[command(after_long_help = OVH_KEYS_CREATE_EXAMPLES)]
     Create(OvhKeysCreateArgs),
     /// Check keys: credential status, expiry, clock skew, and every rule fencing needs.
+    #[command(after_long_help = OVH_KEYS_CHECK_EXAMPLES)]
     Check(OvhKeysCheckArgs),
 }
 
@@ -907,7 +964,7 @@ pub enum SchemaCommand {
     ///
     /// Check a cluster.conf with it: `xmllint --noout --relaxng cluster.rng
     /// cluster.conf` (as `ccs_config_validate` did).
-    #[command(name = "cluster-rng")]
+    #[command(name = "cluster-rng", after_long_help = SCHEMA_EXAMPLES)]
     ClusterRng(SchemaArgs),
 }
 

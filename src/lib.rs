@@ -87,6 +87,9 @@ pub mod generate;
 pub mod inventory;
 #[doc(hidden)]
 #[allow(rustdoc::all)]
+pub mod man;
+#[doc(hidden)]
+#[allow(rustdoc::all)]
 pub mod output;
 #[doc(hidden)]
 #[allow(rustdoc::all)]

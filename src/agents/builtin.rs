@@ -174,23 +174,13 @@ impl Protocol {
         text
     }
 
-    /// `-o manpage`.
+    /// `-o manpage`: the page fencectl installs as NAME(8), built from
+    /// the metadata as fence-agents builds its pages.
     pub fn manpage(&self) -> String {
-        let name = self.name;
-        let mut text = format!(
-            ".TH {} 8 \"fencectl\"\n.SH NAME\n{name} \\- {}\n.SH OPTIONS\n",
-            name.to_uppercase(),
-            self.shortdesc
-        );
-        for param in self.params.iter().filter(|p| p.deprecated_by.is_none()) {
-            text.push_str(&format!(
-                ".TP\n\\fB{}\\fR\n{} (stdin: {})\n",
-                getopt(param).replace('-', "\\-"),
-                param.description,
-                param.name
-            ));
+        match crate::agents::metadata::AgentMetadata::parse(self.metadata().as_bytes()) {
+            Ok(metadata) => crate::man::agent_page(&metadata),
+            Err(err) => format!(".\\\" {} has no usable metadata: {err:#}\n", self.name),
         }
-        text
     }
 
     /// The options from argv, or from stdin when argv is empty (the fence
