@@ -138,7 +138,9 @@ const SCHEMA_EXAMPLES: &str = "\
 Examples:
   # cman's schema with every installed agent, then check a cluster.conf
   fencectl schema cluster-rng -o cluster.rng
-  xmllint --noout --relaxng cluster.rng /etc/cluster/cluster.conf";
+  xmllint --noout --relaxng cluster.rng /etc/cluster/cluster.conf
+  # Where ccs_update_schema wrote it
+  fencectl schema cluster-rng -o /var/lib/cluster/cluster.rng --force";
 
 const GENERATE_CIB_EXAMPLES: &str = "\
 Examples:
@@ -178,8 +180,8 @@ Examples:
   fencectl ovh-keys create
   # All by flags, for one server and the nodes' addresses
   fencectl ovh-keys create --endpoint ovh-eu --application-key KEY \\
-      --application-secret-file secret --server ns567890.ip-123-22-44.eu \\
-      --allowed-ip 203.0.113.4 --yes";
+      --application-secret-file secret \\
+      --server ns567890.ip-123-22-44.eu --allowed-ip 203.0.113.4 --yes";
 
 const OVH_KEYS_CHECK_EXAMPLES: &str = "\
 Examples:
