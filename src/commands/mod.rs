@@ -57,13 +57,14 @@ impl Context<'_> {
     }
 
     /// Refuses a `--format` that `command` cannot write, naming the ones it
-    /// can (exit 64). Every command calls it once, with its formats.
+    /// can (exit 64). A command that cannot write every format calls it
+    /// first, with the ones it can.
     pub fn formats(&self, command: &str, supported: &[Format]) -> Result<()> {
         let asked = self.global.format;
         if supported.contains(&asked) {
             return Ok(());
         }
-        let names: Vec<&str> = supported.iter().map(|f| format_name(*f)).collect();
+        let names: Vec<String> = supported.iter().map(|f| format_name(*f)).collect();
         let can = match names.as_slice() {
             [only] => format!("only --format {only}"),
             [rest @ .., last] => format!("--format {} or {last}", rest.join(", ")),
@@ -77,12 +78,10 @@ impl Context<'_> {
 }
 
 /// A format's name on the command line.
-fn format_name(format: Format) -> &'static str {
-    match format {
-        Format::Table => "table",
-        Format::Json => "json",
-        Format::Xml => "xml",
-    }
+fn format_name(format: Format) -> String {
+    clap::ValueEnum::to_possible_value(&format)
+        .map(|value| value.get_name().to_string())
+        .unwrap_or_default()
 }
 
 /// Runs the subcommand the command line names.
