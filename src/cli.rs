@@ -268,12 +268,27 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// List the installed fence agents, with descriptions and capabilities.
+    ///
+    /// Every fence_* program in the agent directories (--agent-dir, default
+    /// /usr/sbin), with its description, the agent it is an alias of, and
+    /// the actions it has, from its metadata (cached until the agent
+    /// changes).
     #[command(visible_alias = "list", after_long_help = LIST_INSTALLED_EXAMPLES)]
     ListInstalled(ListInstalledArgs),
     /// Show an agent's parameters and actions, or check its metadata.
+    ///
+    /// Shows what `AGENT -o metadata` says: the parameters, with their
+    /// types, defaults and allowed values, and the actions. --format xml
+    /// prints the agent's own XML; --check checks metadata against
+    /// fence-agents' rules (one agent, every installed agent, or a file).
     #[command(after_long_help = METADATA_EXAMPLES)]
     Metadata(MetadataArgs),
     /// Check a device's parameters against the agent's metadata.
+    ///
+    /// Checks NAME=VALUE parameters for an agent as the cluster would pass
+    /// them: unknown names (with the nearest known one), missing required
+    /// parameters, values the metadata does not allow; then runs the
+    /// agent's own validate-all. Secrets are masked unless --show-secrets.
     #[command(after_long_help = VALIDATE_EXAMPLES)]
     Validate(ValidateArgs),
     /// Write Pacemaker CIB or cman cluster.conf fencing configuration.
@@ -283,9 +298,21 @@ pub enum Command {
     #[command(subcommand, after_long_help = CONVERT_EXAMPLES)]
     Convert(ConvertCommand),
     /// Fence a node from cluster.conf or the CIB, showing what each agent gets.
+    ///
+    /// Plans fencing NODE as the cluster would, from a cman cluster.conf
+    /// (as fence_node did) or a Pacemaker CIB: levels, devices, host maps,
+    /// delays and timeouts. Then runs the levels in order until one
+    /// succeeds, and records the runs in the audit log. --dry-run shows the
+    /// plan and runs nothing; --via-cluster asks the running cluster's
+    /// fencer instead (stonith_admin).
     #[command(after_long_help = FENCE_EXAMPLES)]
     Fence(FenceArgs),
     /// Run one agent with exactly these parameters, and explain its answer.
+    ///
+    /// Sends the parameters on the agent's stdin, as the cluster does,
+    /// after checking them against its metadata, and explains the result.
+    /// off, on and reboot are asked about first (unless --yes) and go in
+    /// the audit log.
     #[command(after_long_help = RUN_EXAMPLES)]
     Run(RunArgs),
     /// Show the audit log of fencing runs.

@@ -201,6 +201,11 @@ fn command_page(
     }
     if path.is_empty() {
         roff.paragraph(ROOT_DESCRIPTION);
+    } else {
+        roff.paragraph(
+            "The options under GLOBAL OPTIONS are every fencectl command's: they \
+             go before or after the command's name.",
+        );
     }
 
     if visible_subcommands(command).count() > 0 {
