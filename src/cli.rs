@@ -1042,11 +1042,12 @@ pub fn parse() -> Result<Cli, ExitStatus> {
     }
 }
 
-/// clap's `error: ...` as fencectl's `fencectl: error: ...`.
+/// clap's `error: ...` as fencectl's `fencectl: error: ...`; what is no
+/// error message (the help a command without its subcommand prints) stays.
 pub fn with_error_prefix(message: &str) -> String {
     match message.strip_prefix("error: ") {
         Some(rest) => format!("fencectl: error: {rest}"),
-        None => format!("fencectl: error: {message}"),
+        None => message.to_string(),
     }
 }
 

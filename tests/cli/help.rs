@@ -167,6 +167,14 @@ fn clap_errors_carry_the_fencectl_prefix_and_exit_64() {
         );
         assert!(!stderr.contains("\nerror:"), "{args:?}: {stderr}");
     }
+    // A command without its subcommand: the help, no error prefix on it.
+    for args in [&[][..], &["generate"]] {
+        let out = sandbox.cmd().args(args).output().unwrap();
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(64), "{args:?}: {stderr}");
+        assert!(!stderr.contains("error:"), "{args:?}: {stderr}");
+        assert!(stderr.contains("Usage: fencectl"), "{args:?}: {stderr}");
+    }
     // Ours, for comparison: the same prefix.
     let out = sandbox
         .cmd()
