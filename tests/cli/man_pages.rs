@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::support::text;
+use crate::support::{text, Sandbox};
 
 fn man_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("man")
@@ -297,8 +297,9 @@ fn fence_ovh_api_page_is_built_from_its_metadata() {
         ]
     );
     assert!(page.starts_with(".TH FENCE_OVH_API 8 "), "{page}");
-    let metadata = assert_cmd::Command::cargo_bin("fencectl")
-        .unwrap()
+    let sandbox = Sandbox::new();
+    let metadata = sandbox
+        .cmd()
         .args(["agent", "ovh", "-o", "metadata"])
         .output()
         .unwrap();
@@ -323,8 +324,8 @@ fn fence_ovh_api_page_is_built_from_its_metadata() {
         assert!(actions.contains(&format!("\\fB{action}\\fR")), "{action}");
     }
     // `-o manpage` is the same page.
-    let manpage = assert_cmd::Command::cargo_bin("fencectl")
-        .unwrap()
+    let manpage = sandbox
+        .cmd()
         .args(["agent", "ovh", "-o", "manpage"])
         .output()
         .unwrap();
