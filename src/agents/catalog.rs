@@ -26,7 +26,7 @@ pub struct Catalog {
 }
 
 /// One line of `list-installed`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Listing {
     pub name: String,
     pub path: PathBuf,

@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::xml::{self, Element};
 
 /// Everything an agent says about itself.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct AgentMetadata {
     /// The name the agent reports (fence_legacy says fence_pcmk).
     pub name: String,
@@ -22,14 +22,14 @@ pub struct AgentMetadata {
 }
 
 /// Another name of the same agent, with its own description.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct Symlink {
     pub name: String,
     pub shortdesc: String,
 }
 
 /// One parameter an agent takes.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Parameter {
     pub name: String,
     pub shortdesc: String,
@@ -52,7 +52,7 @@ pub struct Parameter {
 }
 
 /// The content types of metadata.rng.
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ContentType {
     Boolean,
@@ -89,7 +89,7 @@ impl ContentType {
 }
 
 /// One action an agent supports.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct Action {
     pub name: String,
     /// The cluster runs this action when the node joins (unfencing).

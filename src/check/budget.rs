@@ -21,24 +21,27 @@ use crate::pacemaker::version::FencingOption;
 pub const DEFAULT_CLUSTER_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// One device of one level of one node.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct BudgetRow {
     pub stage: String,
     pub device: String,
     pub agent: String,
     pub action: String,
     /// None: no limit (cman waits for the agent).
+    #[schemars(with = "Option<f64>")]
     #[serde(serialize_with = "opt_secs")]
     pub timeout: Option<Duration>,
     /// Where the timeout comes from (`pcmk_reboot_timeout`, `stonith-timeout`).
     pub timeout_from: String,
     pub retries: u32,
     /// The largest delay before the device runs (base or random max).
+    #[schemars(with = "f64")]
     #[serde(serialize_with = "secs")]
     pub delay: Duration,
     /// Whether the delay eats into the timeout (Pacemaker before 2.1.6).
     pub delay_counts: bool,
     /// What the agent may need by its own timeouts; None when unknown.
+    #[schemars(with = "Option<f64>")]
     #[serde(serialize_with = "opt_secs")]
     pub agent_needs: Option<Duration>,
     pub needs_detail: String,
@@ -66,14 +69,16 @@ impl BudgetRow {
 }
 
 /// The budget of one node.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct NodeBudget {
     pub node: String,
     pub rows: Vec<BudgetRow>,
     /// Every level run to its timeout, one after another.
+    #[schemars(with = "Option<f64>")]
     #[serde(serialize_with = "opt_secs")]
     pub total: Option<Duration>,
     /// The cluster's overall fencing timeout (CIB).
+    #[schemars(with = "Option<f64>")]
     #[serde(serialize_with = "opt_secs")]
     pub cluster_timeout: Option<Duration>,
 }

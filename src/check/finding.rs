@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 /// How bad a design finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Worth knowing; never fails the check.
@@ -36,7 +36,7 @@ pub struct Rule {
 }
 
 /// One thing the lint found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Finding {
     pub severity: Severity,
     pub rule: &'static str,
@@ -70,7 +70,7 @@ impl Finding {
 
 /// A rule that could not be applied, and why (a file not readable, not
 /// the local cluster).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct NotChecked {
     pub rule: &'static str,
     pub reason: String,

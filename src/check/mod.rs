@@ -82,7 +82,7 @@ pub struct Subject<'a> {
 }
 
 /// Whether a node can be fenced by what is configured.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct NodeVerdict {
     pub node: String,
     /// Some level or method can run (`fence --dry-run` would exit 0).
@@ -94,14 +94,14 @@ pub struct NodeVerdict {
 }
 
 /// A level or method with its devices, for the matrix and the picture.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct StageView {
     pub label: String,
     pub devices: Vec<DeviceView>,
 }
 
 /// A device of a stage.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct DeviceView {
     pub position: String,
     pub device: String,
@@ -113,7 +113,7 @@ pub struct DeviceView {
 }
 
 /// Everything `check` found.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct CheckReport {
     pub source: SourceKind,
     pub nodes: Vec<NodeVerdict>,

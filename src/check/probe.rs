@@ -28,7 +28,7 @@ pub struct ProbeTarget {
 }
 
 /// The verdict on one device for one node.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ProbeState {
     Ok,
@@ -37,7 +37,7 @@ pub enum ProbeState {
 }
 
 /// One agent run of a probe.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ProbeCall {
     pub action: String,
     pub ok: bool,
@@ -46,7 +46,7 @@ pub struct ProbeCall {
 }
 
 /// The probes of one device for one node.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Probe {
     pub node: String,
     pub stage: String,

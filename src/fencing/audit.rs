@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::sys::fs::{PrivateDir, AUDIT_LOG_CAP};
 
 /// One fencing run.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct AuditRecord {
     /// UTC, RFC 3339.
     pub time: String,
@@ -27,7 +27,7 @@ pub struct AuditRecord {
 }
 
 /// One agent run within a fencing run.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct AuditDevice {
     pub position: String,
     pub device: String,

@@ -29,7 +29,7 @@ pub struct ClusterFenced {
 }
 
 /// The JSON view of a [`ClusterFenced`] (a contract).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct ClusterFencedView<'a> {
     pub node: &'a str,
     pub action: &'a str,
@@ -132,7 +132,7 @@ pub fn describe_event(event: &FenceEvent) -> String {
 }
 
 /// One entry of the merged timeline (`history --cluster`).
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct TimelineEntry {
     /// RFC 3339 UTC; empty while a cluster action is pending.
     pub time: String,

@@ -35,7 +35,7 @@ pub trait Observer {
 }
 
 /// A power state reported by `status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Power {
     On,
@@ -43,7 +43,7 @@ pub enum Power {
 }
 
 /// The result of one step.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct StepResult {
     pub position: String,
     pub device: String,
@@ -68,7 +68,7 @@ pub struct StepResult {
 }
 
 /// The result of a whole run.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Outcome {
     pub success: bool,
     /// The method or level that succeeded.

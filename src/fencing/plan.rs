@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::sys::text;
 
 /// What fencing is asked to do to a node.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum FenceAction {
     Reboot,
@@ -72,6 +72,20 @@ impl Requested {
 impl Serialize for Requested {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
+    }
+}
+
+impl schemars::JsonSchema for Requested {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Requested".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "What was asked: reboot, off, on, status, or `configured` (each device's configured action, else the agent's default).",
+            "type": "string",
+            "enum": ["configured", "reboot", "off", "on", "status"]
+        })
     }
 }
 
@@ -159,6 +173,19 @@ impl Serialize for AgentAction {
     }
 }
 
+impl schemars::JsonSchema for AgentAction {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "AgentAction".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "An action sent to an agent (`action=` on stdin): reboot, off, on, status, list, list-status, monitor, or any other the agent names.",
+            "type": "string"
+        })
+    }
+}
+
 impl std::fmt::Display for AgentAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -166,7 +193,7 @@ impl std::fmt::Display for AgentAction {
 }
 
 /// Where the configuration came from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case", tag = "kind", content = "path")]
 pub enum SourceKind {
     ClusterConf(PathBuf),
@@ -189,7 +216,7 @@ impl SourceKind {
 }
 
 /// The whole plan for one node.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Plan {
     pub node: String,
     /// What was asked: reboot, off, on, status, or `configured` (cluster.conf
@@ -246,7 +273,7 @@ impl Plan {
 
 /// A plan as shown: what [`Plan`] holds, with each step's arguments as
 /// they may be shown (secrets masked unless asked).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct PlanView<'a> {
     pub node: &'a str,
     pub action: Requested,
@@ -258,14 +285,14 @@ pub struct PlanView<'a> {
 }
 
 /// A stage as shown.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct StageView<'a> {
     pub label: &'a str,
     pub steps: Vec<StepView<'a>>,
 }
 
 /// A step as shown: its fields and the arguments it sends.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct StepView<'a> {
     #[serde(flatten)]
     pub step: &'a DeviceStep,
@@ -273,14 +300,14 @@ pub struct StepView<'a> {
 }
 
 /// One argument as shown.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct ArgView {
     pub name: String,
     pub value: String,
 }
 
 /// A method or level: all of its required steps must succeed.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Stage {
     /// `method 1`, `level 2`, `device ipmi1`, `unfence`.
     pub label: String,
@@ -288,7 +315,7 @@ pub struct Stage {
 }
 
 /// One agent run.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct DeviceStep {
     /// fence_node's numbering: `<stage>.<device>`.
     pub position: String,
@@ -314,11 +341,14 @@ pub struct DeviceStep {
     /// Names of the arguments that hold secrets.
     #[serde(skip)]
     pub secret_names: Vec<String>,
+    #[schemars(with = "u64")]
     #[serde(serialize_with = "as_millis")]
     pub timeout: Duration,
     pub retries: u32,
+    #[schemars(with = "u64")]
     #[serde(serialize_with = "as_millis")]
     pub delay_base: Duration,
+    #[schemars(with = "u64")]
     #[serde(serialize_with = "as_millis")]
     pub delay_max: Duration,
     /// False for the "on" half of a remapped reboot: its failure is a warning.

@@ -89,7 +89,7 @@ pub enum Feasibility {
 }
 
 /// A device of the plan that cannot run, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Unrunnable {
     pub stage: String,
     pub position: String,
@@ -146,7 +146,7 @@ fn cannot_run(step: &DeviceStep) -> Option<String> {
 }
 
 /// What a run means: fenced, failed, or for status the power state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
     Fenced,

@@ -10,7 +10,7 @@ use super::client::{Client, OvhError};
 use super::fencing::{Boot, FenceError, ServerFencer};
 
 /// One API access rule.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Rule {
     pub method: String,
     pub path: String,
@@ -357,14 +357,14 @@ pub fn self_test(client: &mut Client, servers: &[String]) -> Vec<ServerTest> {
 }
 
 /// One thing that stops the keys from fencing, and what to do about it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Problem {
     pub problem: String,
     pub fix: String,
 }
 
 /// One server's rules and whether the keys can read it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct ServerCheck {
     pub server: String,
     /// (method, path, granted) for each rule fencing needs.
@@ -374,7 +374,7 @@ pub struct ServerCheck {
 }
 
 /// What `ovh-keys check` found about a set of keys.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Audit {
     pub status: String,
     pub expiration: Option<String>,

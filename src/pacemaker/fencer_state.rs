@@ -15,7 +15,7 @@ use super::live::{self, FenceEvent};
 use super::topology::describe;
 
 /// One configured or registered device.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct DeviceState {
     pub id: String,
     /// The agent, when the CIB has the device.
@@ -28,7 +28,7 @@ pub struct DeviceState {
 }
 
 /// One fencing level.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct LevelState {
     pub target: String,
     pub index: u32,
@@ -36,7 +36,7 @@ pub struct LevelState {
 }
 
 /// The whole view.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct FencerState {
     pub devices: Vec<DeviceState>,
     pub levels: Vec<LevelState>,

@@ -338,7 +338,7 @@ pub fn fence(request: &ClusterFenceRequest) -> Result<(), ToolError> {
 }
 
 /// One entry of the fencer's history.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct FenceEvent {
     pub target: String,
     pub action: String,
