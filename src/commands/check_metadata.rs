@@ -168,7 +168,14 @@ fn report(checked: &[(String, Vec<Finding>)], strict: bool, ctx: &Context<'_>) -
         .flat_map(|(agent, findings)| findings.iter().map(move |finding| Row { agent, finding }))
         .collect();
     if printer.json_output() {
-        printer.json(&rows)?;
+        let findings = rows
+            .iter()
+            .map(|row| crate::views::metadata::MetadataFinding {
+                agent: row.agent,
+                finding: row.finding,
+            })
+            .collect();
+        printer.json(&crate::views::metadata::MetadataView::check(findings))?;
     } else if !rows.is_empty() {
         let mut table = printer.table(&["AGENT", "SEVERITY", "LINE", "SUBJECT", "RULE", "MESSAGE"]);
         for row in &rows {

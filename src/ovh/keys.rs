@@ -378,6 +378,8 @@ pub struct ServerCheck {
 pub struct Audit {
     pub status: String,
     pub expiration: Option<String>,
+    /// The IP addresses the keys may be used from (`allowedIPs`); null: any.
+    #[schemars(with = "Option<Vec<String>>")]
     pub allowed_ips: Value,
     pub clock_skew_seconds: i64,
     pub servers: Vec<ServerCheck>,
