@@ -25,7 +25,9 @@ fn json_list(sandbox: &Sandbox, dirs: &str) -> Vec<serde_json::Value> {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
-    serde_json::from_slice(&out.stdout).unwrap()
+    let document: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(document["schema_version"], 1);
+    document["agents"].as_array().unwrap().clone()
 }
 
 fn by_name<'a>(list: &'a [serde_json::Value], name: &str) -> &'a serde_json::Value {

@@ -10,6 +10,7 @@ mod fence;
 mod fuzz_regressions;
 mod generate;
 mod issue13_check;
+mod json_schema;
 mod library;
 mod list_installed;
 mod metadata;
