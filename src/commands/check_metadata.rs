@@ -22,8 +22,9 @@ use crate::exit::{usage, ExitStatus};
 const ONE_SOURCE: &str = "metadata --check needs exactly one of -a AGENT (one agent), \
      --all (every installed agent) or --file FILE (a metadata XML file, - for standard input)";
 
-/// One finding, as `--format json` prints it. The output is one flat array
-/// of `{agent, severity, rule, subject, line, message}` objects, agents in
+/// One finding, as `--format json` prints it. The output's `findings` is one
+/// flat array ([`crate::views::metadata::MetadataView`]) of `{agent,
+/// severity, rule, subject, line, message}` objects, agents in
 /// name order and findings in line order; `line` is null when there is no
 /// line (an agent that printed no metadata); `agent` is the file's path
 /// under `--file`. Agents without findings add nothing. The field names are

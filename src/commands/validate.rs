@@ -57,7 +57,8 @@ impl AgentCheck {
     }
 }
 
-/// `--format json`'s one object.
+/// What `validate -a AGENT` found (`--format json` prints it as
+/// [`ValidateView::Agent`]).
 #[derive(Debug, Serialize)]
 struct Report<'a> {
     agent: &'a str,
@@ -138,7 +139,8 @@ pub fn run(args: &ValidateArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
     })
 }
 
-/// `--format json`'s object for `--config`.
+/// What `validate --config` found (`--format json` prints it as
+/// [`ValidateView::Config`]).
 #[derive(Debug, Serialize)]
 struct ConfigReport<'a> {
     config: String,
