@@ -240,8 +240,8 @@ fn every_kind_of_broken_agent_is_listed_with_its_reason() {
         .as_array()
         .unwrap()
         .iter()
-        .cloned()
         .filter(|a| a["provider"] == "external")
+        .cloned()
         .collect();
     assert_eq!(list.len(), 9, "nothing is dropped: {list:#?}");
     assert!(by_name(&list, "fence_good")["error"].is_null());
@@ -384,8 +384,8 @@ fn first_directory_wins_and_env_path_works() {
         .as_array()
         .unwrap()
         .iter()
-        .cloned()
         .filter(|a| a["provider"] == "external")
+        .cloned()
         .collect();
     assert_eq!(list.len(), 1);
     assert!(list[0]["error"].is_null());
