@@ -24,6 +24,7 @@ impl Severity {
 /// One thing a check found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Finding {
+    /// `error` or `warning`.
     pub severity: Severity,
     /// A short stable name of the rule that fired (`duplicate-parameter`).
     pub rule: &'static str,

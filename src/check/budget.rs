@@ -23,9 +23,13 @@ pub const DEFAULT_CLUSTER_TIMEOUT: Duration = Duration::from_secs(60);
 /// One device of one level of one node.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct BudgetRow {
+    /// The level or method (`level 1`, `method 1`).
     pub stage: String,
+    /// The device.
     pub device: String,
+    /// Its agent.
     pub agent: String,
+    /// The action the device is sent.
     pub action: String,
     /// None: no limit (cman waits for the agent).
     #[schemars(with = "Option<f64>")]
@@ -33,6 +37,7 @@ pub struct BudgetRow {
     pub timeout: Option<Duration>,
     /// Where the timeout comes from (`pcmk_reboot_timeout`, `stonith-timeout`).
     pub timeout_from: String,
+    /// How many times a failed run is tried again within the timeout.
     pub retries: u32,
     /// The largest delay before the device runs (base or random max).
     #[schemars(with = "f64")]
@@ -44,6 +49,7 @@ pub struct BudgetRow {
     #[schemars(with = "Option<f64>")]
     #[serde(serialize_with = "opt_secs")]
     pub agent_needs: Option<Duration>,
+    /// How the agent's need was worked out (its own timeouts).
     pub needs_detail: String,
 }
 
@@ -71,7 +77,9 @@ impl BudgetRow {
 /// The budget of one node.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct NodeBudget {
+    /// The node.
     pub node: String,
+    /// One row per device of each level, in order.
     pub rows: Vec<BudgetRow>,
     /// Every level run to its timeout, one after another.
     #[schemars(with = "Option<f64>")]

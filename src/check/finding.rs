@@ -38,7 +38,9 @@ pub struct Rule {
 /// One thing the lint found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Finding {
+    /// `error`, `warning` or `info`.
     pub severity: Severity,
+    /// The rule's stable name.
     pub rule: &'static str,
     /// The element concerned (`node node1`, `primitive ipmi1`, `corosync.conf quorum`).
     pub element: String,
@@ -72,6 +74,8 @@ impl Finding {
 /// the local cluster).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct NotChecked {
+    /// The rule's stable name.
     pub rule: &'static str,
+    /// Why it could not be applied.
     pub reason: String,
 }

@@ -275,19 +275,28 @@ impl Plan {
 /// they may be shown (secrets masked unless asked).
 #[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct PlanView<'a> {
+    /// The node to fence.
     pub node: &'a str,
+    /// What was asked: reboot, off, on, status, or `configured`.
     pub action: Requested,
+    /// Whether this is unfencing (the `on` of fabric devices).
     pub unfence: bool,
+    /// Where the configuration came from.
     pub source: &'a SourceKind,
+    /// Methods (cluster.conf) or levels (CIB), tried in order until one succeeds.
     pub stages: Vec<StageView<'a>>,
+    /// What may not go as the configuration says.
     pub warnings: &'a [String],
+    /// How the plan was decided (shown with -v).
     pub notes: &'a [String],
 }
 
 /// A stage as shown.
 #[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct StageView<'a> {
+    /// `method 1`, `level 2`, `device ipmi1`, `unfence`.
     pub label: &'a str,
+    /// The devices run, all of which must succeed.
     pub steps: Vec<StepView<'a>>,
 }
 
@@ -296,13 +305,16 @@ pub struct StageView<'a> {
 pub struct StepView<'a> {
     #[serde(flatten)]
     pub step: &'a DeviceStep,
+    /// What the agent receives on stdin, in order, secrets masked unless `--show-secrets`.
     pub args: Vec<ArgView>,
 }
 
 /// One argument as shown.
 #[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct ArgView {
+    /// The parameter.
     pub name: String,
+    /// Its value, or `********` for a secret.
     pub value: String,
 }
 
@@ -319,8 +331,11 @@ pub struct Stage {
 pub struct DeviceStep {
     /// fence_node's numbering: `<stage>.<device>`.
     pub position: String,
+    /// The device (cluster.conf `fencedevice`, CIB primitive).
     pub device: String,
+    /// Its agent.
     pub agent: String,
+    /// The agent's executable, when it is installed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub agent_path: Option<PathBuf>,
     /// Arguments that select the agent (built-in agents); never secrets.
@@ -341,13 +356,18 @@ pub struct DeviceStep {
     /// Names of the arguments that hold secrets.
     #[serde(skip)]
     pub secret_names: Vec<String>,
+    /// The time the action gets, in milliseconds.
     #[schemars(with = "u64")]
     #[serde(serialize_with = "as_millis")]
     pub timeout: Duration,
+    /// How many times a failed run is tried again within the timeout.
     pub retries: u32,
+    /// The fixed delay before the device runs, in milliseconds.
     #[schemars(with = "u64")]
     #[serde(serialize_with = "as_millis")]
     pub delay_base: Duration,
+    /// The largest delay before the device runs, in milliseconds: the delay
+    /// is random between `delay_base` and this (no random part when equal).
     #[schemars(with = "u64")]
     #[serde(serialize_with = "as_millis")]
     pub delay_max: Duration,

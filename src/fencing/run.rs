@@ -91,9 +91,13 @@ pub enum Feasibility {
 /// A device of the plan that cannot run, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Unrunnable {
+    /// The level or method.
     pub stage: String,
+    /// fence_node's numbering: `<stage>.<device>`.
     pub position: String,
+    /// The device.
     pub device: String,
+    /// Why it cannot run.
     pub reason: String,
 }
 

@@ -31,7 +31,9 @@ pub enum ItemChange {
 pub struct ItemDiff {
     /// `device`, `level` or `option`.
     pub kind: &'static str,
+    /// Its id in the CIB.
     pub id: String,
+    /// `added`, `changed`, `removed` or `unchanged`.
     pub change: ItemChange,
     /// Parameter by parameter (`name: old -> new`, `+name=value`,
     /// `-name`), secrets masked.

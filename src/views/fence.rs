@@ -25,6 +25,7 @@ pub enum FenceView<'a> {
 pub struct Ran<'a> {
     /// This document's version (1); bumped on incompatible changes.
     pub schema_version: u32,
+    /// The plan, secrets masked unless `--show-secrets`.
     pub plan: PlanView<'a>,
     /// Each device run, and which method or level succeeded.
     pub outcome: &'a Outcome,
@@ -37,6 +38,7 @@ pub struct Ran<'a> {
 pub struct DryRun<'a> {
     /// This document's version (1); bumped on incompatible changes.
     pub schema_version: u32,
+    /// The plan, secrets masked unless `--show-secrets`.
     pub plan: PlanView<'a>,
     /// Always null: nothing was run.
     pub outcome: (),
@@ -49,6 +51,7 @@ pub struct DryRun<'a> {
 pub struct NothingConfigured<'a> {
     /// This document's version (1); bumped on incompatible changes.
     pub schema_version: u32,
+    /// The plan, secrets masked unless `--show-secrets`.
     pub plan: PlanView<'a>,
     /// What is missing, and where.
     pub error: String,
