@@ -73,3 +73,48 @@ pub fn write_schemas(dir: &Path) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    /// Every document (each alternative of a command's) requires an
+    /// integer `schema_version`.
+    #[test]
+    fn every_document_requires_an_integer_schema_version() {
+        for document in super::schemas() {
+            let schema = serde_json::to_value((document.schema)()).unwrap();
+            let roots: Vec<&Value> = match schema.get("anyOf") {
+                Some(Value::Array(alternatives)) => alternatives
+                    .iter()
+                    .map(|alt| resolve(&schema, alt))
+                    .collect(),
+                _ => vec![&schema],
+            };
+            for root in roots {
+                let required = root["required"].as_array().unwrap();
+                assert!(
+                    required.contains(&Value::from("schema_version")),
+                    "{}: {root:#}",
+                    document.command
+                );
+                assert_eq!(
+                    root["properties"]["schema_version"]["type"], "integer",
+                    "{}",
+                    document.command
+                );
+            }
+        }
+    }
+
+    /// `{"$ref": "#/$defs/X"}` -> the definition of X.
+    fn resolve<'a>(schema: &'a Value, node: &'a Value) -> &'a Value {
+        match node.get("$ref").and_then(Value::as_str) {
+            Some(reference) => {
+                let name = reference.trim_start_matches("#/$defs/");
+                &schema["$defs"][name]
+            }
+            None => node,
+        }
+    }
+}
