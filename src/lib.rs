@@ -114,6 +114,9 @@ pub mod sys;
 pub mod timespec;
 #[doc(hidden)]
 #[allow(rustdoc::all)]
+pub mod views;
+#[doc(hidden)]
+#[allow(rustdoc::all)]
 pub mod xml;
 
 pub use agents::finding::{Finding, Severity};

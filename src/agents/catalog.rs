@@ -26,14 +26,20 @@ pub struct Catalog {
 }
 
 /// One line of `list-installed`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Listing {
+    /// The agent's name.
     pub name: String,
+    /// Its executable.
     pub path: PathBuf,
+    /// `external` (a program) or `built-in` (in fencectl).
     pub provider: Provider,
+    /// Its one-line description (metadata `shortdesc`).
     pub description: String,
     /// The agent this one is another name of (from `<symlink>` metadata).
     pub alias_of: Option<String>,
+    /// What it can do: `reboot`, `list`, `status`, and `unfencing` for
+    /// fabric agents.
     pub capabilities: Vec<String>,
     /// Why the agent's metadata could not be read; the agent is still listed.
     pub error: Option<String>,

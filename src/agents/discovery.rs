@@ -11,7 +11,7 @@ use super::builtin;
 
 /// What identifies an agent file's contents for the cache: if any of these
 /// change, its metadata is read again.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Fingerprint {
     pub size: u64,
     pub mtime_ns: i128,
@@ -31,7 +31,7 @@ impl Fingerprint {
 }
 
 /// How an agent is provided.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Provider {
     /// An executable on disk (fence-agents, or a vendor's).

@@ -8,32 +8,43 @@ use serde::Serialize;
 use crate::xml::{self, Element};
 
 /// Everything an agent says about itself.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct AgentMetadata {
     /// The name the agent reports (fence_legacy says fence_pcmk).
     pub name: String,
+    /// One line: what the agent drives.
     pub shortdesc: String,
+    /// The longer description.
     pub longdesc: String,
+    /// The vendor's web site.
     pub vendor_url: Option<String>,
     /// Other names the agent is installed under (`<symlink>`).
     pub symlinks: Vec<Symlink>,
+    /// Its parameters, in the metadata's order.
     pub parameters: Vec<Parameter>,
+    /// The actions it supports.
     pub actions: Vec<Action>,
 }
 
 /// Another name of the same agent, with its own description.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct Symlink {
+    /// The other name.
     pub name: String,
+    /// Its description.
     pub shortdesc: String,
 }
 
 /// One parameter an agent takes.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Parameter {
+    /// The parameter's name.
     pub name: String,
+    /// One line: what it is.
     pub shortdesc: String,
+    /// Whether it must be given.
     pub required: bool,
+    /// Whether its value must differ between devices.
     pub unique: bool,
     /// A deprecated name still accepted (`ipaddr`); see `replaced_by`.
     pub deprecated: bool,
@@ -43,16 +54,19 @@ pub struct Parameter {
     pub replaced_by: Option<String>,
     /// The command-line form, e.g. `-a, --ip=[ip]`.
     pub getopt: Option<String>,
+    /// Its type.
     #[serde(rename = "type")]
     pub content_type: ContentType,
+    /// Its default value, when it has one.
     pub default: Option<String>,
     /// The allowed values of a `select` parameter.
     pub options: Vec<String>,
+    /// 1-based line of its `<parameter>` in the metadata.
     pub line: usize,
 }
 
 /// The content types of metadata.rng.
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ContentType {
     Boolean,
@@ -89,8 +103,9 @@ impl ContentType {
 }
 
 /// One action an agent supports.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct Action {
+    /// The action (`on`, `off`, `reboot`, `status`, `monitor`, ...).
     pub name: String,
     /// The cluster runs this action when the node joins (unfencing).
     pub automatic: bool,

@@ -24,7 +24,7 @@ use crate::agents::finding::Finding;
 /// What checking a device's parameters found: each finding names its
 /// rule (`missing-required`, `deprecated-parameter`, ...), the parameter,
 /// and what to do.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Validation {
     /// Every finding, errors and warnings, in the order found.
     pub findings: Vec<Finding>,

@@ -52,7 +52,7 @@ impl Default for RunOptions {
 }
 
 /// What a run came to, in the fence agent API's terms.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "result", rename_all = "kebab-case")]
 pub enum AgentResult {
     /// `status`: the agent exited 0, the node is powered on.
@@ -83,7 +83,7 @@ impl AgentResult {
 }
 
 /// One parameter as sent (secrets masked).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct SentParameter {
     /// Its name.
     pub name: String,
@@ -92,7 +92,7 @@ pub struct SentParameter {
 }
 
 /// One line the agent printed (secrets masked).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct OutputLine {
     /// `stdout` or `stderr`.
     pub stream: &'static str,
@@ -102,7 +102,7 @@ pub struct OutputLine {
 
 /// The result of [`Device::run`]: what was sent and what came of it. Its
 /// JSON form is `fencectl run --format json`'s document.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Outcome {
     /// [`OUTCOME_SCHEMA_VERSION`].
     pub schema_version: u32,

@@ -31,7 +31,7 @@ pub struct Plan {
 }
 
 /// What running a [`Plan`] came to.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PlanOutcome {
     /// Fenced, failed, interrupted, or for status the power state.
     pub verdict: Verdict,

@@ -21,26 +21,35 @@ use crate::pacemaker::version::FencingOption;
 pub const DEFAULT_CLUSTER_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// One device of one level of one node.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct BudgetRow {
+    /// The level or method (`level 1`, `method 1`).
     pub stage: String,
+    /// The device.
     pub device: String,
+    /// Its agent.
     pub agent: String,
+    /// The action the device is sent.
     pub action: String,
     /// None: no limit (cman waits for the agent).
+    #[schemars(with = "Option<f64>")]
     #[serde(serialize_with = "opt_secs")]
     pub timeout: Option<Duration>,
     /// Where the timeout comes from (`pcmk_reboot_timeout`, `stonith-timeout`).
     pub timeout_from: String,
+    /// How many times a failed run is tried again within the timeout.
     pub retries: u32,
     /// The largest delay before the device runs (base or random max).
+    #[schemars(with = "f64")]
     #[serde(serialize_with = "secs")]
     pub delay: Duration,
     /// Whether the delay eats into the timeout (Pacemaker before 2.1.6).
     pub delay_counts: bool,
     /// What the agent may need by its own timeouts; None when unknown.
+    #[schemars(with = "Option<f64>")]
     #[serde(serialize_with = "opt_secs")]
     pub agent_needs: Option<Duration>,
+    /// How the agent's need was worked out (its own timeouts).
     pub needs_detail: String,
 }
 
@@ -66,14 +75,18 @@ impl BudgetRow {
 }
 
 /// The budget of one node.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct NodeBudget {
+    /// The node.
     pub node: String,
+    /// One row per device of each level, in order.
     pub rows: Vec<BudgetRow>,
     /// Every level run to its timeout, one after another.
+    #[schemars(with = "Option<f64>")]
     #[serde(serialize_with = "opt_secs")]
     pub total: Option<Duration>,
     /// The cluster's overall fencing timeout (CIB).
+    #[schemars(with = "Option<f64>")]
     #[serde(serialize_with = "opt_secs")]
     pub cluster_timeout: Option<Duration>,
 }

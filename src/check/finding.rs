@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 /// How bad a design finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Worth knowing; never fails the check.
@@ -36,9 +36,11 @@ pub struct Rule {
 }
 
 /// One thing the lint found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Finding {
+    /// `error`, `warning` or `info`.
     pub severity: Severity,
+    /// The rule's stable name.
     pub rule: &'static str,
     /// The element concerned (`node node1`, `primitive ipmi1`, `corosync.conf quorum`).
     pub element: String,
@@ -70,8 +72,10 @@ impl Finding {
 
 /// A rule that could not be applied, and why (a file not readable, not
 /// the local cluster).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct NotChecked {
+    /// The rule's stable name.
     pub rule: &'static str,
+    /// Why it could not be applied.
     pub reason: String,
 }

@@ -82,11 +82,13 @@ pub struct Subject<'a> {
 }
 
 /// Whether a node can be fenced by what is configured.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct NodeVerdict {
+    /// The node.
     pub node: String,
     /// Some level or method can run (`fence --dry-run` would exit 0).
     pub fenceable: bool,
+    /// Why nothing can fence it, when nothing can.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// The levels or methods, each with its devices.
@@ -94,32 +96,45 @@ pub struct NodeVerdict {
 }
 
 /// A level or method with its devices, for the matrix and the picture.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct StageView {
+    /// `level 1`, `method 1`.
     pub label: String,
+    /// The devices, all of which must succeed.
     pub devices: Vec<DeviceView>,
 }
 
 /// A device of a stage.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct DeviceView {
+    /// fence_node's numbering: `<stage>.<device>`.
     pub position: String,
+    /// The device.
     pub device: String,
+    /// Its agent.
     pub agent: String,
+    /// The address it reaches (ip, hostname), when it has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
+    /// Why it cannot run (missing agent or device).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub problem: Option<String>,
 }
 
 /// Everything `check` found.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct CheckReport {
+    /// Where the configuration came from.
     pub source: SourceKind,
+    /// Each node: can it be fenced, by which levels or methods.
     pub nodes: Vec<NodeVerdict>,
+    /// The read-only probes of each device for each node (none with `--offline`).
     pub probes: Vec<probe::Probe>,
+    /// The timeout budget of each node.
     pub budgets: Vec<budget::NodeBudget>,
+    /// The design findings.
     pub findings: Vec<Finding>,
+    /// Rules that could not be checked, and why.
     pub not_checked: Vec<NotChecked>,
 }
 

@@ -28,7 +28,7 @@ pub struct ProbeTarget {
 }
 
 /// The verdict on one device for one node.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ProbeState {
     Ok,
@@ -37,28 +37,40 @@ pub enum ProbeState {
 }
 
 /// One agent run of a probe.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ProbeCall {
+    /// The action run (`monitor`, `list`, `status`).
     pub action: String,
+    /// Whether it answered as expected.
     pub ok: bool,
+    /// What it answered, or what went wrong.
     pub result: String,
+    /// How long it took, in milliseconds.
     pub elapsed_ms: u64,
 }
 
 /// The probes of one device for one node.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Probe {
+    /// The node.
     pub node: String,
+    /// The level or method.
     pub stage: String,
+    /// fence_node's numbering: `<stage>.<device>`.
     pub position: String,
+    /// The device.
     pub device: String,
+    /// Its agent.
     pub agent: String,
+    /// The verdict: `ok`, `fail` or `not-probed`.
     pub state: ProbeState,
+    /// Why it failed or was not probed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// The node's power as `status` answered it (`on`, `off`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub power: Option<String>,
+    /// Each agent run, in order.
     pub calls: Vec<ProbeCall>,
 }
 

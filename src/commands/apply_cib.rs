@@ -5,7 +5,6 @@ use std::io::Write as _;
 use std::time::Duration;
 
 use anyhow::{bail, Context as _, Result};
-use serde_json::json;
 
 use super::Context;
 use crate::cli::GenerateCibArgs;
@@ -38,12 +37,9 @@ pub fn run(inventory: &Inventory, args: &GenerateCibArgs, ctx: &Context<'_>) -> 
         );
     }
     if printer.json_output() {
-        printer.json(&json!({
-            "cib_version": format!("{}.{}.{}", plan.source.admin_epoch, plan.source.epoch, plan.source.num_updates),
-            "items": plan.items,
-            "changes": plan.changes.len(),
-            "applied": false,
-        }))?;
+        printer.json(&crate::views::generate_cib::GenerateCibApplyView::new(
+            &plan,
+        ))?;
     } else {
         printer.out(&summary(&plan))?;
     }

@@ -33,7 +33,7 @@ pub fn run(args: &CheckArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
     let report = check::check(&request, &ctx.catalog())?;
     let printer = ctx.printer;
     if printer.json_output() {
-        printer.json(&report)?;
+        printer.json(&crate::views::check::CheckView::new(&report))?;
     } else if ctx.global.quiet {
         quiet(&report, printer)?;
     } else {

@@ -22,8 +22,9 @@ use crate::exit::{usage, ExitStatus};
 const ONE_SOURCE: &str = "metadata --check needs exactly one of -a AGENT (one agent), \
      --all-agents (every installed agent) or --file FILE (a metadata XML file, - for standard input)";
 
-/// One finding, as `--format json` prints it. The output is one flat array
-/// of `{agent, severity, rule, subject, line, message}` objects, agents in
+/// One finding, as `--format json` prints it. The output's `findings` is one
+/// flat array ([`crate::views::metadata::MetadataView`]) of `{agent,
+/// severity, rule, subject, line, message}` objects, agents in
 /// name order and findings in line order; `line` is null when there is no
 /// line (an agent that printed no metadata); `agent` is the file's path
 /// under `--file`. Agents without findings add nothing. The field names are
@@ -164,7 +165,14 @@ fn report(checked: &[(String, Vec<Finding>)], strict: bool, ctx: &Context<'_>) -
         .flat_map(|(agent, findings)| findings.iter().map(move |finding| Row { agent, finding }))
         .collect();
     if printer.json_output() {
-        printer.json(&rows)?;
+        let findings = rows
+            .iter()
+            .map(|row| crate::views::metadata::MetadataFinding {
+                agent: row.agent,
+                finding: row.finding,
+            })
+            .collect();
+        printer.json(&crate::views::metadata::MetadataView::check(findings))?;
     } else if !rows.is_empty() {
         let mut table = printer.table(&["AGENT", "SEVERITY", "LINE", "SUBJECT", "RULE", "MESSAGE"]);
         for row in &rows {

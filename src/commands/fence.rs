@@ -8,7 +8,6 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 use comfy_table::Cell;
 use indicatif::{ProgressBar, ProgressStyle};
-use serde_json::json;
 
 use super::Context;
 use crate::cli::{FenceActionArg, FenceArgs, Format};
@@ -19,6 +18,7 @@ use crate::fencing::plan_cib::Probing;
 use crate::fencing::run::{self as fencing, Feasibility, FenceRequest, Fenced, Verdict};
 use crate::fencing::source::ConfigChoice;
 use crate::output::Printer;
+use crate::views::fence::FenceView;
 
 pub fn run(args: &FenceArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
     ctx.formats("fence", &[Format::Table, Format::Json])?;
@@ -45,7 +45,10 @@ pub fn run(args: &FenceArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
         };
         let message = format!("{what} node {} in {}", plan.node, plan.source.describe());
         if printer.json_output() {
-            printer.json(&json!({ "plan": plan.view(args.show_secrets), "error": message }))?;
+            printer.json(&FenceView::nothing_configured(
+                plan.view(args.show_secrets),
+                message.clone(),
+            ))?;
         }
         crate::output::print_error(&anyhow::anyhow!(message));
         return Err(Reported(ExitStatus::NothingConfigured).into());
@@ -124,11 +127,10 @@ fn dry_run(
         Feasibility::NothingConfigured => (&[][..], ExitStatus::NothingConfigured),
     };
     if printer.json_output() {
-        printer.json(&json!({
-            "plan": plan.view(args.show_secrets),
-            "outcome": null,
-            "unrunnable": unrunnable,
-        }))?;
+        printer.json(&FenceView::dry_run(
+            plan.view(args.show_secrets),
+            unrunnable,
+        ))?;
     } else {
         printer.out(&dry_run_text(plan, args, printer))?;
     }
@@ -211,11 +213,11 @@ fn dry_run_text(plan: &Plan, args: &FenceArgs, printer: &Printer) -> String {
 fn report(plan: &Plan, fenced: &Fenced, args: &FenceArgs, printer: &Printer) -> Result<ExitStatus> {
     let (outcome, verdict) = (&fenced.outcome, fenced.verdict);
     if printer.json_output() {
-        printer.json(&json!({
-            "plan": plan.view(args.show_secrets),
-            "outcome": outcome,
-            "result": verdict.word(),
-        }))?;
+        printer.json(&FenceView::ran(
+            plan.view(args.show_secrets),
+            outcome,
+            verdict,
+        ))?;
     } else if plan.is_status() {
         printer.out(&format!(
             "Status of {}: {}",

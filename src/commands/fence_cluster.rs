@@ -51,7 +51,9 @@ pub fn run(args: &FenceArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
         printer.warn(&format!("the fencer's history could not be read: {error}"));
     }
     if printer.json_output() {
-        printer.json(&fenced.view(&request))?;
+        printer.json(&crate::views::fence::FenceView::via_cluster(
+            fenced.view(&request),
+        ))?;
     }
     let what = if request.action == ClusterAction::On {
         "unfence"

@@ -1,5 +1,6 @@
 //! `fencectl generate-assets --dir DIR`: shell completions and man pages,
-//! committed under completions/ and man/ and checked by a test.
+//! committed under completions/ and man/, and the JSON Schemas under
+//! docs/schema/, all checked by tests.
 
 use std::path::Path;
 
@@ -17,7 +18,14 @@ pub fn run(args: &GenerateAssetsArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
         "wrote completions/ and man/ under {}",
         args.dir.display()
     ));
+    write_json_schemas(&args.dir)?;
     Ok(ExitStatus::Success)
+}
+
+/// Writes `docs/schema/` under `dir`: the JSON Schema of every command's
+/// `--format json` document ([`crate::views::schemas`]).
+pub fn write_json_schemas(dir: &Path) -> Result<()> {
+    crate::views::write_schemas(&dir.join("docs").join("schema"))
 }
 
 /// Writes `completions/` (bash, zsh, fish) and `man/` (one page per

@@ -26,7 +26,7 @@ pub fn run(args: &HistoryArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
         records.retain(|r| &r.node == node);
     }
     if printer.json_output() {
-        printer.json(&records)?;
+        printer.json(&crate::views::history::HistoryView::records(&records))?;
         return Ok(ExitStatus::Success);
     }
     if records.is_empty() {

@@ -28,7 +28,7 @@ pub fn run(args: &HistoryArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
     }
     let entries = cluster::timeline(&records, &events);
     if printer.json_output() {
-        printer.json(&entries)?;
+        printer.json(&crate::views::history::HistoryView::timeline(&entries))?;
         return Ok(ExitStatus::Success);
     }
     if entries.is_empty() {

@@ -36,7 +36,9 @@ pub fn run(args: &ListInstalledArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
             })
             .collect();
         if printer.json_output() {
-            printer.json(&names)?;
+            printer.json(&crate::views::list_installed::ListInstalledView::names(
+                names,
+            ))?;
         } else if !names.is_empty() {
             printer.out(&names.join("\n"))?;
         }
@@ -72,7 +74,9 @@ pub fn run(args: &ListInstalledArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
         .collect();
     report_problems(&shown, ctx);
     if printer.json_output() {
-        printer.json(&shown)?;
+        printer.json(&crate::views::list_installed::ListInstalledView::agents(
+            shown,
+        ))?;
     } else {
         print_table(&shown, ctx)?;
     }

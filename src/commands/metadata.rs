@@ -38,7 +38,7 @@ pub fn run(args: &MetadataArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
     }
     let (_, metadata) = catalog.metadata(&agent, args.refresh)?;
     if printer.json_output() {
-        printer.json(&metadata)?;
+        printer.json(&crate::views::metadata::MetadataView::metadata(&metadata))?;
     } else {
         let text = render(&agent.name, &metadata, args.deprecated, ctx)
             .context("rendering the metadata")?;

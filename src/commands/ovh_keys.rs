@@ -769,7 +769,13 @@ fn describe_files(files: &[PathBuf]) -> String {
 fn print_check(report: &CheckReport, ctx: &Context<'_>) -> Result<()> {
     let printer = ctx.printer;
     if printer.json_output() {
-        return printer.json(report);
+        return printer.json(&crate::views::ovh_keys::OvhKeysCheckView {
+            schema_version: crate::views::SCHEMA_VERSION,
+            endpoint: &report.endpoint,
+            base: &report.base,
+            files: &report.files,
+            audit: &report.audit,
+        });
     }
     let ips = match &report.audit.allowed_ips {
         Value::Array(ips) if !ips.is_empty() => ips

@@ -14,7 +14,7 @@ pub fn run(args: &StatusArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
     let printer = ctx.printer;
     let state = fencer_state::read(args.node.as_deref())?;
     if printer.json_output() {
-        printer.json(&state)?;
+        printer.json(&crate::views::status::StatusView::new(&state))?;
         return Ok(ExitStatus::Success);
     }
     let mut devices = printer.table(&["DEVICE", "AGENT", "REGISTERED", "TARGETS"]);

@@ -25,6 +25,7 @@ use crate::pacemaker::params::{is_special, lookup};
 use crate::pacemaker::selection::StaticList;
 use crate::pacemaker::version::PacemakerVersion;
 use crate::sys::text;
+use crate::views::validate::{AgentCheckView, ValidateView};
 
 /// The node Pacemaker's own validation pretends to fence
 /// (`stonith__validate` in lib/fencing/st_client.c).
@@ -56,7 +57,8 @@ impl AgentCheck {
     }
 }
 
-/// `--format json`'s one object.
+/// What `validate -a AGENT` found (`--format json` prints it as
+/// [`ValidateView::Agent`]).
 #[derive(Debug, Serialize)]
 struct Report<'a> {
     agent: &'a str,
@@ -115,7 +117,18 @@ pub fn run(args: &ValidateArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
         agent_check: agent_check.as_ref(),
     };
     if ctx.printer.json_output() {
-        ctx.printer.json(&report)?;
+        ctx.printer.json(&ValidateView::Agent {
+            schema_version: crate::views::SCHEMA_VERSION,
+            agent: report.agent,
+            valid: report.valid,
+            findings: report.findings,
+            agent_check: report.agent_check.map(|check| AgentCheckView {
+                ran: check.ran,
+                exit_code: check.exit_code,
+                ok: check.ok,
+                stderr: &check.stderr,
+            }),
+        })?;
     } else {
         print_report(&report, ctx)?;
     }
@@ -126,7 +139,8 @@ pub fn run(args: &ValidateArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
     })
 }
 
-/// `--format json`'s object for `--config`.
+/// What `validate --config` found (`--format json` prints it as
+/// [`ValidateView::Config`]).
 #[derive(Debug, Serialize)]
 struct ConfigReport<'a> {
     config: String,
@@ -167,7 +181,12 @@ fn validate_config(file: &Path, ctx: &Context<'_>) -> Result<ExitStatus> {
         findings: &findings,
     };
     if ctx.printer.json_output() {
-        ctx.printer.json(&report)?;
+        ctx.printer.json(&ValidateView::Config {
+            schema_version: crate::views::SCHEMA_VERSION,
+            config: &report.config,
+            valid: report.valid,
+            findings: report.findings,
+        })?;
     } else {
         print_findings(&findings, &report.config, valid, ctx)?;
     }

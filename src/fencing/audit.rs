@@ -13,30 +13,42 @@ use serde::{Deserialize, Serialize};
 use crate::sys::fs::{PrivateDir, AUDIT_LOG_CAP};
 
 /// One fencing run.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct AuditRecord {
     /// UTC, RFC 3339.
     pub time: String,
+    /// Who ran it.
     pub user: String,
+    /// The node.
     pub node: String,
+    /// The action asked.
     pub action: String,
+    /// The configuration or command it came from.
     pub source: String,
     /// `success`, `failed`, `no-method`, `interrupted`, or for status `on`/`off`/`unknown`.
     pub result: String,
+    /// Each agent run.
     pub devices: Vec<AuditDevice>,
 }
 
 /// One agent run within a fencing run.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct AuditDevice {
+    /// fence_node's numbering: `<stage>.<device>`.
     pub position: String,
+    /// The device.
     pub device: String,
+    /// Its agent.
     pub agent: String,
+    /// The action sent; null when the agent's default ran.
     pub action: Option<String>,
     /// The arguments sent, secrets masked.
     pub args: Vec<(String, String)>,
+    /// Whether it did what was asked.
     pub ok: bool,
+    /// `success`, or what went wrong.
     pub result: String,
+    /// How long it took, in milliseconds.
     pub elapsed_ms: u64,
 }
 

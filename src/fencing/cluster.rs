@@ -29,14 +29,19 @@ pub struct ClusterFenced {
 }
 
 /// The JSON view of a [`ClusterFenced`] (a contract).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct ClusterFencedView<'a> {
+    /// The node.
     pub node: &'a str,
+    /// The action asked of the fencer (`reboot`, `off`, `on`).
     pub action: &'a str,
+    /// Always `cluster`.
     pub via: &'static str,
     /// `success`, `failed` or `no-method`.
     pub result: &'static str,
+    /// What the fencer said went wrong, when it did.
     pub error: Option<String>,
+    /// The entry the fencer made in its history, when it could be read.
     pub history_entry: Option<&'a FenceEvent>,
 }
 
@@ -132,14 +137,17 @@ pub fn describe_event(event: &FenceEvent) -> String {
 }
 
 /// One entry of the merged timeline (`history --cluster`).
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct TimelineEntry {
     /// RFC 3339 UTC; empty while a cluster action is pending.
     pub time: String,
     /// `fencectl` (the audit log) or `cluster` (the fencer's history).
     pub source: &'static str,
+    /// The node.
     pub node: String,
+    /// The action.
     pub action: String,
+    /// `success`, `failed`, `pending`, ... as the source says.
     pub result: String,
     /// Who asked and where it ran.
     pub detail: String,

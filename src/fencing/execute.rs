@@ -35,7 +35,7 @@ pub trait Observer {
 }
 
 /// A power state reported by `status`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Power {
     On,
@@ -43,19 +43,29 @@ pub enum Power {
 }
 
 /// The result of one step.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct StepResult {
+    /// fence_node's numbering: `<stage>.<device>`.
     pub position: String,
+    /// The device.
     pub device: String,
+    /// Its agent.
     pub agent: String,
+    /// The action sent; null when the agent's default ran.
     pub action: Option<AgentAction>,
+    /// Whether it did what was asked.
     pub ok: bool,
+    /// False for the `on` half of a remapped reboot: its failure is a warning.
     pub required: bool,
+    /// The agent's exit code, when it exited.
     pub exit_code: Option<i32>,
     /// `success`, or what went wrong (secrets masked).
     pub result: String,
+    /// How many times the agent ran.
     pub attempts: u32,
+    /// How long the step took, in milliseconds.
     pub elapsed_ms: u64,
+    /// For status: the power state the agent reported.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub power: Option<Power>,
     /// How the last attempt ended, when the agent ran.
@@ -68,12 +78,15 @@ pub struct StepResult {
 }
 
 /// The result of a whole run.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Outcome {
+    /// Whether a method or level succeeded.
     pub success: bool,
     /// The method or level that succeeded.
     pub succeeded_with: Option<String>,
+    /// Whether a signal stopped the run.
     pub interrupted: bool,
+    /// Each device run, in order.
     pub steps: Vec<StepResult>,
     /// The device lock of the last step that ran, still held: the caller
     /// writes the audit record, then releases it ([`Outcome::release_lock`]),

@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::sys::text;
 
 /// What fencing is asked to do to a node.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum FenceAction {
     Reboot,
@@ -72,6 +72,20 @@ impl Requested {
 impl Serialize for Requested {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
+    }
+}
+
+impl schemars::JsonSchema for Requested {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Requested".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "What was asked: reboot, off, on, status, or `configured` (each device's configured action, else the agent's default).",
+            "type": "string",
+            "enum": ["configured", "reboot", "off", "on", "status"]
+        })
     }
 }
 
@@ -159,6 +173,19 @@ impl Serialize for AgentAction {
     }
 }
 
+impl schemars::JsonSchema for AgentAction {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "AgentAction".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "An action sent to an agent (`action=` on stdin): reboot, off, on, status, list, list-status, monitor, or any other the agent names.",
+            "type": "string"
+        })
+    }
+}
+
 impl std::fmt::Display for AgentAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -166,7 +193,7 @@ impl std::fmt::Display for AgentAction {
 }
 
 /// Where the configuration came from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case", tag = "kind", content = "path")]
 pub enum SourceKind {
     ClusterConf(PathBuf),
@@ -189,7 +216,7 @@ impl SourceKind {
 }
 
 /// The whole plan for one node.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Plan {
     pub node: String,
     /// What was asked: reboot, off, on, status, or `configured` (cluster.conf
@@ -246,41 +273,53 @@ impl Plan {
 
 /// A plan as shown: what [`Plan`] holds, with each step's arguments as
 /// they may be shown (secrets masked unless asked).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct PlanView<'a> {
+    /// The node to fence.
     pub node: &'a str,
+    /// What was asked: reboot, off, on, status, or `configured`.
     pub action: Requested,
+    /// Whether this is unfencing (the `on` of fabric devices).
     pub unfence: bool,
+    /// Where the configuration came from.
     pub source: &'a SourceKind,
+    /// Methods (cluster.conf) or levels (CIB), tried in order until one succeeds.
     pub stages: Vec<StageView<'a>>,
+    /// What may not go as the configuration says.
     pub warnings: &'a [String],
+    /// How the plan was decided (shown with -v).
     pub notes: &'a [String],
 }
 
 /// A stage as shown.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct StageView<'a> {
+    /// `method 1`, `level 2`, `device ipmi1`, `unfence`.
     pub label: &'a str,
+    /// The devices run, all of which must succeed.
     pub steps: Vec<StepView<'a>>,
 }
 
 /// A step as shown: its fields and the arguments it sends.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct StepView<'a> {
     #[serde(flatten)]
     pub step: &'a DeviceStep,
+    /// What the agent receives on stdin, in order, secrets masked unless `--show-secrets`.
     pub args: Vec<ArgView>,
 }
 
 /// One argument as shown.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct ArgView {
+    /// The parameter.
     pub name: String,
+    /// Its value, or `********` for a secret.
     pub value: String,
 }
 
 /// A method or level: all of its required steps must succeed.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Stage {
     /// `method 1`, `level 2`, `device ipmi1`, `unfence`.
     pub label: String,
@@ -288,12 +327,15 @@ pub struct Stage {
 }
 
 /// One agent run.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct DeviceStep {
     /// fence_node's numbering: `<stage>.<device>`.
     pub position: String,
+    /// The device (cluster.conf `fencedevice`, CIB primitive).
     pub device: String,
+    /// Its agent.
     pub agent: String,
+    /// The agent's executable, when it is installed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub agent_path: Option<PathBuf>,
     /// Arguments that select the agent (built-in agents); never secrets.
@@ -314,11 +356,19 @@ pub struct DeviceStep {
     /// Names of the arguments that hold secrets.
     #[serde(skip)]
     pub secret_names: Vec<String>,
+    /// The time the action gets, in milliseconds.
+    #[schemars(with = "u64")]
     #[serde(serialize_with = "as_millis")]
     pub timeout: Duration,
+    /// How many times a failed run is tried again within the timeout.
     pub retries: u32,
+    /// The fixed delay before the device runs, in milliseconds.
+    #[schemars(with = "u64")]
     #[serde(serialize_with = "as_millis")]
     pub delay_base: Duration,
+    /// The largest delay before the device runs, in milliseconds: the delay
+    /// is random between `delay_base` and this (no random part when equal).
+    #[schemars(with = "u64")]
     #[serde(serialize_with = "as_millis")]
     pub delay_max: Duration,
     /// False for the "on" half of a remapped reboot: its failure is a warning.

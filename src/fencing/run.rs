@@ -89,11 +89,15 @@ pub enum Feasibility {
 }
 
 /// A device of the plan that cannot run, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Unrunnable {
+    /// The level or method.
     pub stage: String,
+    /// fence_node's numbering: `<stage>.<device>`.
     pub position: String,
+    /// The device.
     pub device: String,
+    /// Why it cannot run.
     pub reason: String,
 }
 
@@ -146,7 +150,7 @@ fn cannot_run(step: &DeviceStep) -> Option<String> {
 }
 
 /// What a run means: fenced, failed, or for status the power state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
     Fenced,

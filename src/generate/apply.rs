@@ -17,7 +17,7 @@ use crate::pacemaker::version::{FencingOption, PacemakerVersion};
 use crate::xml::Element;
 
 /// How one device, level or option changes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ItemChange {
     Added,
@@ -27,11 +27,13 @@ pub enum ItemChange {
 }
 
 /// One line of the summary.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ItemDiff {
     /// `device`, `level` or `option`.
     pub kind: &'static str,
+    /// Its id in the CIB.
     pub id: String,
+    /// `added`, `changed`, `removed` or `unchanged`.
     pub change: ItemChange,
     /// Parameter by parameter (`name: old -> new`, `+name=value`,
     /// `-name`), secrets masked.

@@ -10,7 +10,7 @@ use super::client::{Client, OvhError};
 use super::fencing::{Boot, FenceError, ServerFencer};
 
 /// One API access rule.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Rule {
     pub method: String,
     pub path: String,
@@ -357,15 +357,18 @@ pub fn self_test(client: &mut Client, servers: &[String]) -> Vec<ServerTest> {
 }
 
 /// One thing that stops the keys from fencing, and what to do about it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Problem {
+    /// What stops fencing.
     pub problem: String,
+    /// What to do about it.
     pub fix: String,
 }
 
 /// One server's rules and whether the keys can read it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct ServerCheck {
+    /// The server's name at OVH.
     pub server: String,
     /// (method, path, granted) for each rule fencing needs.
     pub rules: Vec<(String, String, bool)>,
@@ -374,13 +377,20 @@ pub struct ServerCheck {
 }
 
 /// What `ovh-keys check` found about a set of keys.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Audit {
+    /// The credential's status (`validated`, `expired`, ...).
     pub status: String,
+    /// When the keys expire, when they do.
     pub expiration: Option<String>,
+    /// The IP addresses the keys may be used from (`allowedIPs`); null: any.
+    #[schemars(with = "Option<Vec<String>>")]
     pub allowed_ips: Value,
+    /// The API's clock minus the local clock, in seconds.
     pub clock_skew_seconds: i64,
+    /// Each server fencing needs, and what the keys may do to it.
     pub servers: Vec<ServerCheck>,
+    /// What stops the keys from fencing, with the fix.
     pub problems: Vec<Problem>,
 }
 

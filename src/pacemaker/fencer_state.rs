@@ -15,8 +15,9 @@ use super::live::{self, FenceEvent};
 use super::topology::describe;
 
 /// One configured or registered device.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct DeviceState {
+    /// The device's id.
     pub id: String,
     /// The agent, when the CIB has the device.
     pub agent: Option<String>,
@@ -28,17 +29,23 @@ pub struct DeviceState {
 }
 
 /// One fencing level.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct LevelState {
+    /// What the level is for, as the CIB names it (a node, a pattern, an
+    /// attribute).
     pub target: String,
+    /// The level's number (1 runs first).
     pub index: u32,
+    /// Its devices, all of which must succeed.
     pub devices: Vec<String>,
 }
 
 /// The whole view.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct FencerState {
+    /// The devices in the CIB or registered with the fencer.
     pub devices: Vec<DeviceState>,
+    /// The fencing levels.
     pub levels: Vec<LevelState>,
     /// The newest event per node.
     pub last_events: Vec<FenceEvent>,

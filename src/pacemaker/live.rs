@@ -338,9 +338,11 @@ pub fn fence(request: &ClusterFenceRequest) -> Result<(), ToolError> {
 }
 
 /// One entry of the fencer's history.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct FenceEvent {
+    /// The node fenced.
     pub target: String,
+    /// The action (`reboot`, `off`, `on`).
     pub action: String,
     /// `success`, `failed` or `pending`.
     pub status: String,
@@ -352,6 +354,7 @@ pub struct FenceEvent {
     pub delegate: Option<String>,
     /// `YYYY-MM-DD HH:MM:SSZ` as Pacemaker prints it; none while pending.
     pub completed: Option<String>,
+    /// Why it failed, as the fencer says.
     pub exit_reason: Option<String>,
 }
 

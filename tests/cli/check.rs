@@ -38,8 +38,9 @@ fn check_json_in(
         .args(args)
         .output()
         .unwrap();
-    let rows = serde_json::from_slice(&out.stdout)
+    let document: serde_json::Value = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}{}", text(&out.stdout), text(&out.stderr)));
+    let rows = document["findings"].as_array().unwrap().clone();
     (out.status.code(), rows)
 }
 
@@ -258,7 +259,8 @@ fn file_dash_reads_standard_input() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
-    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let document: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = document["findings"].as_array().unwrap();
     assert_eq!(rows[0]["rule"], "no-off-action");
     assert_eq!(rows[0]["agent"], "-");
 }

@@ -134,7 +134,15 @@ fn issue14_fence_via_cluster_status_and_history() {
     let out = fencectl(
         &cluster,
         &sandbox,
-        &["fence", "node4", "--via-cluster", "--timeout", "30s"],
+        &[
+            "--format",
+            "json",
+            "fence",
+            "node4",
+            "--via-cluster",
+            "--timeout",
+            "30s",
+        ],
     );
     assert_eq!(code(&out), 2, "{}", explain(&out));
     assert!(
@@ -142,6 +150,9 @@ fn issue14_fence_via_cluster_status_and_history() {
         "{}",
         explain(&out)
     );
+    let fenced: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(fenced["via"], "cluster", "{fenced:#}");
+    crate::json_schema::assert_valid("fence", &fenced);
 
     // status is not an action through the cluster.
     let out = fencectl(
@@ -160,7 +171,8 @@ fn issue14_fence_via_cluster_status_and_history() {
     );
     assert_eq!(code(&out), 0, "{}", explain(&out));
     let timeline: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let entries = timeline.as_array().unwrap();
+    crate::json_schema::assert_valid("history", &timeline);
+    let entries = timeline["entries"].as_array().unwrap();
     let has = |source: &str, node: &str, action: &str, result: &str| {
         entries.iter().any(|e| {
             e["source"] == source
@@ -187,6 +199,7 @@ fn issue14_fence_via_cluster_status_and_history() {
     let out = fencectl(&cluster, &sandbox, &["--format", "json", "status"]);
     assert_eq!(code(&out), 0, "{}", explain(&out));
     let status: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    crate::json_schema::assert_valid("status", &status);
     let registered = cluster.run_ok("stonith_admin", &["--list-registered"]);
     let mut expected: Vec<&str> = registered
         .lines()

@@ -205,7 +205,8 @@ fn fence_dummy_really_powers_off_and_status_reports_it() {
         .args(["history", "node1", "--format", "json"])
         .output()
         .unwrap();
-    let runs: Vec<serde_json::Value> = serde_json::from_slice(&history.stdout).unwrap();
+    let history: serde_json::Value = serde_json::from_slice(&history.stdout).unwrap();
+    let runs = history["records"].as_array().unwrap();
     assert_eq!(runs.len(), 3);
     assert_eq!(runs[1]["result"], "success");
     assert_eq!(runs[2]["result"], "off");

@@ -25,7 +25,9 @@ fn json_list(sandbox: &Sandbox, dirs: &str) -> Vec<serde_json::Value> {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
-    serde_json::from_slice(&out.stdout).unwrap()
+    let document: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(document["schema_version"], 1);
+    document["agents"].as_array().unwrap().clone()
 }
 
 fn by_name<'a>(list: &'a [serde_json::Value], name: &str) -> &'a serde_json::Value {
@@ -233,10 +235,13 @@ fn every_kind_of_broken_agent_is_listed_with_its_reason() {
         "took {:?}",
         started.elapsed()
     );
-    let list: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
-    let list: Vec<serde_json::Value> = list
-        .into_iter()
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let list: Vec<serde_json::Value> = list["agents"]
+        .as_array()
+        .unwrap()
+        .iter()
         .filter(|a| a["provider"] == "external")
+        .cloned()
         .collect();
     assert_eq!(list.len(), 9, "nothing is dropped: {list:#?}");
     assert!(by_name(&list, "fence_good")["error"].is_null());
@@ -374,10 +379,13 @@ fn first_directory_wins_and_env_path_works() {
         .args(["list-installed", "--format", "json"])
         .output()
         .unwrap();
-    let list: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
-    let list: Vec<serde_json::Value> = list
-        .into_iter()
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let list: Vec<serde_json::Value> = list["agents"]
+        .as_array()
+        .unwrap()
+        .iter()
         .filter(|a| a["provider"] == "external")
+        .cloned()
         .collect();
     assert_eq!(list.len(), 1);
     assert!(list[0]["error"].is_null());
@@ -455,7 +463,8 @@ fn issue9_timeouts_are_not_cached_but_exit_codes_are() {
             .output()
             .unwrap();
         assert!(out.status.success(), "{}", text(&out.stderr));
-        serde_json::from_slice::<Vec<serde_json::Value>>(&out.stdout).unwrap()
+        let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        list["agents"].as_array().unwrap().clone()
     };
     let count = |path: &std::path::Path| std::fs::read_to_string(path).unwrap().lines().count();
 

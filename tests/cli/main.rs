@@ -11,6 +11,7 @@ mod fuzz_regressions;
 mod generate;
 mod help;
 mod issue13_check;
+mod json_schema;
 mod library;
 mod list_installed;
 mod man_pages;

@@ -66,8 +66,8 @@ fn metadata_passes_the_schema_and_our_check() {
         .args(["list-installed", "fence_ovh_api", "--format", "json"])
         .output()
         .unwrap();
-    let list: Vec<serde_json::Value> = serde_json::from_slice(&listed.stdout).unwrap();
-    assert_eq!(list[0]["provider"], "built-in");
+    let list: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(list["agents"][0]["provider"], "built-in");
 }
 
 #[test]
@@ -243,9 +243,9 @@ fn a_link_named_fence_ovh_api_is_the_agent() {
         .arg(&dir)
         .output()
         .unwrap();
-    let list: Vec<serde_json::Value> = serde_json::from_slice(&listed.stdout).unwrap();
+    let list: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
     assert_eq!(
-        list[0]["provider"], "built-in",
+        list["agents"][0]["provider"], "built-in",
         "a link to fencectl is built in, not an alias"
     );
 }

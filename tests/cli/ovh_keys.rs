@@ -196,14 +196,19 @@ fn a_key_left_pending_writes_nothing() {
     }
 }
 
-fn config(sandbox: &Sandbox, secret: &str, consumer: &str) -> PathBuf {
+pub(crate) fn config(sandbox: &Sandbox, secret: &str, consumer: &str) -> PathBuf {
     sandbox.file(
         "keys.conf",
         format!("[default]\nendpoint=ovh-eu\n\n[ovh-eu]\napplication_key={AK}\napplication_secret={secret}\nconsumer_key={consumer}\n").as_bytes(),
     )
 }
 
-fn check(sandbox: &Sandbox, mock: &OvhMock, config: &Path, extra: &[&str]) -> std::process::Output {
+pub(crate) fn check(
+    sandbox: &Sandbox,
+    mock: &OvhMock,
+    config: &Path,
+    extra: &[&str],
+) -> std::process::Output {
     sandbox
         .cmd()
         .env("FENCECTL_OVH_API_URL", mock.url())

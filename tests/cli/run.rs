@@ -83,7 +83,7 @@ fn issue12_run_fence_dummy_status_off_on_and_their_exit_codes() {
     // Power actions are on record; status is not.
     let history = run(&sandbox, &["history", "--format", "json"]);
     let records: serde_json::Value = serde_json::from_str(&history.stdout).unwrap();
-    let actions: Vec<&str> = records
+    let actions: Vec<&str> = records["records"]
         .as_array()
         .unwrap()
         .iter()
@@ -199,7 +199,7 @@ const METADATA: &str = r#"<?xml version="1.0" ?>
 <actions><action name="on"/><action name="off"/><action name="reboot"/><action name="status"/><action name="list"/><action name="metadata"/></actions>
 </resource-agent>"#;
 
-fn fixture(sandbox: &Sandbox, name: &str, body: &str) {
+pub(crate) fn fixture(sandbox: &Sandbox, name: &str, body: &str) {
     let metadata = sandbox.file(
         "fixture.xml",
         METADATA.replace("fence_fixture", name).as_bytes(),

@@ -355,7 +355,7 @@ fn issue9_history_skips_and_counts_corrupt_lines() {
         "{stderr}"
     );
     let records: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(records.as_array().unwrap().len(), 2, "{records}");
+    assert_eq!(records["records"].as_array().unwrap().len(), 2, "{records}");
 }
 
 // ---- generate cluster-conf --update and -o

@@ -316,7 +316,8 @@ fn issue9_list_installed_timeout_holds_against_a_daemonising_metadata_run() {
     let (out, took) = finish(spawn(cmd), Duration::from_secs(30));
     assert!(took < Duration::from_secs(10), "took {took:?}");
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let list: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let list = list["agents"].as_array().unwrap();
     let entry = |name: &str| list.iter().find(|l| l["name"] == name).unwrap().clone();
     assert!(entry("fence_fcsafe_exits")["error"].is_null(), "{list:?}");
     assert!(entry("fence_fcsafe_hangs")["error"].is_string(), "{list:?}");

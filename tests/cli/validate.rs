@@ -705,7 +705,16 @@ fn the_json_report_has_a_fixed_shape_and_there_is_no_xml() {
         keys
     };
     let (_, report) = validate(&sandbox, &["-a", "fence_dummy", "pcmk_delay_max=soon"]);
-    assert_eq!(keys(&report), ["agent", "agent_check", "findings", "valid"]);
+    assert_eq!(
+        keys(&report),
+        [
+            "agent",
+            "agent_check",
+            "findings",
+            "schema_version",
+            "valid"
+        ]
+    );
     assert_eq!(report["agent"], "fence_dummy");
     assert_eq!(report["valid"], false);
     assert_eq!(
