@@ -69,6 +69,9 @@ pub mod cli;
 pub mod cman;
 #[doc(hidden)]
 #[allow(rustdoc::all)]
+pub mod completion;
+#[doc(hidden)]
+#[allow(rustdoc::all)]
 pub mod commands;
 #[doc(hidden)]
 #[allow(rustdoc::all)]

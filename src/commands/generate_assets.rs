@@ -4,10 +4,10 @@
 use std::path::Path;
 
 use anyhow::{Context as _, Result};
-use clap_complete::Shell;
 
 use super::Context;
-use crate::cli::GenerateAssetsArgs;
+use crate::cli::{CompletionShell, GenerateAssetsArgs};
+use crate::completion::scripts;
 use crate::exit::ExitStatus;
 
 pub fn run(args: &GenerateAssetsArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
@@ -24,10 +24,10 @@ pub fn run(args: &GenerateAssetsArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
 pub fn write_assets(dir: &Path) -> Result<()> {
     let completions = dir.join("completions");
     fs_err::create_dir_all(&completions)?;
-    for shell in [Shell::Bash, Shell::Zsh, Shell::Fish] {
-        let mut command = crate::cli::command();
-        clap_complete::generate_to(shell, &mut command, "fencectl", &completions)
-            .with_context(|| format!("writing {shell} completions"))?;
+    for shell in [CompletionShell::Bash, CompletionShell::Zsh, CompletionShell::Fish] {
+        let path = completions.join(scripts::file_name(shell));
+        fs_err::write(&path, scripts::script(shell))
+            .with_context(|| format!("writing {shell:?} completions"))?;
     }
     let man = dir.join("man");
     fs_err::create_dir_all(&man)?;
