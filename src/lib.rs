@@ -69,10 +69,10 @@ pub mod cli;
 pub mod cman;
 #[doc(hidden)]
 #[allow(rustdoc::all)]
-pub mod completion;
+pub mod commands;
 #[doc(hidden)]
 #[allow(rustdoc::all)]
-pub mod commands;
+pub mod completion;
 #[doc(hidden)]
 #[allow(rustdoc::all)]
 pub mod exit;

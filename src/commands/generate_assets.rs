@@ -24,7 +24,11 @@ pub fn run(args: &GenerateAssetsArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
 pub fn write_assets(dir: &Path) -> Result<()> {
     let completions = dir.join("completions");
     fs_err::create_dir_all(&completions)?;
-    for shell in [CompletionShell::Bash, CompletionShell::Zsh, CompletionShell::Fish] {
+    for shell in [
+        CompletionShell::Bash,
+        CompletionShell::Zsh,
+        CompletionShell::Fish,
+    ] {
         let path = completions.join(scripts::file_name(shell));
         fs_err::write(&path, scripts::script(shell))
             .with_context(|| format!("writing {shell:?} completions"))?;

@@ -237,7 +237,10 @@ impl<'a> Reader<'a> {
 }
 
 enum OptionWord<'w> {
-    Long { name: &'w str, value: Option<&'w str> },
+    Long {
+        name: &'w str,
+        value: Option<&'w str>,
+    },
     Shorts(&'w str),
 }
 
@@ -328,7 +331,11 @@ mod tests {
         ];
         for (line, command_name, slot) in cases {
             let (name, _, found) = read_line(&command, line);
-            assert_eq!((name.as_str(), found.as_str()), (command_name, slot), "{line:?}");
+            assert_eq!(
+                (name.as_str(), found.as_str()),
+                (command_name, slot),
+                "{line:?}"
+            );
         }
     }
 

@@ -29,7 +29,7 @@ const BASH: &str = r#"# bash completion for fencectl                            
 
 _fencectl() {
     local -a words=() out=()
-    local i word cur trim prefix flag
+    local i word cur trim prefix flag nospace=
     # Join what COMP_WORDBREAKS split off: `ip_port` `=` `x` is one word.
     for ((i = 0; i <= COMP_CWORD; i++)); do
         word=${COMP_WORDS[i]}
@@ -59,8 +59,10 @@ _fencectl() {
     *)
         for word in "${out[@]}"; do
             COMPREPLY+=("${word#"$trim"}")
-            [[ $word == *= ]] && compopt -o nospace 2>/dev/null
+            # A parameter name (`ip=`) waits for its value: no space after it.
+            [[ $word == *= ]] && nospace=1
         done
+        [[ -n $nospace ]] && compopt -o nospace 2>/dev/null
         ;;
     esac
     return 0
@@ -142,5 +144,5 @@ function __fencectl_complete
     end
 end
 
-complete -c fencectl -f -a '(__fencectl_complete)'
+complete -c fencectl -f -k -a '(__fencectl_complete)'
 "#;

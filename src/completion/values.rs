@@ -29,9 +29,13 @@ pub struct Candidate {
 pub enum Answer {
     Candidates(Vec<Candidate>),
     /// The shell's own file names; `prefix` (`--config=`) stays in front.
-    Files { prefix: String },
+    Files {
+        prefix: String,
+    },
     /// The shell's own directory names.
-    Dirs { prefix: String },
+    Dirs {
+        prefix: String,
+    },
 }
 
 /// Where agents and their metadata are.
