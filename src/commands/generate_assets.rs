@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use anyhow::{Context as _, Result};
+use clap::ValueEnum;
 
 use super::Context;
 use crate::cli::{CompletionShell, GenerateAssetsArgs};
@@ -24,11 +25,7 @@ pub fn run(args: &GenerateAssetsArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
 pub fn write_assets(dir: &Path) -> Result<()> {
     let completions = dir.join("completions");
     fs_err::create_dir_all(&completions)?;
-    for shell in [
-        CompletionShell::Bash,
-        CompletionShell::Zsh,
-        CompletionShell::Fish,
-    ] {
+    for &shell in CompletionShell::value_variants() {
         let path = completions.join(scripts::file_name(shell));
         fs_err::write(&path, scripts::script(shell))
             .with_context(|| format!("writing {shell:?} completions"))?;
