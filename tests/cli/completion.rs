@@ -202,6 +202,48 @@ impl Setup {
     }
 }
 
+impl Setup {
+    /// Types `typed` and a TAB into an interactive shell in a
+    /// pseudo-terminal (after `setup` lines), then makes the completed line
+    /// the shell's arguments (Ctrl-A, `set -- `) and returns them: the line
+    /// as a person would see it after TAB.
+    fn tab_in_pty(&self, mut command: Command, setup: &[String], typed: &str) -> String {
+        command.env("TERM", "xterm");
+        let mut session = expectrl::session::Session::spawn(command).expect("spawn in a pty");
+        session.set_expect_timeout(Some(std::time::Duration::from_secs(30)));
+        for line in setup {
+            session.send_line(line).unwrap();
+        }
+        session.send(format!("{typed}\t")).unwrap();
+        session.send("\x01set -- \r").unwrap();
+        session.send_line("echo \"<<$*>>\"").unwrap();
+        let found = session
+            .expect(expectrl::Regex("<<(fencectl[^>]*)>>"))
+            .expect("the completed line");
+        let line = String::from_utf8_lossy(found.get(1).unwrap()).into_owned();
+        session.send_line("exit").unwrap();
+        line
+    }
+
+    fn bash_pty(&self, typed: &str) -> String {
+        let mut command = self.shell("bash");
+        command.args(["--norc", "--noprofile", "-i"]);
+        let setup = [format!("source {}", quote(&script_path("fencectl.bash")))];
+        self.tab_in_pty(command, &setup, typed)
+    }
+
+    fn zsh_pty(&self, typed: &str) -> String {
+        let mut command = self.shell("zsh");
+        command.args(["-f", "-i"]);
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
+        let setup = [format!(
+            "fpath=({} $fpath); autoload -U compinit; compinit -u -D",
+            quote(&dir.display().to_string())
+        )];
+        self.tab_in_pty(command, &setup, typed)
+    }
+}
+
 fn script_path(name: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("completions")
@@ -394,4 +436,35 @@ fn issue15_hidden_commands_are_not_offered() {
     assert_eq!(setup.bash(&["fencectl", "gen"]), ["generate"]);
     assert!(setup.bash(&["fencectl", "__"]).is_empty());
     assert!(setup.fish("fencectl generate-a").is_empty());
+}
+
+/// A person's TAB in interactive bash and zsh (through fpath and compinit),
+/// in a pseudo-terminal: the line each completes to.
+#[test]
+fn issue15_tab_in_interactive_bash_and_zsh() {
+    let setup = Setup::new();
+    let conf = setup.path("cluster.conf");
+    let cases = [
+        (
+            "fencectl metadata -a fence_co".to_string(),
+            "fencectl metadata -a fence_cold".to_string(),
+        ),
+        (
+            "fencectl validate -a fence_cached method=cy".to_string(),
+            "fencectl validate -a fence_cached method=cycle".to_string(),
+        ),
+        (
+            format!("fencectl fence --config {conf} be"),
+            format!("fencectl fence --config {conf} beta"),
+        ),
+    ];
+    for (typed, completed) in &cases {
+        assert_eq!(&setup.bash_pty(typed), completed, "bash");
+        assert_eq!(&setup.zsh_pty(typed), completed, "zsh");
+    }
+    assert_eq!(
+        setup.bash_pty("fencectl validate -a fence_cached lan"),
+        "fencectl validate -a fence_cached lanplus="
+    );
+    setup.no_agent_ran();
 }
