@@ -261,7 +261,10 @@ fn parameters(line: &Line<'_>, typed: &str, sources: &Sources, assign: bool) -> 
     metadata
         .parameters
         .iter()
-        .filter(|p| !p.deprecated && !(assign && given.contains(&p.name.as_str())))
+        .filter(|p| {
+            let already_given = assign && given.contains(&p.name.as_str());
+            !p.deprecated && !already_given
+        })
         .map(|p| Candidate {
             value: if assign {
                 format!("{}=", p.name)

@@ -4,7 +4,7 @@
 //! node names from a cluster.conf and a CIB; hidden commands never offered;
 //! no agent ever run.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use crate::support::Sandbox;
@@ -125,7 +125,7 @@ impl Setup {
     /// A shell with fencectl's debug binary first on PATH, the fixture
     /// agents and the sandbox's cache.
     fn shell(&self, program: &str) -> Command {
-        let bin = PathBuf::from(assert_cmd::cargo::cargo_bin("fencectl"));
+        let bin = assert_cmd::cargo::cargo_bin("fencectl");
         let path = format!(
             "{}:{}",
             bin.parent().unwrap().display(),
