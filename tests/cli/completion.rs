@@ -292,16 +292,31 @@ fn issue15_agent_names_in_bash_zsh_and_fish() {
     );
     let zsh = setup.zsh(&["fencectl", "validate", "-a", "fence_c"]);
     assert_eq!(values(&zsh), expected);
-    // The cache index describes the agents it knows.
+    // No cache index yet: names from the directory listing alone.
     let fish = setup.fish("fencectl metadata -a fence_");
     assert!(fish.contains(&"fence_cold".to_string()), "{fish:?}");
     assert!(
         fish.contains(&"fence_ovh_api\tbuilt into fencectl".to_string()),
         "{fish:?}"
     );
+    setup.no_agent_ran();
+    // Once `list-installed` wrote the index, it describes them.
+    setup
+        .sandbox
+        .cmd()
+        .env("FENCECTL_AGENT_PATH", setup.sandbox.agents_dir())
+        .arg("list-installed")
+        .assert()
+        .success();
+    // (fence_cached's metadata was cached already: only fence_cold ran.)
+    std::fs::remove_file(setup.sandbox.path().join("fence_cold.ran")).unwrap();
+    assert_eq!(
+        setup.fish("fencectl metadata -a fence_co"),
+        ["fence_cold\tFixture agent for completion"]
+    );
     assert_eq!(
         setup.fish("fencectl metadata --agent=fence_ca"),
-        ["--agent=fence_cached"]
+        ["--agent=fence_cached\tFixture agent for completion"]
     );
     setup.no_agent_ran();
 }
