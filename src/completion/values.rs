@@ -348,3 +348,94 @@ fn one_line(text: &str) -> String {
     }
     line
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn complete(words: &[&str], sources: &Sources) -> Answer {
+        let mut command = crate::cli::command();
+        command.build();
+        let mut all = vec!["fencectl".to_string()];
+        all.extend(words.iter().map(|w| w.to_string()));
+        let line = super::super::line::read(&command, &all, all.len() - 1);
+        answer(&line, sources)
+    }
+
+    fn values(answer: Answer) -> Vec<String> {
+        match answer {
+            Answer::Candidates(candidates) => candidates.into_iter().map(|c| c.value).collect(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn sources(dir: &Path) -> Sources {
+        Sources {
+            agent_dirs: vec![dir.join("agents")],
+            cache: Cache::new(None),
+        }
+    }
+
+    #[test]
+    fn node_names_that_are_not_one_shell_word_are_left_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let conf = dir.path().join("cluster.conf");
+        std::fs::write(
+            &conf,
+            r#"<cluster name="c" config_version="1"><clusternodes>
+                 <clusternode name="n1" nodeid="1"/>
+                 <clusternode name="bad name" nodeid="2"/>
+                 <clusternode name="n$(x)" nodeid="3"/>
+               </clusternodes></cluster>"#,
+        )
+        .unwrap();
+        let conf = conf.to_str().unwrap();
+        let sources = sources(dir.path());
+        assert_eq!(
+            values(complete(&["fence", "--config", conf, ""], &sources)),
+            ["n1"]
+        );
+        assert_eq!(
+            values(complete(&["history", "--config", conf, ""], &sources)),
+            Vec::<String>::new(),
+            "history has no --config: the file took NODE's place, nothing is left"
+        );
+        // A configuration that cannot be read offers nothing.
+        assert!(values(complete(&["fence", "--cib", "/nonexistent", ""], &sources)).is_empty());
+    }
+
+    #[test]
+    fn agent_paths_and_option_values_are_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let sources = sources(dir.path());
+        assert_eq!(
+            complete(&["metadata", "-a", "./fence_x"], &sources),
+            Answer::Files {
+                prefix: String::new()
+            }
+        );
+        assert_eq!(
+            complete(&["fence", "--cib=/var/"], &sources),
+            Answer::Files {
+                prefix: "--cib=".into()
+            }
+        );
+        assert_eq!(
+            complete(&["--agent-dir", ""], &sources),
+            Answer::Dirs {
+                prefix: String::new()
+            }
+        );
+    }
+
+    #[test]
+    fn descriptions_fit_one_line() {
+        assert_eq!(
+            one_line("Fence agent\n  for   IPMI"),
+            "Fence agent for IPMI"
+        );
+        let long = "word ".repeat(30);
+        assert!(one_line(&long).ends_with(" ..."));
+        assert!(one_line(&long).chars().count() <= 75);
+    }
+}
