@@ -88,8 +88,27 @@ def main():
     ok &= report("metadata -a fence_ipmilan (warm cache) vs stonith_admin --metadata -a fence_ipmilan; target <= 0.2",
                  ours, theirs, lambda r: r <= 0.2)
 
+    ok &= report_completion(fencectl, env, runs)
+
     shutil.rmtree(cache, ignore_errors=True)
     sys.exit(0 if ok else 1)
+
+
+def report_completion(fencectl, env, runs):
+    """Shell completion (warm cache): what bash's TAB runs, in absolute
+    time against a 10 ms budget (a process that does nothing takes ~1 ms)."""
+    cases = [
+        ("agent names: metadata -a fence_<TAB>", ["fencectl", "metadata", "-a", "fence_"]),
+        ("parameter names: validate -a fence_ipmilan <TAB>", ["fencectl", "validate", "-a", "fence_ipmilan", ""]),
+    ]
+    ok = True
+    for title, words in cases:
+        argv = [fencectl, "__complete", "bash", str(len(words) - 1), "--", *words]
+        ms = timed(argv, env, max(runs, 21)) * 1000
+        verdict = "ok" if ms < 10 else "MISSED"
+        print(f"completion of {title} (warm cache); target < 10 ms\n    fencectl {ms:9.1f} ms   {verdict}")
+        ok &= ms < 10
+    return ok
 
 
 if __name__ == "__main__":

@@ -346,6 +346,10 @@ pub enum Command {
     /// Write shell completions and man pages (for packagers).
     #[command(hide = true)]
     GenerateAssets(GenerateAssetsArgs),
+    /// Print the candidates for the word a shell completes (the completion
+    /// scripts call it).
+    #[command(name = "__complete", hide = true)]
+    Complete(CompleteArgs),
 }
 
 /// `fencectl list-installed`
@@ -1015,6 +1019,30 @@ pub struct GenerateAssetsArgs {
     /// Directory to write completions/ and man/ into.
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub dir: PathBuf,
+}
+
+/// `fencectl __complete SHELL INDEX -- WORDS...`
+#[derive(Debug, Args)]
+pub struct CompleteArgs {
+    /// The shell asking: bash gets values only, zsh and fish value and
+    /// description.
+    #[arg(value_enum)]
+    pub shell: CompletionShell,
+
+    /// The position in WORDS of the word being completed (0 is the program).
+    pub index: usize,
+
+    /// The command line's words, the program's name first.
+    #[arg(last = true, allow_hyphen_values = true)]
+    pub words: Vec<String>,
+}
+
+/// The shells fencectl completes for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CompletionShell {
+    Bash,
+    Zsh,
+    Fish,
 }
 
 /// Parses a duration: `10`, `10s`, `500ms`, `2m`, `1h` (plain numbers are seconds).

@@ -72,6 +72,9 @@ pub mod cman;
 pub mod commands;
 #[doc(hidden)]
 #[allow(rustdoc::all)]
+pub mod completion;
+#[doc(hidden)]
+#[allow(rustdoc::all)]
 pub mod exit;
 #[doc(hidden)]
 #[allow(rustdoc::all)]

@@ -77,6 +77,19 @@ impl Catalog {
         Ok(stored)
     }
 
+    /// The parsed metadata of an agent if it is built in or cached and
+    /// current; never runs the agent (shell completion must not).
+    pub fn cached_metadata(&self, agent: &FoundAgent) -> Option<AgentMetadata> {
+        let stored = match agent.provider {
+            Provider::BuiltIn => self.metadata_run(agent, false).ok()?,
+            Provider::External => self.cache.load_run(&agent.path, agent.fingerprint?)?,
+        };
+        stored
+            .ok()
+            .then(|| AgentMetadata::parse(&stored.stdout).ok())
+            .flatten()
+    }
+
     fn run_metadata(&self, path: &Path) -> Result<StoredRun> {
         let run = runner::run(&Invocation {
             program: path,

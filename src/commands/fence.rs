@@ -67,12 +67,8 @@ pub fn run(args: &FenceArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
 
 /// The command line as a fencing request.
 fn request(args: &FenceArgs) -> FenceRequest {
-    let config = match (&args.config, &args.cib, args.cib_live) {
-        (Some(path), _, _) => ConfigChoice::ClusterConf(path.clone()),
-        (_, Some(path), _) => ConfigChoice::CibFile(path.clone()),
-        (_, _, true) => ConfigChoice::CibLive,
-        _ => ConfigChoice::Auto,
-    };
+    let config =
+        ConfigChoice::from_options(args.config.as_deref(), args.cib.as_deref(), args.cib_live);
     FenceRequest {
         node: args.node.clone(),
         config,

@@ -5,10 +5,11 @@
 use std::path::Path;
 
 use anyhow::{Context as _, Result};
-use clap_complete::Shell;
+use clap::ValueEnum;
 
 use super::Context;
-use crate::cli::{Format, GenerateAssetsArgs};
+use crate::cli::{CompletionShell, Format, GenerateAssetsArgs};
+use crate::completion::scripts;
 use crate::exit::ExitStatus;
 
 pub fn run(args: &GenerateAssetsArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
@@ -33,10 +34,10 @@ pub fn write_json_schemas(dir: &Path) -> Result<()> {
 pub fn write_assets(dir: &Path) -> Result<()> {
     let completions = dir.join("completions");
     fs_err::create_dir_all(&completions)?;
-    for shell in [Shell::Bash, Shell::Zsh, Shell::Fish] {
-        let mut command = crate::cli::command();
-        clap_complete::generate_to(shell, &mut command, "fencectl", &completions)
-            .with_context(|| format!("writing {shell} completions"))?;
+    for &shell in CompletionShell::value_variants() {
+        let path = completions.join(scripts::file_name(shell));
+        fs_err::write(&path, scripts::script(shell))
+            .with_context(|| format!("writing {shell:?} completions"))?;
     }
     let man = dir.join("man");
     fs_err::create_dir_all(&man)?;

@@ -13,6 +13,7 @@ pub mod agent;
 pub mod apply_cib;
 pub mod check;
 pub mod check_metadata;
+pub mod complete;
 pub mod convert;
 pub mod fence;
 pub mod fence_cluster;
@@ -107,5 +108,6 @@ pub fn dispatch(cli: &Cli, printer: &Printer) -> Result<ExitStatus> {
         Command::InstallAgent(args) => install_agent::run(args, &ctx),
         Command::Schema(command) => schema::run(command, &ctx),
         Command::GenerateAssets(args) => generate_assets::run(args, &ctx),
+        Command::Complete(args) => complete::run(args, &ctx),
     }
 }

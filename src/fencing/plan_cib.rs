@@ -537,7 +537,7 @@ fn host_check(device: &StonithDevice, agents: &mut AgentLookup<'_>) -> Result<Ho
 }
 
 /// Every node the CIB names: nodes, level targets, static host lists.
-fn known_nodes(cib: &Cib) -> Vec<String> {
+pub(crate) fn known_nodes(cib: &Cib) -> Vec<String> {
     let mut nodes: Vec<String> = cib.nodes.iter().map(|n| n.uname.clone()).collect();
     for level in &cib.levels {
         if let LevelTarget::Node(target) = &level.target {

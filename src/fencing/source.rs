@@ -16,6 +16,10 @@ use crate::xml::Element;
 /// 3, then RHCS.
 pub const DEFAULT_CLUSTER_CONFS: &[&str] = &["/etc/pve/cluster.conf", "/etc/cluster/cluster.conf"];
 
+/// Pacemaker's own copy of the CIB on disk: what the live CIB was when the
+/// cluster last wrote it. Read only where nothing may be run (completion).
+pub const ON_DISK_CIB: &str = "/var/lib/pacemaker/cib/cib.xml";
+
 /// What the user asked for.
 #[derive(Debug, Clone)]
 pub enum ConfigChoice {
@@ -26,11 +30,66 @@ pub enum ConfigChoice {
     Auto,
 }
 
+impl ConfigChoice {
+    /// The choice the `--config FILE`, `--cib FILE` and `--cib-live`
+    /// options make, in that order of precedence; none of them is `Auto`.
+    pub fn from_options(config: Option<&Path>, cib: Option<&Path>, cib_live: bool) -> ConfigChoice {
+        match (config, cib, cib_live) {
+            (Some(path), _, _) => ConfigChoice::ClusterConf(path.to_path_buf()),
+            (_, Some(path), _) => ConfigChoice::CibFile(path.to_path_buf()),
+            (_, _, true) => ConfigChoice::CibLive,
+            _ => ConfigChoice::Auto,
+        }
+    }
+}
+
+/// The first of [`DEFAULT_CLUSTER_CONFS`] that exists: what `Auto` reads
+/// before it turns to the live CIB.
+pub fn default_cluster_conf() -> Option<PathBuf> {
+    DEFAULT_CLUSTER_CONFS
+        .iter()
+        .map(Path::new)
+        .find(|path| path.exists())
+        .map(Path::to_path_buf)
+}
+
+/// Loads the configuration from files only, running nothing: the live CIB
+/// is Pacemaker's copy on disk ([`ON_DISK_CIB`]) instead of `cibadmin
+/// --query`. For shell completion, which must answer at once.
+pub fn load_from_files(choice: &ConfigChoice) -> Result<Config> {
+    let on_disk_cib = || read_cib(Path::new(ON_DISK_CIB)).map(|(cib, _)| cib);
+    match choice {
+        ConfigChoice::ClusterConf(path) => read_cluster_conf(path),
+        ConfigChoice::CibFile(path) => read_cib(path).map(|(cib, _)| cib),
+        ConfigChoice::CibLive => on_disk_cib(),
+        ConfigChoice::Auto => match default_cluster_conf() {
+            Some(path) => read_cluster_conf(&path),
+            None => on_disk_cib(),
+        },
+    }
+}
+
 /// A loaded configuration.
 #[derive(Debug, Clone)]
 pub enum Config {
     ClusterConf(ClusterConf),
     Cib(Cib),
+}
+
+impl Config {
+    /// The names `fence NODE` accepts, sorted: cluster.conf's nodes; the
+    /// CIB's nodes, level targets and static host lists.
+    pub fn node_names(&self) -> Vec<String> {
+        match self {
+            Config::ClusterConf(conf) => {
+                let mut names: Vec<String> = conf.nodes.iter().map(|n| n.name.clone()).collect();
+                names.sort();
+                names.dedup();
+                names
+            }
+            Config::Cib(cib) => super::plan_cib::known_nodes(cib),
+        }
+    }
 }
 
 /// Loads the configuration; also says which source was chosen.
@@ -57,15 +116,9 @@ pub fn load_document(choice: &ConfigChoice) -> Result<(SourceKind, Config, Optio
             Ok((SourceKind::CibLive, cib, Some(root)))
         }
         ConfigChoice::Auto => {
-            for candidate in DEFAULT_CLUSTER_CONFS {
-                let path = Path::new(candidate);
-                if path.exists() {
-                    return Ok((
-                        SourceKind::ClusterConf(path.to_path_buf()),
-                        read_cluster_conf(path)?,
-                        None,
-                    ));
-                }
+            if let Some(path) = default_cluster_conf() {
+                let config = read_cluster_conf(&path)?;
+                return Ok((SourceKind::ClusterConf(path), config, None));
             }
             let (cib, root) = live_cib().with_context(|| {
                 format!(

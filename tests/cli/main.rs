@@ -4,6 +4,7 @@
 mod assets;
 mod check;
 mod cluster;
+mod completion;
 mod dry_run;
 mod engine;
 mod fence;
