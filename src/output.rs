@@ -5,7 +5,6 @@ use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
 use anyhow::Result;
-use comfy_table::{presets, Attribute, Cell, Color, ContentArrangement, Table};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
@@ -18,28 +17,32 @@ pub struct Printer {
     pub verbosity: u8,
     pub quiet: bool,
     color: bool,
-    stdout_tty: bool,
+    stderr_color: bool,
     stderr_tty: bool,
+    /// Where tables wrap their free-text column; None: never (no terminal).
+    width: Option<usize>,
 }
 
 impl Printer {
     pub fn new(global: &GlobalArgs) -> Printer {
         let stdout_tty = std::io::stdout().is_terminal();
         let stderr_tty = std::io::stderr().is_terminal();
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        let color = match global.color {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => stdout_tty && !no_color && global.format != Format::Json,
-        };
+        let color = colour_wanted(global.color, stdout_tty) && global.format != Format::Json;
+        let stderr_color = colour_wanted(global.color, stderr_tty);
         Printer {
             format: global.format,
             verbosity: if global.quiet { 0 } else { global.verbose },
             quiet: global.quiet,
             color,
-            stdout_tty,
+            stderr_color,
             stderr_tty,
+            width: stdout_tty.then(terminal_width),
         }
+    }
+
+    /// The terminal's width when stdout is one; None in a pipe.
+    pub fn width(&self) -> Option<usize> {
+        self.width
     }
 
     /// Whether JSON was asked for.
@@ -81,7 +84,7 @@ impl Printer {
         if !self.quiet {
             crate::eprintln_quiet!(
                 "fencectl: {}: {}",
-                self.paint_err("warning", Color::Yellow),
+                self.paint_err("warning", 33),
                 terminal_safe(message, false)
             );
         }
@@ -101,72 +104,75 @@ impl Printer {
         }
     }
 
-    fn paint_err(&self, text: &str, color: Color) -> String {
-        if self.stderr_tty && self.color_allowed_on_stderr() {
-            let code = match color {
-                Color::Red => 31,
-                Color::Yellow => 33,
-                _ => 1,
-            };
+    fn paint_err(&self, text: &str, code: u8) -> String {
+        if self.stderr_color {
             format!("\x1b[1;{code}m{text}\x1b[0m")
         } else {
             text.to_string()
         }
     }
 
-    fn color_allowed_on_stderr(&self) -> bool {
-        std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    /// A line on stderr that is part of a command's report (not a
+    /// diagnostic): shown even at -q, control characters escaped.
+    pub fn err_line(&self, text: &str) {
+        crate::eprintln_quiet!("{}", terminal_safe(text, false));
     }
 
-    /// A table with the given headers, styled for where stdout goes: boxed
-    /// and fitted to the width on a terminal, plain aligned columns otherwise.
+    /// A diagnostic line on stderr as is, unless -q (prompts' surroundings,
+    /// hints); control characters escaped.
+    pub fn note(&self, text: &str) {
+        if !self.quiet {
+            crate::eprintln_quiet!("{}", terminal_safe(text, false));
+        }
+    }
+
+    /// An error the one way fencectl prints errors, coloured by the
+    /// printer's colour policy.
+    pub fn error(&self, err: &anyhow::Error) {
+        crate::eprintln_quiet!(
+            "fencectl: {}: {}",
+            self.paint_err("error", 31),
+            terminal_safe(&format!("{err:#}"), false)
+        );
+    }
+
+    /// A table with the given headers: columns as wide as their content,
+    /// and on a terminal only the free-text column (DESCRIPTION, MESSAGE,
+    /// DETAIL, ...) wrapped, at word boundaries, to fit the width.
     pub fn table(&self, headers: &[&str]) -> Table {
-        let mut table = Table::new();
-        if self.stdout_tty {
-            table.load_preset(presets::UTF8_HORIZONTAL_ONLY);
-            table.set_content_arrangement(ContentArrangement::Dynamic);
-        } else {
-            table.load_preset(presets::NOTHING);
-            table.force_no_tty();
-        }
-        if self.color {
-            table.enforce_styling();
-        }
-        table.set_header(headers.iter().map(|h| self.header_cell(h)));
-        table
-    }
-
-    fn header_cell(&self, text: &str) -> Cell {
-        let cell = Cell::new(text);
-        if self.color {
-            cell.add_attribute(Attribute::Bold)
-        } else {
-            cell
+        Table {
+            headers: headers.iter().map(|h| h.to_string()).collect(),
+            rows: Vec::new(),
+            free_text: headers.iter().rposition(|h| FREE_TEXT_HEADERS.contains(h)),
+            optional: Vec::new(),
+            width: self.width,
+            color: self.color,
         }
     }
 
     /// A cell coloured as a problem when colour is on.
     pub fn problem_cell(&self, text: &str) -> Cell {
-        let cell = Cell::new(text);
-        if self.color {
-            cell.fg(Color::Red)
-        } else {
-            cell
+        Cell {
+            text: text.to_string(),
+            problem: true,
         }
     }
 
-    /// Prints a table on stdout, trimming the trailing spaces plain tables have.
+    /// Prints a table on stdout.
     pub fn print_table(&self, table: &Table) -> Result<()> {
-        let text: String = table
-            .lines()
-            .map(|line| line.trim_end().to_string() + "\n")
-            .collect();
-        self.out(&text)
+        self.out(&table.render())
+    }
+
+    /// Whether the progress bar may show: stderr a terminal, not quiet,
+    /// not JSON, and not at -vv and above where its redraws would mix
+    /// with the detail lines.
+    pub fn progress_allowed(&self) -> bool {
+        self.stderr_tty && !self.quiet && !self.json_output() && self.verbosity < 2
     }
 
     /// A progress bar on stderr when a person is watching, hidden otherwise.
     pub fn progress(&self, len: u64, message: &str) -> ProgressBar {
-        if !self.stderr_tty || self.quiet || self.json_output() || self.verbosity >= 2 {
+        if !self.progress_allowed() {
             return ProgressBar::hidden();
         }
         let bar = ProgressBar::new(len);
@@ -181,9 +187,234 @@ impl Printer {
     }
 }
 
-/// Prints an error the one way fencectl prints errors.
+/// Whether colour is wanted on a stream: `--color always|never`, else
+/// only on a terminal and without a non-empty `NO_COLOR` (no-color.org).
+pub fn colour_wanted(choice: ColorChoice, tty: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    }
+}
+
+/// The terminal's width: `COLUMNS` when set, else the terminal's own.
+fn terminal_width() -> usize {
+    if let Some(columns) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|c| *c > 0)
+    {
+        return columns;
+    }
+    // SAFETY: TIOCGWINSZ fills a winsize struct we own.
+    let mut size: libc::winsize = unsafe { std::mem::zeroed() };
+    let ok = unsafe { libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut size) } == 0;
+    if ok && size.ws_col > 0 {
+        usize::from(size.ws_col)
+    } else {
+        80
+    }
+}
+
+/// Column headers whose cells are prose: the one column a table wraps.
+const FREE_TEXT_HEADERS: &[&str] = &[
+    "DESCRIPTION",
+    "EXPLANATION",
+    "MESSAGE",
+    "DETAIL",
+    "REASON",
+];
+
+/// Below this, a wrapped free-text column costs more lines than the
+/// optional columns are worth.
+const READABLE_FREE_TEXT: usize = 50;
+
+/// The narrowest a wrapped free-text column gets, however wide the others.
+const MIN_FREE_TEXT: usize = 24;
+
+/// One cell of a [`Table`].
+#[derive(Debug, Clone)]
+pub struct Cell {
+    text: String,
+    problem: bool,
+}
+
+impl Cell {
+    pub fn new(content: impl std::fmt::Display) -> Cell {
+        Cell {
+            text: content.to_string(),
+            problem: false,
+        }
+    }
+}
+
+/// Plain aligned columns, two spaces apart, a header, no rules between
+/// rows. Made by [`Printer::table`].
+#[derive(Debug, Clone)]
+pub struct Table {
+    headers: Vec<String>,
+    rows: Vec<Vec<Cell>>,
+    free_text: Option<usize>,
+    /// Columns left out on a terminal too narrow for them and a readable
+    /// free-text column.
+    optional: Vec<usize>,
+    width: Option<usize>,
+    color: bool,
+}
+
+impl Table {
+    pub fn add_row(&mut self, cells: Vec<Cell>) -> &mut Table {
+        self.rows.push(cells);
+        self
+    }
+
+    /// Marks a column as one a narrow terminal may leave out (the
+    /// information is in `--format json`): it goes when the free-text column
+    /// would otherwise wrap narrower than [`READABLE_FREE_TEXT`].
+    pub fn optional(&mut self, column: usize) -> &mut Table {
+        self.optional.push(column);
+        self
+    }
+
+    /// The table as text, every line ending in a newline.
+    pub fn render(&self) -> String {
+        let mut table = self.clone();
+        while let Some(column) = table.column_to_leave_out() {
+            table.remove_column(column);
+        }
+        table.render_all()
+    }
+
+    fn column_to_leave_out(&self) -> Option<usize> {
+        let widths = self.natural_widths();
+        let at = self.wrap_width(&widths)?;
+        if at >= READABLE_FREE_TEXT {
+            return None;
+        }
+        self.optional.last().copied()
+    }
+
+    fn remove_column(&mut self, column: usize) {
+        self.optional.retain(|c| *c != column);
+        for c in &mut self.optional {
+            if *c > column {
+                *c -= 1;
+            }
+        }
+        self.free_text = self.free_text.map(|f| if f > column { f - 1 } else { f });
+        self.headers.remove(column);
+        for row in &mut self.rows {
+            if column < row.len() {
+                row.remove(column);
+            }
+        }
+    }
+
+    fn natural_widths(&self) -> Vec<usize> {
+        let columns = self.headers.len();
+        let mut widths: Vec<usize> = self.headers.iter().map(|h| display_width(h)).collect();
+        for row in &self.rows {
+            for (i, cell) in row.iter().enumerate().take(columns) {
+                let widest = cell.text.lines().map(display_width).max().unwrap_or(0);
+                widths[i] = widths[i].max(widest);
+            }
+        }
+        widths
+    }
+
+    fn render_all(&self) -> String {
+        let mut widths = self.natural_widths();
+        let wrap_at = self.wrap_width(&widths);
+        if let (Some(col), Some(at)) = (self.free_text, wrap_at) {
+            widths[col] = at;
+        }
+        let header: Vec<Cell> = self.headers.iter().map(Cell::new).collect();
+        let mut out = String::new();
+        self.render_row(&header, &widths, None, true, &mut out);
+        for row in &self.rows {
+            self.render_row(row, &widths, wrap_at, false, &mut out);
+        }
+        out
+    }
+
+    /// The free-text column's width when the table is wider than the
+    /// terminal; None when nothing wraps.
+    fn wrap_width(&self, widths: &[usize]) -> Option<usize> {
+        let (col, width) = (self.free_text?, self.width?);
+        let total: usize = widths.iter().sum::<usize>() + 2 * widths.len().saturating_sub(1);
+        if total <= width {
+            return None;
+        }
+        let others = total - widths[col];
+        Some(width.saturating_sub(others).max(MIN_FREE_TEXT).min(widths[col]))
+    }
+
+    fn render_row(
+        &self,
+        row: &[Cell],
+        widths: &[usize],
+        wrap_at: Option<usize>,
+        header: bool,
+        out: &mut String,
+    ) {
+        let cells: Vec<Vec<String>> = (0..widths.len())
+            .map(|i| {
+                let text = row.get(i).map_or("", |c| c.text.as_str());
+                match wrap_at {
+                    Some(at) if Some(i) == self.free_text => text
+                        .lines()
+                        .flat_map(|line| {
+                            let options = textwrap::Options::new(at)
+                                .break_words(false)
+                                .word_splitter(textwrap::WordSplitter::NoHyphenation);
+                            textwrap::wrap(line, options)
+                                .into_iter()
+                                .map(|l| l.into_owned())
+                                .collect::<Vec<_>>()
+                        })
+                        .collect(),
+                    _ => text.lines().map(str::to_string).collect(),
+                }
+            })
+            .collect();
+        let height = cells.iter().map(Vec::len).max().unwrap_or(0).max(1);
+        for line in 0..height {
+            let mut text = String::new();
+            for (i, lines) in cells.iter().enumerate() {
+                let part = lines.get(line).map_or("", String::as_str);
+                let problem = row.get(i).is_some_and(|c| c.problem);
+                if i > 0 {
+                    text.push_str("  ");
+                }
+                text.push_str(&self.paint(part, header, problem));
+                if i + 1 < cells.len() {
+                    let pad = widths[i].saturating_sub(display_width(part));
+                    text.extend(std::iter::repeat_n(' ', pad));
+                }
+            }
+            out.push_str(text.trim_end());
+            out.push('\n');
+        }
+    }
+
+    fn paint(&self, text: &str, header: bool, problem: bool) -> String {
+        match (self.color && !text.is_empty(), header, problem) {
+            (true, true, _) => format!("\x1b[1m{text}\x1b[0m"),
+            (true, false, true) => format!("\x1b[31m{text}\x1b[0m"),
+            _ => text.to_string(),
+        }
+    }
+}
+
+fn display_width(text: &str) -> usize {
+    textwrap::core::display_width(text)
+}
+
+/// Prints an error the one way fencectl prints errors (before a Printer
+/// exists, or where none is at hand: the same colour policy, `--color`
+/// aside).
 pub fn print_error(err: &anyhow::Error) {
-    let painted = if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
+    let painted = if colour_wanted(ColorChoice::Auto, std::io::stderr().is_terminal()) {
         "\x1b[1;31merror\x1b[0m"
     } else {
         "error"

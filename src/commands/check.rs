@@ -3,7 +3,7 @@
 //! timeout budget, the design findings; with `-q` one line per problem.
 
 use anyhow::Result;
-use comfy_table::Cell;
+use crate::output::Cell;
 
 use super::Context;
 use crate::check::probe::{Probe, ProbeState};

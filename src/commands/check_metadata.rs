@@ -7,7 +7,7 @@ use std::io::Read;
 use std::path::Path;
 
 use anyhow::{Context as _, Result};
-use comfy_table::Cell;
+use crate::output::Cell;
 use serde::Serialize;
 
 use super::Context;

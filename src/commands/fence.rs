@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
-use comfy_table::Cell;
+use crate::output::Cell;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
@@ -203,7 +203,7 @@ fn dry_run_text(plan: &Plan, args: &FenceArgs, printer: &Printer) -> String {
                 Cell::new(crate::output::cell_text(&arguments)),
             ]);
         }
-        out.extend(table.lines().map(|l| l.trim_end().to_string() + "\n"));
+        out.extend(table.render().chars());
     }
     out
 }

@@ -1,7 +1,7 @@
 //! `fencectl history [NODE]`: the audit log of fencing runs.
 
 use anyhow::Result;
-use comfy_table::Cell;
+use crate::output::Cell;
 
 use super::Context;
 use crate::cli::HistoryArgs;

@@ -2,7 +2,7 @@
 //! fencectl's audit log in one timeline.
 
 use anyhow::Result;
-use comfy_table::Cell;
+use crate::output::Cell;
 
 use super::Context;
 use crate::cli::HistoryArgs;

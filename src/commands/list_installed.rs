@@ -1,7 +1,7 @@
 //! `fencectl list-installed [FILTER]`
 
 use anyhow::Result;
-use comfy_table::Cell;
+use crate::output::Cell;
 
 use super::Context;
 use crate::agents::catalog::Listing;
@@ -104,17 +104,23 @@ fn report_problems(listings: &[&Listing], ctx: &Context<'_>) {
 
 fn print_table(listings: &[&Listing], ctx: &Context<'_>) -> Result<()> {
     let printer = ctx.printer;
-    let mut table = printer.table(&["AGENT", "DESCRIPTION", "ALIAS OF", "CAPABILITIES"]);
+    let mut table = printer.table(&["AGENT", "DESCRIPTION", "CAPABILITIES"]);
+    table.optional(2);
     for listing in listings {
-        let description = match (&listing.error, listing.provider) {
-            (Some(_), _) => printer.problem_cell("(no metadata: see -v)"),
-            (None, Provider::BuiltIn) => Cell::new(format!("{} (built in)", listing.description)),
-            (None, Provider::External) => Cell::new(&listing.description),
+        let mut description = match listing.provider {
+            Provider::BuiltIn => format!("{} (built in)", listing.description),
+            Provider::External => listing.description.clone(),
+        };
+        if let Some(target) = &listing.alias_of {
+            description.push_str(&format!(" (alias of {target})"));
+        }
+        let description = match &listing.error {
+            Some(_) => printer.problem_cell("(no metadata: see -v)"),
+            None => Cell::new(description),
         };
         table.add_row(vec![
             Cell::new(&listing.name),
             description,
-            Cell::new(listing.alias_of.as_deref().unwrap_or("")),
             Cell::new(listing.capabilities.join(",")),
         ]);
     }

@@ -2,7 +2,7 @@
 //! people (table), programs (json) or as the agent printed it (xml).
 
 use anyhow::{Context as _, Result};
-use comfy_table::Cell;
+use crate::output::Cell;
 
 use super::Context;
 use crate::agents::discovery;
@@ -55,7 +55,7 @@ fn render(
     ctx: &Context<'_>,
 ) -> Result<String> {
     let printer = ctx.printer;
-    let width = terminal_width();
+    let width = printer.width().unwrap_or(78);
     let mut out = String::new();
     out.push_str(&format!(
         "{invoked_as}: {}\n",
@@ -123,7 +123,7 @@ fn render(
             Cell::new(&p.shortdesc),
         ]);
     }
-    out.push_str(&table_text(&table));
+    out.push_str(&table.render());
     if !hidden.is_empty() {
         out.push_str(&format!(
             "({} deprecated parameter names hidden: --all shows them)\n",
@@ -144,28 +144,6 @@ fn render(
             Cell::new(if action.on_target { "yes" } else { "" }),
         ]);
     }
-    out.push_str(&table_text(&actions));
+    out.push_str(&actions.render());
     Ok(out)
-}
-
-fn table_text(table: &comfy_table::Table) -> String {
-    table
-        .lines()
-        .map(|line| line.trim_end().to_string() + "\n")
-        .collect()
-}
-
-fn terminal_width() -> usize {
-    use std::io::IsTerminal;
-    if !std::io::stdout().is_terminal() {
-        return 78;
-    }
-    // SAFETY: TIOCGWINSZ fills a winsize struct we own.
-    let mut size: libc::winsize = unsafe { std::mem::zeroed() };
-    let ok = unsafe { libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut size) } == 0;
-    if ok && size.ws_col >= 40 {
-        usize::from(size.ws_col) - 2
-    } else {
-        78
-    }
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context as _, Result};
-use comfy_table::Cell;
+use crate::output::Cell;
 use serde_json::Value;
 
 use super::Context;
@@ -300,7 +300,7 @@ fn summary(answers: &Answers, output: &Path, ctx: &Context<'_>) -> String {
         answers.section(),
         output.display()
     );
-    text.extend(table.lines().map(|l| l.trim_end().to_string() + "\n"));
+    text.extend(table.render().chars());
     text
 }
 
@@ -802,7 +802,7 @@ fn print_check(report: &CheckReport, ctx: &Context<'_>) -> Result<()> {
             ]);
         }
     }
-    out.extend(table.lines().map(|l| l.trim_end().to_string() + "\n"));
+    out.extend(table.render().chars());
     printer.out(&out)
 }
 

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::LazyLock;
 
 use anyhow::{Context as _, Result};
-use comfy_table::Cell;
+use crate::output::Cell;
 use regex::Regex;
 use serde::Serialize;
 
