@@ -257,7 +257,7 @@ pub struct Table {
     free_text: Option<usize>,
     /// Columns left out on a terminal too narrow for them and a readable
     /// free-text column.
-    optional: Vec<usize>,
+    optional: Vec<(usize, Option<&'static str>)>,
     width: Option<usize>,
     color: bool,
 }
@@ -272,7 +272,14 @@ impl Table {
     /// information is in `--format json`): it goes when the free-text column
     /// would otherwise wrap narrower than [`READABLE_FREE_TEXT`].
     pub fn optional(&mut self, column: usize) -> &mut Table {
-        self.optional.push(column);
+        self.optional.push((column, None));
+        self
+    }
+
+    /// Like [`Table::optional`], but a column left out is not lost: its
+    /// value goes at the end of the row's free text, as `Label: value.`
+    pub fn foldable(&mut self, column: usize, label: &'static str) -> &mut Table {
+        self.optional.push((column, Some(label)));
         self
     }
 
@@ -285,7 +292,7 @@ impl Table {
         table.render_all()
     }
 
-    fn column_to_leave_out(&self) -> Option<usize> {
+    fn column_to_leave_out(&self) -> Option<(usize, Option<&'static str>)> {
         let widths = self.natural_widths();
         let at = self.wrap_width(&widths)?;
         if at >= READABLE_FREE_TEXT {
@@ -294,18 +301,35 @@ impl Table {
         self.optional.last().copied()
     }
 
-    fn remove_column(&mut self, column: usize) {
-        self.optional.retain(|c| *c != column);
-        for c in &mut self.optional {
+    fn remove_column(&mut self, (column, fold): (usize, Option<&'static str>)) {
+        self.optional.retain(|(c, _)| *c != column);
+        for (c, _) in &mut self.optional {
             if *c > column {
                 *c -= 1;
             }
         }
-        self.free_text = self.free_text.map(|f| if f > column { f - 1 } else { f });
+        let free_text = self.free_text;
+        self.free_text = free_text.map(|f| if f > column { f - 1 } else { f });
         self.headers.remove(column);
         for row in &mut self.rows {
-            if column < row.len() {
-                row.remove(column);
+            if column >= row.len() {
+                continue;
+            }
+            let removed = row.remove(column);
+            if let (Some(label), Some(f)) = (fold, self.free_text) {
+                if !removed.text.is_empty() && f < row.len() {
+                    let text = &mut row[f].text;
+                    if !text.is_empty() && !text.ends_with('.') {
+                        text.push('.');
+                    }
+                    if !text.is_empty() {
+                        text.push(' ');
+                    }
+                    match removed.text.as_str() {
+                        "yes" => text.push_str(&format!("{label}.")),
+                        value => text.push_str(&format!("{label}: {value}.")),
+                    }
+                }
             }
         }
     }
@@ -366,6 +390,7 @@ impl Table {
                         .flat_map(|line| {
                             let options = textwrap::Options::new(at)
                                 .break_words(false)
+                                .word_separator(textwrap::WordSeparator::AsciiSpace)
                                 .word_splitter(textwrap::WordSplitter::NoHyphenation);
                             textwrap::wrap(line, options)
                                 .into_iter()

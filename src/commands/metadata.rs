@@ -90,7 +90,11 @@ fn render(
         .filter(|name| *name != invoked_as)
         .collect();
     if !aliases.is_empty() {
-        out.push_str(&format!("Aliases: {}\n", aliases.join(", ")));
+        let line = format!("Aliases: {}", aliases.join(", "));
+        for part in textwrap::wrap(&line, textwrap::Options::new(width).subsequent_indent("  ")) {
+            out.push_str(&part);
+            out.push('\n');
+        }
     }
 
     let (shown, hidden): (Vec<&Parameter>, Vec<&Parameter>) = metadata
@@ -107,6 +111,12 @@ fn render(
         "GETOPT",
         "DESCRIPTION",
     ]);
+    // On a narrow terminal these become sentences of the description.
+    table
+        .foldable(2, "Default")
+        .foldable(3, "Required")
+        .foldable(4, "One of")
+        .foldable(5, "Option");
     for p in shown {
         let name = match (&p.replaced_by, p.deprecated) {
             (Some(new), _) => format!("{} -> {new}", p.name),
