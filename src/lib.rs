@@ -99,6 +99,9 @@ pub mod pacemaker;
 pub mod prompt;
 #[doc(hidden)]
 #[allow(rustdoc::all)]
+pub mod report;
+#[doc(hidden)]
+#[allow(rustdoc::all)]
 pub mod secrets;
 #[doc(hidden)]
 #[allow(rustdoc::all)]

@@ -170,6 +170,21 @@ impl Printer {
         self.stderr_tty && !self.quiet && !self.json_output() && self.verbosity < 2
     }
 
+    /// A spinner on stderr for a run with no known length, when progress
+    /// may show ([`Printer::progress_allowed`]); lines go through its
+    /// `println` so that they do not tear.
+    pub fn spinner(&self) -> Option<ProgressBar> {
+        self.progress_allowed().then(|| {
+            let bar = ProgressBar::new_spinner();
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} {msg} [{elapsed}]")
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            );
+            bar.enable_steady_tick(Duration::from_millis(100));
+            bar
+        })
+    }
+
     /// A progress bar on stderr when a person is watching, hidden otherwise.
     pub fn progress(&self, len: u64, message: &str) -> ProgressBar {
         if !self.progress_allowed() {

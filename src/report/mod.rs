@@ -1,0 +1,7 @@
+//! The text reports of the commands (tables, plans, results), apart from
+//! the commands that decide what to do: a command gathers, a reporter
+//! shows it through the [`Printer`](crate::output::Printer). JSON
+//! documents are built by the commands themselves.
+
+pub mod fence;
+pub mod history;
