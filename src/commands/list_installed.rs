@@ -35,6 +35,7 @@ pub fn run(args: &ListInstalledArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
                     .is_none_or(|f| name.to_lowercase().contains(f))
             })
             .collect();
+        no_match(args, names.len())?;
         if printer.json_output() {
             printer.json(&names)?;
         } else if !names.is_empty() {
@@ -70,6 +71,7 @@ pub fn run(args: &ListInstalledArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
             })
         })
         .collect();
+    no_match(args, shown.len())?;
     report_problems(&shown, ctx);
     if printer.json_output() {
         printer.json(&shown)?;
@@ -77,6 +79,17 @@ pub fn run(args: &ListInstalledArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
         print_table(&shown, ctx)?;
     }
     Ok(ExitStatus::Success)
+}
+
+/// A filter that matches no agent is an error (exit 1), said on stderr.
+fn no_match(args: &ListInstalledArgs, shown: usize) -> Result<()> {
+    match &args.filter {
+        Some(filter) if shown == 0 => anyhow::bail!(
+            "no installed agent matches '{filter}' (in its name or description): \
+             `fencectl list-installed` lists them all"
+        ),
+        _ => Ok(()),
+    }
 }
 
 fn report_problems(listings: &[&Listing], ctx: &Context<'_>) {

@@ -5,3 +5,4 @@
 
 pub mod fence;
 pub mod history;
+pub mod validate;
