@@ -118,6 +118,12 @@ impl Printer {
         crate::eprintln_quiet!("{}", terminal_safe(text, false));
     }
 
+    /// Text on stderr that is part of a command's dialogue, as is (no
+    /// newline added); control characters escaped.
+    pub fn err_text(&self, text: &str) {
+        crate::eprintln_quiet!("{}", terminal_safe(text.trim_end_matches('\n'), false));
+    }
+
     /// A diagnostic line on stderr as is, unless -q (prompts' surroundings,
     /// hints); control characters escaped.
     pub fn note(&self, text: &str) {

@@ -204,7 +204,7 @@ fn report(checked: &[(String, Vec<Finding>)], strict: bool, ctx: &Context<'_>) -
         "agents"
     };
     if !printer.quiet {
-        eprintln!(
+        ctx.printer.err_line(&format!(
             "checked {} {noun}: {} with errors, {} with warnings{}",
             checked.len(),
             with(Severity::Error),
@@ -214,7 +214,7 @@ fn report(checked: &[(String, Vec<Finding>)], strict: bool, ctx: &Context<'_>) -
             } else {
                 ""
             }
-        );
+        ));
     }
     Ok(())
 }

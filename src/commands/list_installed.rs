@@ -55,7 +55,7 @@ pub fn run(args: &ListInstalledArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
     });
     bar.finish_and_clear();
     if let Some(signal) = crate::sys::signal::received() {
-        crate::output::print_error(&anyhow::anyhow!(
+        ctx.printer.error(&anyhow::anyhow!(
             "interrupted ({}): the agents' processes were stopped",
             crate::sys::signal::name(signal)
         ));

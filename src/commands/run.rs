@@ -189,7 +189,7 @@ fn report(outcome: &Outcome, ctx: &Context<'_>) -> Result<ExitStatus> {
         ))?;
     }
     if let AgentResult::Failed { reason } = &outcome.result {
-        crate::output::print_error(&anyhow::anyhow!(
+        ctx.printer.error(&anyhow::anyhow!(
             "{} {} failed: {reason}",
             outcome.agent,
             outcome.action
