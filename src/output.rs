@@ -238,13 +238,7 @@ fn terminal_width() -> usize {
 }
 
 /// Column headers whose cells are prose: the one column a table wraps.
-const FREE_TEXT_HEADERS: &[&str] = &[
-    "DESCRIPTION",
-    "EXPLANATION",
-    "MESSAGE",
-    "DETAIL",
-    "REASON",
-];
+const FREE_TEXT_HEADERS: &[&str] = &["DESCRIPTION", "EXPLANATION", "MESSAGE", "DETAIL", "REASON"];
 
 /// Below this, a wrapped free-text column costs more lines than the
 /// optional columns are worth.
@@ -391,7 +385,12 @@ impl Table {
             return None;
         }
         let others = total - widths[col];
-        Some(width.saturating_sub(others).max(MIN_FREE_TEXT).min(widths[col]))
+        Some(
+            width
+                .saturating_sub(others)
+                .max(MIN_FREE_TEXT)
+                .min(widths[col]),
+        )
     }
 
     fn render_row(

@@ -2,8 +2,8 @@
 //! [`crate::check::check`] found: the nodes x levels x devices matrix, the
 //! timeout budget, the design findings; with `-q` one line per problem.
 
-use anyhow::Result;
 use crate::output::Cell;
+use anyhow::Result;
 
 use super::Context;
 use crate::check::probe::{Probe, ProbeState};

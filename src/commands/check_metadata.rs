@@ -6,8 +6,8 @@
 use std::io::Read;
 use std::path::Path;
 
-use anyhow::{Context as _, Result};
 use crate::output::Cell;
+use anyhow::{Context as _, Result};
 use serde::Serialize;
 
 use super::Context;

@@ -1,7 +1,6 @@
 //! `fencectl fence NODE`: plan fencing from the configuration as the real
 //! stack would, show it (fence_node -vv style, secrets masked), run it.
 
-
 use anyhow::Result;
 use serde_json::json;
 
@@ -107,7 +106,11 @@ fn dry_run(
             "unrunnable": unrunnable,
         }))?;
     } else {
-        printer.out(&crate::report::fence::dry_run(plan, args.show_secrets, printer))?;
+        printer.out(&crate::report::fence::dry_run(
+            plan,
+            args.show_secrets,
+            printer,
+        ))?;
     }
     for device in unrunnable {
         printer.warn(&format!(

@@ -286,7 +286,10 @@ fn replace_cluster_conf(
     let backup = fs::write_backup(&target, old_version.as_deref(), original.as_bytes())?;
     let written = write_file(path, updated, true, ctx)?;
     if !ctx.printer.quiet {
-        ctx.printer.err_line(&format!("the previous version is saved as {}", backup.display()));
+        ctx.printer.err_line(&format!(
+            "the previous version is saved as {}",
+            backup.display()
+        ));
     }
     Ok(Some(written.path))
 }

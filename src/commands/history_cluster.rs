@@ -1,8 +1,8 @@
 //! `fencectl history [NODE] --cluster`: the cluster's fencing history and
 //! fencectl's audit log in one timeline.
 
-use anyhow::Result;
 use crate::output::Cell;
+use anyhow::Result;
 
 use super::Context;
 use crate::cli::HistoryArgs;

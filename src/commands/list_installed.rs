@@ -1,7 +1,7 @@
 //! `fencectl list-installed [FILTER]`
 
-use anyhow::Result;
 use crate::output::Cell;
+use anyhow::Result;
 
 use super::Context;
 use crate::agents::catalog::Listing;

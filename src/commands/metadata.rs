@@ -1,8 +1,8 @@
 //! `fencectl metadata -a AGENT`: an agent's parameters and actions, for
 //! people (table), programs (json) or as the agent printed it (xml).
 
-use anyhow::{Context as _, Result};
 use crate::output::Cell;
+use anyhow::{Context as _, Result};
 
 use super::Context;
 use crate::agents::discovery;

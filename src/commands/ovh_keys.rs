@@ -6,8 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use anyhow::{bail, Context as _, Result};
 use crate::output::Cell;
+use anyhow::{bail, Context as _, Result};
 use serde_json::Value;
 
 use super::Context;
@@ -378,7 +378,8 @@ pub fn create(
     let output = absolute(&args.output.clone().unwrap_or_else(default_output));
     let existing = read_existing(&output)?;
     loop {
-        ctx.printer.err_text(&format!("{}", summary(&answers, &output, ctx)));
+        ctx.printer
+            .err_text(&format!("{}", summary(&answers, &output, ctx)));
         if !interactive || args.yes || prompter.confirm("Request keys as shown?", false)? {
             break;
         }
@@ -484,7 +485,10 @@ fn judge(
             }
         }
         ctx.printer.warn(&revoke_hint(credential));
-        ctx.printer.err_line(&format!("Requesting new keys for {}.", answers.servers.join(" ")));
+        ctx.printer.err_line(&format!(
+            "Requesting new keys for {}.",
+            answers.servers.join(" ")
+        ));
         return Ok(None);
     }
     let lines: Vec<String> = failures.iter().map(|(_, e)| e.clone()).collect();

@@ -1,7 +1,7 @@
 //! `fencectl status [NODE]`: what the running cluster's fencer knows.
 
-use anyhow::Result;
 use crate::output::Cell;
+use anyhow::Result;
 
 use super::Context;
 use crate::cli::StatusArgs;

@@ -43,7 +43,12 @@ pub fn agent(
 }
 
 /// `validate --config FILE`: the findings, then the summary.
-pub fn config(config: &str, findings: &[Finding], valid: bool, printer: &Printer) -> anyhow::Result<()> {
+pub fn config(
+    config: &str,
+    findings: &[Finding],
+    valid: bool,
+    printer: &Printer,
+) -> anyhow::Result<()> {
     print_table(findings, "WHERE", printer)?;
     printer.out(&summary(findings, config, valid))
 }

@@ -1083,9 +1083,14 @@ mod tests {
             "2026-12-02 ERROR: Failed: Unable to obtain correct plug status or plug is not available"
         );
         let output = "WARNING: a\nConnection refused\nWARNING: b\n";
-        assert_eq!(super::agent_error_line(output).unwrap(), "Connection refused");
-        assert_eq!(super::agent_error_line("WARNING: only\n").unwrap(), "WARNING: only");
+        assert_eq!(
+            super::agent_error_line(output).unwrap(),
+            "Connection refused"
+        );
+        assert_eq!(
+            super::agent_error_line("WARNING: only\n").unwrap(),
+            "WARNING: only"
+        );
         assert_eq!(super::agent_error_line("\n \n"), None);
     }
-
 }

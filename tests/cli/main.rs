@@ -13,6 +13,7 @@ mod issue13_check;
 mod library;
 mod list_installed;
 mod metadata;
+mod output;
 mod ovh_agent;
 mod ovh_issue11;
 mod ovh_keys;
