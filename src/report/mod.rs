@@ -3,6 +3,7 @@
 //! shows it through the [`Printer`](crate::output::Printer). JSON
 //! documents are built by the commands themselves.
 
+pub mod check;
 pub mod fence;
 pub mod history;
 pub mod validate;
