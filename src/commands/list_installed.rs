@@ -1,6 +1,5 @@
 //! `fencectl list-installed [FILTER]`
 
-use crate::output::Cell;
 use anyhow::Result;
 
 use super::Context;
@@ -76,7 +75,7 @@ pub fn run(args: &ListInstalledArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
     if printer.json_output() {
         printer.json(&shown)?;
     } else {
-        print_table(&shown, ctx)?;
+        printer.print_table(&crate::report::list_installed::table(&shown, printer))?;
     }
     Ok(ExitStatus::Success)
 }
@@ -113,29 +112,4 @@ fn report_problems(listings: &[&Listing], ctx: &Context<'_>) {
             ));
         }
     }
-}
-
-fn print_table(listings: &[&Listing], ctx: &Context<'_>) -> Result<()> {
-    let printer = ctx.printer;
-    let mut table = printer.table(&["AGENT", "DESCRIPTION", "CAPABILITIES"]);
-    table.optional(2);
-    for listing in listings {
-        let mut description = match listing.provider {
-            Provider::BuiltIn => format!("{} (built in)", listing.description),
-            Provider::External => listing.description.clone(),
-        };
-        if let Some(target) = &listing.alias_of {
-            description.push_str(&format!(" (alias of {target})"));
-        }
-        let description = match &listing.error {
-            Some(_) => printer.problem_cell("(no metadata: see -v)"),
-            None => Cell::new(description),
-        };
-        table.add_row(vec![
-            Cell::new(&listing.name),
-            description,
-            Cell::new(listing.capabilities.join(",")),
-        ]);
-    }
-    printer.print_table(&table)
 }

@@ -6,4 +6,6 @@
 pub mod check;
 pub mod fence;
 pub mod history;
+pub mod list_installed;
+pub mod metadata;
 pub mod validate;
