@@ -300,7 +300,7 @@ fn summary(answers: &Answers, output: &Path, ctx: &Context<'_>) -> String {
         answers.section(),
         output.display()
     );
-    text.extend(table.render().chars());
+    text.push_str(&table.render());
     text
 }
 
@@ -378,8 +378,7 @@ pub fn create(
     let output = absolute(&args.output.clone().unwrap_or_else(default_output));
     let existing = read_existing(&output)?;
     loop {
-        ctx.printer
-            .err_text(&format!("{}", summary(&answers, &output, ctx)));
+        ctx.printer.err_text(&summary(&answers, &output, ctx));
         if !interactive || args.yes || prompter.confirm("Request keys as shown?", false)? {
             break;
         }
@@ -407,7 +406,7 @@ pub fn create(
             keys::request_credential(&mut client_for(&answers, "")?, &rules, &answers.allowed_ips)?;
         ctx.printer.err_line(&format!("\nOpen {}\nlog in with the account that owns the servers, and choose the validity \"Unlimited\"\n(fencing must not stop working when the keys expire).", pending.validation_url));
         if args.no_wait {
-            ctx.printer.err_line(&format!("--no-wait: the keys are written now and work once validated (check with fencectl ovh-keys check)."));
+            ctx.printer.err_line("--no-wait: the keys are written now and work once validated (check with fencectl ovh-keys check).");
             break pending.consumer_key;
         }
         let credential = wait(&mut answers, &pending, args, ctx, prompter, interactive)?;
@@ -806,7 +805,7 @@ fn print_check(report: &CheckReport, ctx: &Context<'_>) -> Result<()> {
             ]);
         }
     }
-    out.extend(table.render().chars());
+    out.push_str(&table.render());
     printer.out(&out)
 }
 
