@@ -12,7 +12,19 @@ pub fn render(
     show_deprecated: bool,
     printer: &Printer,
 ) -> Result<String> {
-    let width = printer.width().unwrap_or(78);
+    // On a terminal prose wraps to its width; in a pipe nothing wraps.
+    let wrap = |text: &str, indent: &str| -> Vec<String> {
+        match printer.width() {
+            Some(width) => textwrap::wrap(
+                text,
+                textwrap::Options::new(width).subsequent_indent(indent),
+            )
+            .into_iter()
+            .map(|l| l.into_owned())
+            .collect(),
+            None => vec![text.to_string()],
+        }
+    };
     let mut out = String::new();
     out.push_str(&format!(
         "{invoked_as}: {}\n",
@@ -23,13 +35,13 @@ pub fn render(
     }
     if !metadata.longdesc.is_empty() {
         out.push('\n');
-        for line in textwrap::wrap(
+        for line in wrap(
             &metadata
                 .longdesc
                 .split_whitespace()
                 .collect::<Vec<_>>()
                 .join(" "),
-            width,
+            "",
         ) {
             out.push_str(&line);
             out.push('\n');
@@ -48,7 +60,7 @@ pub fn render(
         .collect();
     if !aliases.is_empty() {
         let line = format!("Aliases: {}", aliases.join(", "));
-        for part in textwrap::wrap(&line, textwrap::Options::new(width).subsequent_indent("  ")) {
+        for part in wrap(&line, "  ") {
             out.push_str(&part);
             out.push('\n');
         }
