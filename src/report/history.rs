@@ -19,17 +19,22 @@ pub fn table(records: &[AuditRecord], printer: &Printer) -> Table {
         } else {
             Cell::new(&record.result)
         };
-        let devices: Vec<String> = record.devices.iter().map(device_line).collect();
+        // One device per line; each line escaped on its own.
+        let devices: Vec<String> = record
+            .devices
+            .iter()
+            .map(|d| crate::output::cell_text(&device_line(d)))
+            .collect();
         let mut row = vec![
             Cell::new(&record.time),
             Cell::new(crate::output::cell_text(&record.node)),
             Cell::new(action(record)),
             result,
-            Cell::new(crate::output::cell_text(&devices.join("\n"))),
+            Cell::new(devices.join("\n")),
             Cell::new(crate::output::cell_text(&record.user)),
         ];
         if reasons {
-            row.push(Cell::new(crate::output::cell_text(&reason(record))));
+            row.push(Cell::new(reason(record)));
         }
         table.add_row(row);
     }
@@ -67,7 +72,7 @@ fn reason(record: &AuditRecord) -> String {
         .devices
         .iter()
         .filter(|d| !d.ok)
-        .map(|d| format!("{}: {}", d.position, d.result))
+        .map(|d| crate::output::cell_text(&format!("{}: {}", d.position, d.result)))
         .collect::<Vec<_>>()
         .join("\n")
 }

@@ -331,6 +331,7 @@ fn issue15_history_shows_each_steps_action_and_the_user() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     assert!(!stdout.contains("configured"), "{stdout}");
+    assert!(!stdout.contains("\\n"), "one device per line: {stdout}");
     assert!(stdout.contains("off, off, on, on"), "{stdout}");
     for device in [
         "1.1 psu0 off ok",
