@@ -526,7 +526,42 @@ pub fn terminal_safe(text: &str, colour: bool) -> std::borrow::Cow<'_, str> {
 
 #[cfg(test)]
 mod tests {
-    use super::terminal_safe;
+    use super::{terminal_safe, Cell, Table};
+
+    fn table(width: Option<usize>) -> Table {
+        let mut table = Table {
+            headers: vec!["NAME".into(), "DEFAULT".into(), "DESCRIPTION".into()],
+            rows: Vec::new(),
+            free_text: Some(2),
+            optional: Vec::new(),
+            width,
+            color: false,
+        };
+        table.add_row(vec![
+            Cell::new("password_script"),
+            Cell::new("/usr/bin/pw"),
+            Cell::new("Script to run to retrieve password"),
+        ]);
+        table
+    }
+
+    #[test]
+    fn issue15_only_the_free_text_wraps_at_spaces_and_pipes_never_wrap() {
+        assert_eq!(
+            table(Some(40)).render(),
+            "NAME             DEFAULT      DESCRIPTION\n\
+             password_script  /usr/bin/pw  Script to run to\n\
+             \x20                             retrieve password\n"
+        );
+        assert_eq!(table(None).render().lines().count(), 2);
+        assert_eq!(table(Some(200)).render().lines().count(), 2);
+        let mut folded = table(Some(40));
+        folded.foldable(1, "Default");
+        let text = folded.render();
+        assert!(text.starts_with("NAME             DESCRIPTION\n"), "{text}");
+        assert!(text.contains("Default: /usr/bin/pw."), "{text}");
+        assert!(text.lines().all(|l| l.chars().count() <= 40), "{text}");
+    }
 
     #[test]
     fn only_fencectls_own_colours_reach_a_terminal() {
