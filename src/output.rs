@@ -470,9 +470,10 @@ pub fn print_error(err: &anyhow::Error) {
     );
 }
 
-/// The most of one table cell shown: comfy-table wraps a cell wider than
-/// 65,535 columns in quadratic time (minutes for a cluster.conf device with
-/// 200,000 attributes), and no one reads such a cell anyway.
+/// The most of one table cell shown: a cell of a cluster.conf device with
+/// 200,000 attributes would set a column's width for the whole table, and
+/// no one reads such a cell anyway (the table library fencectl once used
+/// also wrapped it in quadratic time).
 pub const MAX_CELL_CHARS: usize = 4096;
 
 /// Text for a table cell from a configuration or an agent: control
