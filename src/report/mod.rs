@@ -8,4 +8,5 @@ pub mod fence;
 pub mod history;
 pub mod list_installed;
 pub mod metadata;
+pub mod run;
 pub mod validate;
