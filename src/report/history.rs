@@ -1,6 +1,7 @@
 //! `fencectl history`: the audit log as a table.
 
 use crate::fencing::audit::{AuditDevice, AuditRecord};
+use crate::fencing::cluster::TimelineEntry;
 use crate::output::{Cell, Printer, Table};
 
 /// One row per run: what ran on each device (the action each step really
@@ -75,4 +76,30 @@ fn reason(record: &AuditRecord) -> String {
         .map(|d| crate::output::cell_text(&format!("{}: {}", d.position, d.result)))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// `history --cluster`: the cluster's fencing history and the audit log,
+/// one timeline.
+pub fn timeline(entries: &[TimelineEntry], printer: &Printer) -> Table {
+    let mut table = printer.table(&["TIME", "SOURCE", "NODE", "ACTION", "RESULT", "DETAIL"]);
+    for entry in entries {
+        let result = if entry.result == "success" {
+            Cell::new(&entry.result)
+        } else {
+            printer.problem_cell(&entry.result)
+        };
+        table.add_row(vec![
+            Cell::new(if entry.time.is_empty() {
+                "(pending)"
+            } else {
+                &entry.time
+            }),
+            Cell::new(entry.source),
+            Cell::new(crate::output::cell_text(&entry.node)),
+            Cell::new(crate::output::cell_text(&entry.action)),
+            result,
+            Cell::new(crate::output::cell_text(&entry.detail)),
+        ]);
+    }
+    table
 }

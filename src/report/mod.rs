@@ -9,4 +9,5 @@ pub mod history;
 pub mod list_installed;
 pub mod metadata;
 pub mod run;
+pub mod status;
 pub mod validate;
