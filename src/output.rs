@@ -45,6 +45,33 @@ impl Printer {
         self.width
     }
 
+    /// A paragraph as it reads best where it goes: on a terminal wrapped
+    /// at spaces to its width, each line after the first indented with
+    /// `rest`; in a pipe one line. The first line starts with `first`.
+    pub fn prose(&self, text: &str, first: &str, rest: &str) -> String {
+        let mut out = String::new();
+        match self.width {
+            Some(width) => {
+                let options = textwrap::Options::new(width)
+                    .initial_indent(first)
+                    .subsequent_indent(rest)
+                    .break_words(false)
+                    .word_separator(textwrap::WordSeparator::AsciiSpace)
+                    .word_splitter(textwrap::WordSplitter::NoHyphenation);
+                for line in textwrap::wrap(text, options) {
+                    out.push_str(&line);
+                    out.push('\n');
+                }
+            }
+            None => {
+                out.push_str(first);
+                out.push_str(text);
+                out.push('\n');
+            }
+        }
+        out
+    }
+
     /// Whether JSON was asked for.
     pub fn json_output(&self) -> bool {
         self.format == Format::Json

@@ -163,21 +163,30 @@ fn findings(report: &CheckReport, printer: &Printer) -> Result<()> {
     } else {
         printer.out("\nFindings:\n")?;
         for f in &report.findings {
-            printer.out(&format!(
-                "{} [{}] {}: {}\n    fix: {}\n    source: {}\n",
-                f.severity.as_str(),
-                f.rule,
-                f.element,
-                f.why,
-                f.fix,
-                f.source
-            ))?;
+            let mut text = printer.prose(
+                &format!(
+                    "{} [{}] {}: {}",
+                    f.severity.as_str(),
+                    f.rule,
+                    f.element,
+                    f.why
+                ),
+                "",
+                "  ",
+            );
+            text.push_str(&printer.prose(&format!("fix: {}", f.fix), "    ", "        "));
+            text.push_str(&printer.prose(&format!("source: {}", f.source), "    ", "        "));
+            printer.out(&text)?;
         }
     }
     if !report.not_checked.is_empty() {
         printer.out("\nNot checked:\n")?;
         for skipped in &report.not_checked {
-            printer.out(&format!("[{}] {}\n", skipped.rule, skipped.reason))?;
+            printer.out(&printer.prose(
+                &format!("[{}] {}", skipped.rule, skipped.reason),
+                "",
+                "    ",
+            ))?;
         }
     }
     Ok(())
