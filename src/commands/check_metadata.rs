@@ -6,7 +6,6 @@
 use std::io::Read;
 use std::path::Path;
 
-use crate::output::Cell;
 use anyhow::{Context as _, Result};
 use serde::Serialize;
 
@@ -170,22 +169,8 @@ fn report(checked: &[(String, Vec<Finding>)], strict: bool, ctx: &Context<'_>) -
     if printer.json_output() {
         printer.json(&rows)?;
     } else if !rows.is_empty() {
-        let mut table = printer.table(&["AGENT", "SEVERITY", "LINE", "SUBJECT", "RULE", "MESSAGE"]);
-        for row in &rows {
-            let severity = match row.finding.severity {
-                Severity::Error => printer.problem_cell("error"),
-                Severity::Warning => Cell::new("warning"),
-            };
-            table.add_row(vec![
-                Cell::new(row.agent),
-                severity,
-                Cell::new(row.finding.line.map(|l| l.to_string()).unwrap_or_default()),
-                Cell::new(&row.finding.subject),
-                Cell::new(row.finding.rule),
-                Cell::new(&row.finding.message),
-            ]);
-        }
-        printer.print_table(&table)?;
+        let findings: Vec<(&str, &Finding)> = rows.iter().map(|r| (r.agent, r.finding)).collect();
+        printer.print_table(&crate::report::check_metadata::table(&findings, printer))?;
     }
     for (agent, findings) in checked {
         if findings.is_empty() {

@@ -4,6 +4,7 @@
 //! documents are built by the commands themselves.
 
 pub mod check;
+pub mod check_metadata;
 pub mod fence;
 pub mod history;
 pub mod list_installed;
