@@ -256,7 +256,7 @@ pub enum Format {
 /// When to colour output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
-    /// Colour when stdout is a terminal and NO_COLOR is unset.
+    /// Colour when stdout is a terminal and NO_COLOR is unset or empty.
     Auto,
     /// Always colour.
     Always,

@@ -105,6 +105,9 @@ pub mod pacemaker;
 pub mod prompt;
 #[doc(hidden)]
 #[allow(rustdoc::all)]
+pub mod report;
+#[doc(hidden)]
+#[allow(rustdoc::all)]
 pub mod secrets;
 #[doc(hidden)]
 #[allow(rustdoc::all)]
@@ -151,7 +154,7 @@ pub fn run(cli: cli::Cli) -> ExitStatus {
         // news, and the exit code says what happened.
         if let Err(err) = &result {
             if err.downcast_ref::<exit::Reported>().is_none() && !is_output_error(err) {
-                output::print_error(err);
+                printer.error(err);
             }
         }
         return ExitStatus::for_signal(signal);
@@ -162,7 +165,7 @@ pub fn run(cli: cli::Cli) -> ExitStatus {
         Err(err) => {
             let status = exit::status_for(&err);
             if err.downcast_ref::<exit::Reported>().is_none() {
-                output::print_error(&err);
+                printer.error(&err);
             }
             status
         }

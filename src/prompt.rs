@@ -14,6 +14,11 @@ pub trait Prompter {
     /// A secret, not echoed.
     fn password(&mut self, prompt: &str) -> Result<String>;
     fn confirm(&mut self, prompt: &str, default: bool) -> Result<bool>;
+    /// A line of the dialogue that is no question (why an answer was
+    /// refused, what to do next), on stderr with the questions.
+    fn say(&mut self, text: &str) {
+        crate::eprintln_quiet!("{}", crate::output::terminal_safe(text, false));
+    }
 }
 
 /// Whether questions can be asked here (dialoguer needs a terminal).

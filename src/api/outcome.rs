@@ -63,7 +63,9 @@ pub enum AgentResult {
     Success,
     /// The agent failed (any other exit, or killed by a signal).
     Failed {
-        /// The agent's reason (its first line of output), secrets masked.
+        /// The agent's reason (its last ERROR or Failed line, else its last
+        /// line that is not a warning: `sys::process::agent_error_line`),
+        /// secrets masked.
         reason: String,
     },
     /// The agent ran past the timeout and its processes were killed.

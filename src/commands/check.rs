@@ -1,18 +1,14 @@
-//! `fencectl check [NODE...]`: will fencing work? Renders what
-//! [`crate::check::check`] found: the nodes x levels x devices matrix, the
+//! `fencectl check [NODE...]`: will fencing work? Shows (through
+//! `report::check`) what [`crate::check::check`] found: the matrix, the
 //! timeout budget, the design findings; with `-q` one line per problem.
 
 use anyhow::Result;
-use comfy_table::Cell;
 
 use super::Context;
-use crate::check::probe::{Probe, ProbeState};
-use crate::check::{self, CheckReport, CheckRequest};
+use crate::check::{self, CheckRequest};
 use crate::cli::{CheckArgs, Format};
 use crate::exit::ExitStatus;
 use crate::fencing::source::ConfigChoice;
-use crate::output::Printer;
-use crate::timespec::format as dur;
 
 pub fn run(args: &CheckArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
     ctx.formats("check", &[Format::Table, Format::Json])?;
@@ -35,218 +31,10 @@ pub fn run(args: &CheckArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
     if printer.json_output() {
         printer.json(&crate::views::check::CheckView::new(&report))?;
     } else if ctx.global.quiet {
-        quiet(&report, printer)?;
+        crate::report::check::quiet(&report, printer)?;
     } else {
         printer.info(&format!("configuration: {}", report.source.describe()));
-        matrix(&report, args.offline, printer)?;
-        budget(&report, printer)?;
-        findings(&report, printer)?;
+        crate::report::check::full(&report, args.offline, printer)?;
     }
     Ok(report.exit_status(args.strict))
-}
-
-fn probe_of<'r>(report: &'r CheckReport, node: &str, position: &str) -> Option<&'r Probe> {
-    report
-        .probes
-        .iter()
-        .find(|p| p.node == node && p.position == position)
-}
-
-fn probe_text(probe: Option<&Probe>, offline: bool) -> (String, bool) {
-    match probe {
-        None if offline => ("not probed (--offline)".into(), false),
-        None => ("not probed".into(), false),
-        Some(p) => match p.state {
-            ProbeState::Ok => (
-                format!(
-                    "OK{}",
-                    p.power
-                        .as_ref()
-                        .map(|w| format!(" (power {w})"))
-                        .unwrap_or_default()
-                ),
-                false,
-            ),
-            ProbeState::Fail => (
-                format!("FAIL: {}", p.reason.clone().unwrap_or_default()),
-                true,
-            ),
-            ProbeState::NotProbed => (
-                format!("not probed: {}", p.reason.clone().unwrap_or_default()),
-                false,
-            ),
-        },
-    }
-}
-
-/// The nodes x levels x devices matrix.
-fn matrix(report: &CheckReport, offline: bool, printer: &Printer) -> Result<()> {
-    let mut table = printer.table(&["NODE", "LEVEL", "DEVICE", "AGENT", "ADDRESS", "PROBE"]);
-    for node in &report.nodes {
-        if !node.fenceable && node.stages.is_empty() {
-            table.add_row(vec![
-                Cell::new(&node.node),
-                Cell::new("-"),
-                Cell::new("-"),
-                Cell::new("-"),
-                Cell::new("-"),
-                printer.problem_cell(&format!(
-                    "CANNOT BE FENCED: {}",
-                    node.reason.clone().unwrap_or_default()
-                )),
-            ]);
-            continue;
-        }
-        for stage in &node.stages {
-            for device in &stage.devices {
-                let (text, bad) = match &device.problem {
-                    Some(problem) => (format!("FAIL: {problem}"), true),
-                    None => probe_text(probe_of(report, &node.node, &device.position), offline),
-                };
-                table.add_row(vec![
-                    Cell::new(&node.node),
-                    Cell::new(&stage.label),
-                    Cell::new(&device.device),
-                    Cell::new(&device.agent),
-                    Cell::new(device.address.as_deref().unwrap_or("-")),
-                    if bad {
-                        printer.problem_cell(&text)
-                    } else {
-                        Cell::new(text)
-                    },
-                ]);
-            }
-        }
-    }
-    printer.print_table(&table)
-}
-
-/// The timeout budget: one row per device, then each node's total.
-fn budget(report: &CheckReport, printer: &Printer) -> Result<()> {
-    if report.budgets.iter().all(|b| b.rows.is_empty()) {
-        return Ok(());
-    }
-    printer.out("\nTimeout budget:\n")?;
-    let mut table = printer.table(&[
-        "NODE",
-        "LEVEL",
-        "DEVICE",
-        "ACTION",
-        "TIMEOUT",
-        "FROM",
-        "RETRIES",
-        "DELAY",
-        "AGENT NEEDS",
-    ]);
-    for node in &report.budgets {
-        for row in &node.rows {
-            let needs = row.agent_needs.map_or("?".to_string(), dur);
-            let needs_cell = if row.too_short() {
-                printer.problem_cell(&format!("{needs} (too long)"))
-            } else {
-                Cell::new(needs)
-            };
-            let delay = if row.delay.is_zero() {
-                "-".to_string()
-            } else if row.delay_counts {
-                format!("{} (counts)", dur(row.delay))
-            } else {
-                format!("{} (added)", dur(row.delay))
-            };
-            table.add_row(vec![
-                Cell::new(&node.node),
-                Cell::new(&row.stage),
-                Cell::new(&row.device),
-                Cell::new(&row.action),
-                Cell::new(row.timeout.map_or("no limit".to_string(), dur)),
-                Cell::new(&row.timeout_from),
-                Cell::new(row.retries),
-                Cell::new(delay),
-                needs_cell,
-            ]);
-        }
-        if let (Some(total), Some(cluster)) = (node.total, node.cluster_timeout) {
-            let text = format!(
-                "all levels: {} of the cluster's {}",
-                dur(total),
-                dur(cluster)
-            );
-            table.add_row(vec![
-                Cell::new(&node.node),
-                Cell::new("total"),
-                Cell::new(""),
-                Cell::new(""),
-                if node.fits() {
-                    Cell::new(text)
-                } else {
-                    printer.problem_cell(&format!("{text}: later levels may not run"))
-                },
-            ]);
-        }
-    }
-    printer.print_table(&table)
-}
-
-fn findings(report: &CheckReport, printer: &Printer) -> Result<()> {
-    if report.findings.is_empty() {
-        printer.out("\nNo design findings.\n")?;
-    } else {
-        printer.out("\nFindings:\n")?;
-        for f in &report.findings {
-            printer.out(&format!(
-                "{} [{}] {}: {}\n    fix: {}\n    source: {}\n",
-                f.severity.as_str(),
-                f.rule,
-                f.element,
-                f.why,
-                f.fix,
-                f.source
-            ))?;
-        }
-    }
-    if !report.not_checked.is_empty() {
-        printer.out("\nNot checked:\n")?;
-        for skipped in &report.not_checked {
-            printer.out(&format!("[{}] {}\n", skipped.rule, skipped.reason))?;
-        }
-    }
-    Ok(())
-}
-
-/// One line per problem, nothing when all is well (cron).
-fn quiet(report: &CheckReport, printer: &Printer) -> Result<()> {
-    let mut lines = String::new();
-    for node in report.nodes.iter().filter(|n| !n.fenceable) {
-        lines.push_str(&format!(
-            "{}: cannot be fenced: {}\n",
-            node.node,
-            node.reason.clone().unwrap_or_default()
-        ));
-    }
-    for probe in report.probes.iter().filter(|p| p.state == ProbeState::Fail) {
-        lines.push_str(&format!(
-            "{}: {} device {}: FAIL: {}\n",
-            probe.node,
-            probe.stage,
-            probe.device,
-            probe.reason.clone().unwrap_or_default()
-        ));
-    }
-    for f in report
-        .findings
-        .iter()
-        .filter(|f| f.severity != check::Severity::Info)
-    {
-        lines.push_str(&format!(
-            "{} [{}] {}: {}\n",
-            f.severity.as_str(),
-            f.rule,
-            f.element,
-            f.why
-        ));
-    }
-    if lines.is_empty() {
-        return Ok(());
-    }
-    printer.out(lines.trim_end())
 }

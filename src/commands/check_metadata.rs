@@ -7,7 +7,6 @@ use std::io::Read;
 use std::path::Path;
 
 use anyhow::{Context as _, Result};
-use comfy_table::Cell;
 use serde::Serialize;
 
 use super::Context;
@@ -174,22 +173,8 @@ fn report(checked: &[(String, Vec<Finding>)], strict: bool, ctx: &Context<'_>) -
             .collect();
         printer.json(&crate::views::metadata::MetadataView::check(findings))?;
     } else if !rows.is_empty() {
-        let mut table = printer.table(&["AGENT", "SEVERITY", "LINE", "SUBJECT", "RULE", "MESSAGE"]);
-        for row in &rows {
-            let severity = match row.finding.severity {
-                Severity::Error => printer.problem_cell("error"),
-                Severity::Warning => Cell::new("warning"),
-            };
-            table.add_row(vec![
-                Cell::new(row.agent),
-                severity,
-                Cell::new(row.finding.line.map(|l| l.to_string()).unwrap_or_default()),
-                Cell::new(&row.finding.subject),
-                Cell::new(row.finding.rule),
-                Cell::new(&row.finding.message),
-            ]);
-        }
-        printer.print_table(&table)?;
+        let findings: Vec<(&str, &Finding)> = rows.iter().map(|r| (r.agent, r.finding)).collect();
+        printer.print_table(&crate::report::check_metadata::table(&findings, printer))?;
     }
     for (agent, findings) in checked {
         if findings.is_empty() {
@@ -208,7 +193,7 @@ fn report(checked: &[(String, Vec<Finding>)], strict: bool, ctx: &Context<'_>) -
         "agents"
     };
     if !printer.quiet {
-        eprintln!(
+        ctx.printer.err_line(&format!(
             "checked {} {noun}: {} with errors, {} with warnings{}",
             checked.len(),
             with(Severity::Error),
@@ -218,7 +203,7 @@ fn report(checked: &[(String, Vec<Finding>)], strict: bool, ctx: &Context<'_>) -
             } else {
                 ""
             }
-        );
+        ));
     }
     Ok(())
 }

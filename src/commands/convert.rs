@@ -46,7 +46,7 @@ pub fn run(command: &ConvertCommand, ctx: &Context<'_>) -> Result<ExitStatus> {
     if errors.is_empty() {
         return Ok(ExitStatus::Success);
     }
-    crate::output::print_error(&anyhow::anyhow!(
+    ctx.printer.error(&anyhow::anyhow!(
         "{file} converts with {} error(s) to fix before the CIB can be loaded (the draft was written):\n  {}",
         errors.len(),
         errors.join("\n  ")

@@ -2,11 +2,9 @@
 //! fencer and show its result and history entry; and the guard that stops
 //! a direct power action going unannounced while a cluster runs here.
 
-use std::io::IsTerminal;
 use std::time::Duration;
 
 use anyhow::Result;
-use indicatif::{ProgressBar, ProgressStyle};
 
 use super::Context;
 use crate::cli::{FenceActionArg, FenceArgs};
@@ -25,21 +23,14 @@ pub fn run(args: &FenceArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
         "asking the cluster's fencer: stonith_admin {}",
         request.args().join(" ")
     ));
-    let spinner = (std::io::stderr().is_terminal() && !printer.quiet && !printer.json_output())
-        .then(|| {
-            let bar = ProgressBar::new_spinner();
-            bar.set_style(
-                ProgressStyle::with_template("{spinner} {msg} [{elapsed}]")
-                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-            );
-            bar.set_message(format!(
-                "the cluster is fencing {} ({})",
-                request.node,
-                request.action.history_name()
-            ));
-            bar.enable_steady_tick(Duration::from_millis(100));
-            bar
-        });
+    let spinner = printer.spinner();
+    if let Some(bar) = &spinner {
+        bar.set_message(format!(
+            "the cluster is fencing {} ({})",
+            request.node,
+            request.action.history_name()
+        ));
+    }
     let fenced = cluster::fence(&request, &log);
     if let Some(bar) = spinner {
         bar.finish_and_clear();
@@ -84,7 +75,7 @@ pub fn run(args: &FenceArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
                 "stonith_admin",
                 error.tool_message()
             ));
-            crate::output::print_error(&anyhow::anyhow!(
+            ctx.printer.error(&anyhow::anyhow!(
                 "node {} was NOT {}: {error}",
                 request.node,
                 if what == "unfence" {

@@ -272,10 +272,10 @@ fn generate_cluster_conf(args: &GenerateClusterConfArgs, ctx: &Context<'_>) -> R
             Some(path) if path != shown => format!(" (the link's target {})", path.display()),
             _ => String::new(),
         };
-        eprintln!(
+        ctx.printer.err_line(&format!(
             "updated {}{target}, config_version {version}; propagate it as usual (cman_tool version -r, or Proxmox's pmxcfs)",
             shown.display()
-        );
+        ));
     }
     Ok(ExitStatus::Success)
 }
@@ -295,7 +295,10 @@ fn replace_cluster_conf(
     let backup = fs::write_backup(&target, old_version.as_deref(), original.as_bytes())?;
     let written = write_file(path, updated, true, ctx)?;
     if !ctx.printer.quiet {
-        eprintln!("the previous version is saved as {}", backup.display());
+        ctx.printer.err_line(&format!(
+            "the previous version is saved as {}",
+            backup.display()
+        ));
     }
     Ok(Some(written.path))
 }

@@ -1,7 +1,6 @@
 //! `fencectl history [NODE]`: the audit log of fencing runs.
 
 use anyhow::Result;
-use comfy_table::Cell;
 
 use super::Context;
 use crate::cli::{Format, HistoryArgs};
@@ -15,6 +14,13 @@ pub fn run(args: &HistoryArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
         return super::history_cluster::run(args, ctx);
     }
     let path = args.log.clone().unwrap_or_else(audit::default_path);
+    if !path.exists() {
+        anyhow::bail!(
+            "no audit log at {}: nothing was fenced with fencectl here yet \
+             (give --log FILE or FENCECTL_LOG_FILE to read another log)",
+            path.display()
+        );
+    }
     let (mut records, bad) = audit::read(&path)?;
     if bad > 0 {
         printer.warn(&format!(
@@ -24,43 +30,20 @@ pub fn run(args: &HistoryArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
     }
     if let Some(node) = &args.node {
         records.retain(|r| &r.node == node);
+        if records.is_empty() {
+            anyhow::bail!(
+                "node {node} has no entry in the audit log {} (`fencectl history` lists every node's runs)",
+                path.display()
+            );
+        }
     }
     if printer.json_output() {
         printer.json(&crate::views::history::HistoryView::records(&records))?;
         return Ok(ExitStatus::Success);
     }
     if records.is_empty() {
-        printer.info(&format!("no fencing runs recorded in {}", path.display()));
-        return Ok(ExitStatus::Success);
+        anyhow::bail!("no fencing runs recorded in {}", path.display());
     }
-    let mut table = printer.table(&["TIME", "NODE", "ACTION", "RESULT", "DEVICES", "USER"]);
-    for record in &records {
-        let devices: Vec<String> = record
-            .devices
-            .iter()
-            .map(|d| {
-                format!(
-                    "{} {} {}",
-                    d.position,
-                    d.device,
-                    if d.ok { "ok" } else { "failed" }
-                )
-            })
-            .collect();
-        let result = if record.result == "failed" {
-            printer.problem_cell(&record.result)
-        } else {
-            Cell::new(&record.result)
-        };
-        table.add_row(vec![
-            Cell::new(&record.time),
-            Cell::new(&record.node),
-            Cell::new(&record.action),
-            result,
-            Cell::new(devices.join(", ")),
-            Cell::new(&record.user),
-        ]);
-    }
-    printer.print_table(&table)?;
+    printer.print_table(&crate::report::history::table(&records, printer))?;
     Ok(ExitStatus::Success)
 }

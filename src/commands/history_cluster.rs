@@ -2,7 +2,6 @@
 //! fencectl's audit log in one timeline.
 
 use anyhow::Result;
-use comfy_table::Cell;
 
 use super::Context;
 use crate::cli::HistoryArgs;
@@ -35,26 +34,6 @@ pub fn run(args: &HistoryArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
         printer.info("no fencing recorded by the cluster or in fencectl's audit log");
         return Ok(ExitStatus::Success);
     }
-    let mut table = printer.table(&["TIME", "SOURCE", "NODE", "ACTION", "RESULT", "DETAIL"]);
-    for entry in &entries {
-        let result = if entry.result == "success" {
-            Cell::new(&entry.result)
-        } else {
-            printer.problem_cell(&entry.result)
-        };
-        table.add_row(vec![
-            Cell::new(if entry.time.is_empty() {
-                "(pending)"
-            } else {
-                &entry.time
-            }),
-            Cell::new(entry.source),
-            Cell::new(crate::output::cell_text(&entry.node)),
-            Cell::new(crate::output::cell_text(&entry.action)),
-            result,
-            Cell::new(crate::output::cell_text(&entry.detail)),
-        ]);
-    }
-    printer.print_table(&table)?;
+    printer.print_table(&crate::report::history::timeline(&entries, printer))?;
     Ok(ExitStatus::Success)
 }

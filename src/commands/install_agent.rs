@@ -46,12 +46,12 @@ pub fn run(args: &InstallAgentArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
             )
         })?;
         if !ctx.printer.quiet {
-            eprintln!(
+            ctx.printer.err_line(&format!(
                 "linked {} -> {} (undo: rm {})",
                 link.display(),
                 exe.display(),
                 link.display()
-            );
+            ));
         }
     }
     Ok(ExitStatus::Success)

@@ -1,7 +1,6 @@
 //! `fencectl list-installed [FILTER]`
 
 use anyhow::Result;
-use comfy_table::Cell;
 
 use super::Context;
 use crate::agents::catalog::Listing;
@@ -35,6 +34,7 @@ pub fn run(args: &ListInstalledArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
                     .is_none_or(|f| name.to_lowercase().contains(f))
             })
             .collect();
+        no_match(args, names.len())?;
         if printer.json_output() {
             printer.json(&crate::views::list_installed::ListInstalledView::names(
                 names,
@@ -56,7 +56,7 @@ pub fn run(args: &ListInstalledArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
     });
     bar.finish_and_clear();
     if let Some(signal) = crate::sys::signal::received() {
-        crate::output::print_error(&anyhow::anyhow!(
+        ctx.printer.error(&anyhow::anyhow!(
             "interrupted ({}): the agents' processes were stopped",
             crate::sys::signal::name(signal)
         ));
@@ -72,15 +72,27 @@ pub fn run(args: &ListInstalledArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
             })
         })
         .collect();
+    no_match(args, shown.len())?;
     report_problems(&shown, ctx);
     if printer.json_output() {
         printer.json(&crate::views::list_installed::ListInstalledView::agents(
             shown,
         ))?;
     } else {
-        print_table(&shown, ctx)?;
+        printer.print_table(&crate::report::list_installed::table(&shown, printer))?;
     }
     Ok(ExitStatus::Success)
+}
+
+/// A filter that matches no agent is an error (exit 1), said on stderr.
+fn no_match(args: &ListInstalledArgs, shown: usize) -> Result<()> {
+    match &args.filter {
+        Some(filter) if shown == 0 => anyhow::bail!(
+            "no installed agent matches '{filter}' (in its name or description): \
+             `fencectl list-installed` lists them all"
+        ),
+        _ => Ok(()),
+    }
 }
 
 fn report_problems(listings: &[&Listing], ctx: &Context<'_>) {
@@ -104,23 +116,4 @@ fn report_problems(listings: &[&Listing], ctx: &Context<'_>) {
             ));
         }
     }
-}
-
-fn print_table(listings: &[&Listing], ctx: &Context<'_>) -> Result<()> {
-    let printer = ctx.printer;
-    let mut table = printer.table(&["AGENT", "DESCRIPTION", "ALIAS OF", "CAPABILITIES"]);
-    for listing in listings {
-        let description = match (&listing.error, listing.provider) {
-            (Some(_), _) => printer.problem_cell("(no metadata: see -v)"),
-            (None, Provider::BuiltIn) => Cell::new(format!("{} (built in)", listing.description)),
-            (None, Provider::External) => Cell::new(&listing.description),
-        };
-        table.add_row(vec![
-            Cell::new(&listing.name),
-            description,
-            Cell::new(listing.alias_of.as_deref().unwrap_or("")),
-            Cell::new(listing.capabilities.join(",")),
-        ]);
-    }
-    printer.print_table(&table)
 }

@@ -2,11 +2,10 @@
 //! people (table), programs (json) or as the agent printed it (xml).
 
 use anyhow::{Context as _, Result};
-use comfy_table::Cell;
 
 use super::Context;
 use crate::agents::discovery;
-use crate::agents::metadata::{AgentMetadata, Parameter};
+use crate::agents::metadata::AgentMetadata;
 use crate::cli::{Format, MetadataArgs};
 use crate::exit::{usage, ExitStatus};
 
@@ -40,132 +39,10 @@ pub fn run(args: &MetadataArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
     if printer.json_output() {
         printer.json(&crate::views::metadata::MetadataView::metadata(&metadata))?;
     } else {
-        let text = render(&agent.name, &metadata, args.deprecated, ctx)
-            .context("rendering the metadata")?;
+        let text =
+            crate::report::metadata::render(&agent.name, &metadata, args.deprecated, printer)
+                .context("rendering the metadata")?;
         printer.out(&text)?;
     }
     Ok(ExitStatus::Success)
-}
-
-/// The people's view: header, description, parameters, actions.
-fn render(
-    invoked_as: &str,
-    metadata: &AgentMetadata,
-    show_deprecated: bool,
-    ctx: &Context<'_>,
-) -> Result<String> {
-    let printer = ctx.printer;
-    let width = terminal_width();
-    let mut out = String::new();
-    out.push_str(&format!(
-        "{invoked_as}: {}\n",
-        metadata.shortdesc_for(invoked_as)
-    ));
-    if metadata.name != invoked_as && !metadata.name.is_empty() {
-        out.push_str(&format!("(reports itself as {})\n", metadata.name));
-    }
-    if !metadata.longdesc.is_empty() {
-        out.push('\n');
-        for line in textwrap::wrap(
-            &metadata
-                .longdesc
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" "),
-            width,
-        ) {
-            out.push_str(&line);
-            out.push('\n');
-        }
-    }
-    out.push('\n');
-    out.push_str(&format!(
-        "Vendor URL: {}\n",
-        metadata.vendor_url.as_deref().unwrap_or("(none)")
-    ));
-    let aliases: Vec<&str> = metadata
-        .symlinks
-        .iter()
-        .map(|s| s.name.as_str())
-        .filter(|name| *name != invoked_as)
-        .collect();
-    if !aliases.is_empty() {
-        out.push_str(&format!("Aliases: {}\n", aliases.join(", ")));
-    }
-
-    let (shown, hidden): (Vec<&Parameter>, Vec<&Parameter>) = metadata
-        .parameters
-        .iter()
-        .partition(|p| show_deprecated || !p.deprecated);
-    out.push_str("\nParameters:\n");
-    let mut table = printer.table(&[
-        "NAME",
-        "TYPE",
-        "DEFAULT",
-        "REQUIRED",
-        "OPTIONS",
-        "GETOPT",
-        "DESCRIPTION",
-    ]);
-    for p in shown {
-        let name = match (&p.replaced_by, p.deprecated) {
-            (Some(new), _) => format!("{} -> {new}", p.name),
-            (None, true) => format!("{} (deprecated)", p.name),
-            (None, false) => p.name.clone(),
-        };
-        table.add_row(vec![
-            Cell::new(name),
-            Cell::new(p.content_type.as_str()),
-            Cell::new(p.default.as_deref().unwrap_or("")),
-            Cell::new(if p.required { "yes" } else { "" }),
-            Cell::new(p.options.join("|")),
-            Cell::new(p.getopt.as_deref().unwrap_or("")),
-            Cell::new(&p.shortdesc),
-        ]);
-    }
-    out.push_str(&table_text(&table));
-    if !hidden.is_empty() {
-        out.push_str(&format!(
-            "({} deprecated parameter names hidden: --deprecated shows them)\n",
-            hidden.len()
-        ));
-    }
-
-    out.push_str("\nActions:\n");
-    let mut actions = printer.table(&["ACTION", "AUTOMATIC", "ON TARGET"]);
-    for action in &metadata.actions {
-        actions.add_row(vec![
-            Cell::new(&action.name),
-            Cell::new(if action.automatic {
-                "yes (unfencing)"
-            } else {
-                ""
-            }),
-            Cell::new(if action.on_target { "yes" } else { "" }),
-        ]);
-    }
-    out.push_str(&table_text(&actions));
-    Ok(out)
-}
-
-fn table_text(table: &comfy_table::Table) -> String {
-    table
-        .lines()
-        .map(|line| line.trim_end().to_string() + "\n")
-        .collect()
-}
-
-fn terminal_width() -> usize {
-    use std::io::IsTerminal;
-    if !std::io::stdout().is_terminal() {
-        return 78;
-    }
-    // SAFETY: TIOCGWINSZ fills a winsize struct we own.
-    let mut size: libc::winsize = unsafe { std::mem::zeroed() };
-    let ok = unsafe { libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut size) } == 0;
-    if ok && size.ws_col >= 40 {
-        usize::from(size.ws_col) - 2
-    } else {
-        78
-    }
 }

@@ -6,8 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::output::Cell;
 use anyhow::{bail, Context as _, Result};
-use comfy_table::Cell;
 use serde_json::Value;
 
 use super::Context;
@@ -96,7 +96,7 @@ fn ask_until<T>(
         let answer = prompter.input(prompt, default)?;
         match check(answer.trim()) {
             Ok(value) => return Ok(value),
-            Err(reason) => crate::sys::signal::eprint_line(&format!("{reason}: try again")),
+            Err(reason) => prompter.say(&format!("{reason}: try again")),
         }
     }
 }
@@ -172,7 +172,7 @@ fn ask_secret(prompter: &mut dyn Prompter) -> Result<String> {
         if !secret.is_empty() {
             return Ok(secret);
         }
-        crate::sys::signal::eprint_line("the application secret must not be empty: try again");
+        prompter.say("the application secret must not be empty: try again");
     }
 }
 
@@ -216,10 +216,10 @@ fn ask(
             .as_deref()
             .and_then(|e| crate::ovh::base_url(e).ok())
             .unwrap_or_else(|| base.clone());
-        eprintln!(
+        prompter.say(&format!(
             "Create an application at {} (any name and description), then give its key and secret.",
             crate::ovh::create_app_url(&page)
-        );
+        ));
     }
     let application_key = match &args.application_key {
         Some(key) => key.clone(),
@@ -303,7 +303,7 @@ fn summary(answers: &Answers, output: &Path, ctx: &Context<'_>) -> String {
         answers.section(),
         output.display()
     );
-    text.extend(table.lines().map(|l| l.trim_end().to_string() + "\n"));
+    text.push_str(&table.render());
     text
 }
 
@@ -381,7 +381,7 @@ pub fn create(
     let output = absolute(&args.output.clone().unwrap_or_else(default_output));
     let existing = read_existing(&output)?;
     loop {
-        eprint!("{}", summary(&answers, &output, ctx));
+        ctx.printer.err_text(&summary(&answers, &output, ctx));
         if !interactive || args.yes || prompter.confirm("Request keys as shown?", false)? {
             break;
         }
@@ -407,9 +407,9 @@ pub fn create(
         let rules = keys::rules_for(&answers.servers, answers.with_list);
         let pending =
             keys::request_credential(&mut client_for(&answers, "")?, &rules, &answers.allowed_ips)?;
-        eprintln!("\nOpen {}\nlog in with the account that owns the servers, and choose the validity \"Unlimited\"\n(fencing must not stop working when the keys expire).", pending.validation_url);
+        ctx.printer.err_line(&format!("\nOpen {}\nlog in with the account that owns the servers, and choose the validity \"Unlimited\"\n(fencing must not stop working when the keys expire).", pending.validation_url));
         if args.no_wait {
-            eprintln!("--no-wait: the keys are written now and work once validated (check with fencectl ovh-keys check).");
+            ctx.printer.err_line("--no-wait: the keys are written now and work once validated (check with fencectl ovh-keys check).");
             break pending.consumer_key;
         }
         let credential = wait(&mut answers, &pending, args, ctx, prompter, interactive)?;
@@ -433,10 +433,10 @@ pub fn create(
         }
     };
     write_config(&output, existing, &answers, &consumer_key)?;
-    eprintln!(
+    ctx.printer.err_line(&format!(
         "Wrote the keys to [{section}] in {} (mode 0600).",
         output.display()
-    );
+    ));
     ctx.printer.out(&snippets(&output, &answers.servers))?;
     Ok(ExitStatus::Success)
 }
@@ -454,10 +454,10 @@ fn judge(
     let mut failures = Vec::new();
     for test in tests {
         match &test.outcome {
-            Ok((rescue, disk)) => eprintln!(
+            Ok((rescue, disk)) => ctx.printer.err_line(&format!(
                 "{}: ok: rescue boot {} ({}), disk boot {} ({})",
                 test.server, rescue.id, rescue.kernel, disk.id, disk.kernel
-            ),
+            )),
             Err(e) if test.ip_refused() => ctx.printer.warn(&format!(
                 "{}: not tested from here: {e}; run fencectl ovh-keys check on a cluster node",
                 test.server
@@ -475,7 +475,7 @@ fn judge(
         .collect();
     if interactive && missing.len() == failures.len() {
         for server in &missing {
-            eprintln!("{server} is not a server of this account: the keys' rules name it, so new keys are needed.");
+            ctx.printer.err_line(&format!("{server} is not a server of this account: the keys' rules name it, so new keys are needed."));
             let corrected = ask_until(
                 prompter,
                 &format!("Correct name for {server}"),
@@ -487,7 +487,10 @@ fn judge(
             }
         }
         ctx.printer.warn(&revoke_hint(credential));
-        eprintln!("Requesting new keys for {}.", answers.servers.join(" "));
+        ctx.printer.err_line(&format!(
+            "Requesting new keys for {}.",
+            answers.servers.join(" ")
+        ));
         return Ok(None);
     }
     let lines: Vec<String> = failures.iter().map(|(_, e)| e.clone()).collect();
@@ -519,7 +522,7 @@ fn wait(
         match outcome {
             WaitOutcome::Validated(credential) => return Ok(credential),
             WaitOutcome::WrongSecret if interactive => {
-                eprintln!("The API refuses the signature of every call: the application secret does not match application key {}. Give the secret again (the request stays pending: no need to validate again).", answers.application_key);
+                ctx.printer.err_line(&format!("The API refuses the signature of every call: the application secret does not match application key {}. Give the secret again (the request stays pending: no need to validate again).", answers.application_key));
                 answers.application_secret = ask_secret(prompter)?;
             }
             WaitOutcome::WrongSecret => bail!(
@@ -534,7 +537,7 @@ fn wait(
             ),
             WaitOutcome::Failed(e) => return Err(anyhow::Error::new(e).context(format!("waiting for the validation: {nothing}"))),
             WaitOutcome::Interrupted => {
-                crate::output::print_error(&anyhow::anyhow!("interrupted while waiting for the validation: {nothing} (the keys stay unvalidated)"));
+                ctx.printer.error(&anyhow::anyhow!("interrupted while waiting for the validation: {nothing} (the keys stay unvalidated)"));
                 let signal = crate::sys::signal::received().unwrap_or(libc::SIGINT);
                 return Err(Reported(ExitStatus::for_signal(signal)).into());
             }
@@ -561,7 +564,7 @@ fn watch(client: &mut Client, url: &str, timeout: Duration, ctx: &Context<'_>) -
             if last_said.elapsed() >= Duration::from_secs(60) {
                 last_said = Instant::now();
                 spinner.suspend(|| {
-                    crate::sys::signal::eprint_line(&format!(
+                    ctx.printer.err_line(&format!(
                         "still waiting ({} left): open {url}",
                         crate::timespec::format(Duration::from_secs(left.as_secs()))
                     ))
@@ -569,13 +572,13 @@ fn watch(client: &mut Client, url: &str, timeout: Duration, ctx: &Context<'_>) -
             }
         }
         WaitEvent::Unreachable { error, retry_in } => spinner.suspend(|| {
-            crate::sys::signal::eprint_line(&format!(
+            ctx.printer.err_line(&format!(
                 "the API did not answer ({error}); asking again in {}",
                 crate::timespec::format(retry_in)
             ))
         }),
         WaitEvent::SignatureRefused { count } => spinner.suspend(|| {
-            crate::sys::signal::eprint_line(&format!(
+            ctx.printer.err_line(&format!(
                 "the API refused the signature ({count} of 3): re-reading its clock"
             ))
         }),
@@ -736,7 +739,7 @@ fn check(args: &OvhKeysCheckArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
         .iter()
         .map(|p| format!("{}\n    fix: {}", p.problem, p.fix))
         .collect();
-    crate::output::print_error(&anyhow::anyhow!(
+    ctx.printer.error(&anyhow::anyhow!(
         "the keys cannot fence:\n  {}",
         lines.join("\n  ")
     ));
@@ -811,7 +814,7 @@ fn print_check(report: &CheckReport, ctx: &Context<'_>) -> Result<()> {
             ]);
         }
     }
-    out.extend(table.lines().map(|l| l.trim_end().to_string() + "\n"));
+    out.push_str(&table.render());
     printer.out(&out)
 }
 

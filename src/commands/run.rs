@@ -171,25 +171,10 @@ fn report(outcome: &Outcome, ctx: &Context<'_>) -> Result<ExitStatus> {
     if printer.json_output() {
         printer.json(outcome)?;
     } else {
-        // What list and list-status answer is the point of running them.
-        if matches!(outcome.action, AgentAction::List | AgentAction::ListStatus) {
-            for line in outcome.output.iter().filter(|l| l.stream == "stdout") {
-                printer.out(&line.line)?;
-            }
-        }
-        let code = outcome
-            .exit_status
-            .map_or("none".to_string(), |c| c.to_string());
-        printer.out(&format!(
-            "{} {}: {} (agent exit code {code}: {})",
-            outcome.agent,
-            outcome.action,
-            words(&outcome.result),
-            outcome.meaning
-        ))?;
+        crate::report::run::outcome(outcome, printer)?;
     }
     if let AgentResult::Failed { reason } = &outcome.result {
-        crate::output::print_error(&anyhow::anyhow!(
+        ctx.printer.error(&anyhow::anyhow!(
             "{} {} failed: {reason}",
             outcome.agent,
             outcome.action
@@ -198,16 +183,5 @@ fn report(outcome: &Outcome, ctx: &Context<'_>) -> Result<ExitStatus> {
     match status {
         ExitStatus::Success | ExitStatus::StatusOff => Ok(status),
         _ => Err(Reported(status).into()),
-    }
-}
-
-fn words(result: &AgentResult) -> &'static str {
-    match result {
-        AgentResult::On => "ON",
-        AgentResult::Off => "OFF",
-        AgentResult::Success => "success",
-        AgentResult::Failed { .. } => "FAILED",
-        AgentResult::TimedOut => "TIMED OUT (its processes were killed)",
-        AgentResult::Interrupted => "INTERRUPTED (the agent was killed)",
     }
 }

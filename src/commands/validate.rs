@@ -7,13 +7,12 @@ use std::path::Path;
 use std::sync::LazyLock;
 
 use anyhow::{Context as _, Result};
-use comfy_table::Cell;
 use regex::Regex;
 use serde::Serialize;
 
 use super::Context;
 use crate::agents::discovery;
-use crate::agents::finding::{fails, Finding, Severity};
+use crate::agents::finding::{fails, Finding};
 use crate::agents::metadata::{AgentMetadata, ContentType};
 use crate::agents::params::{as_agent_reads, find_parameter, is_false_boolean};
 use crate::agents::runner::{self, Invocation, DEFAULT_OUTPUT_CAP};
@@ -46,6 +45,16 @@ struct AgentCheck {
 }
 
 impl AgentCheck {
+    fn verdict(&self) -> crate::report::validate::AgentVerdict<'_> {
+        crate::report::validate::AgentVerdict {
+            ran: self.ran,
+            ok: self.ok,
+            exit_code: self.exit_code,
+            messages: &self.stderr,
+            note: self.note.as_deref(),
+        }
+    }
+
     fn not_run(ok: bool, note: String) -> AgentCheck {
         AgentCheck {
             ran: false,
@@ -130,7 +139,14 @@ pub fn run(args: &ValidateArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
             }),
         })?;
     } else {
-        print_report(&report, ctx)?;
+        let verdict = agent_check.as_ref().map(AgentCheck::verdict);
+        crate::report::validate::agent(
+            report.agent,
+            report.findings,
+            verdict.as_ref(),
+            report.valid,
+            ctx.printer,
+        )?;
     }
     Ok(if valid {
         ExitStatus::Success
@@ -188,7 +204,7 @@ fn validate_config(file: &Path, ctx: &Context<'_>) -> Result<ExitStatus> {
             findings: report.findings,
         })?;
     } else {
-        print_findings(&findings, &report.config, valid, ctx)?;
+        crate::report::validate::config(&report.config, &findings, valid, ctx.printer)?;
     }
     Ok(if valid {
         ExitStatus::Success
@@ -368,7 +384,12 @@ fn validate_all(
         ok: run.success(),
         stderr,
         note: target.map(|t| {
-            let note = format!("run as for node {} with {}={}", t.node, t.param, t.value);
+            // A stand-in fencectl made up is no node of the user's: not named.
+            let note = if t.made_up {
+                format!("run with a stand-in {} value, as Pacemaker validates a device that names no node", t.param)
+            } else {
+                format!("run as for node {} with {}={}", t.node, t.param, t.value)
+            };
             if secrets.is_empty() {
                 note
             } else {
@@ -411,6 +432,8 @@ struct Target {
     value: String,
     /// The names the agent takes for `param` (`port` and `plug`).
     aliases: Vec<String>,
+    /// The device names no node: `node` is Pacemaker's stand-in.
+    made_up: bool,
 }
 
 /// Pacemaker validates a device as if fencing a stand-in node, so that an
@@ -446,18 +469,20 @@ fn stand_in_target(params: &[(String, String)], metadata: &AgentMetadata) -> Opt
     }
     let map = HostMap::parse_lenient(lookup(params, "pcmk_host_map").unwrap_or_default());
     let listed = StaticList::of(params).names();
-    let node = map
+    let named = map
         .nodes()
         .next()
         .map(str::to_string)
-        .or_else(|| listed.into_iter().next())
-        .unwrap_or_else(|| PACEMAKER_STAND_IN.to_string());
+        .or_else(|| listed.into_iter().next());
+    let made_up = named.is_none();
+    let node = named.unwrap_or_else(|| PACEMAKER_STAND_IN.to_string());
     let value = map.get(&node).unwrap_or(&node).to_string();
     Some(Target {
         node,
         param,
         value,
         aliases,
+        made_up,
     })
 }
 
@@ -525,79 +550,4 @@ fn agent_messages(stderr: &str) -> String {
         }
     }
     lines.join("\n")
-}
-
-// ---------------------------------------------------------------------------
-// The table
-
-fn print_report(report: &Report<'_>, ctx: &Context<'_>) -> Result<()> {
-    let printer = ctx.printer;
-    let prefix = report
-        .agent_check
-        .map(|c| verdict(report.agent, c))
-        .unwrap_or_default();
-    print_table(report.findings, "PARAMETER", ctx)?;
-    printer.out(&(prefix + &summary(report.findings, report.agent, report.valid)))
-}
-
-/// The findings of `--config`, then the one-line verdict.
-fn print_findings(findings: &[Finding], what: &str, valid: bool, ctx: &Context<'_>) -> Result<()> {
-    print_table(findings, "WHERE", ctx)?;
-    ctx.printer.out(&summary(findings, what, valid))
-}
-
-/// "WHAT: valid (N error(s), M warning(s))"
-fn summary(findings: &[Finding], what: &str, valid: bool) -> String {
-    let errors = findings
-        .iter()
-        .filter(|f| f.severity == Severity::Error)
-        .count();
-    let warnings = findings.len() - errors;
-    format!(
-        "{what}: {} ({errors} error(s), {warnings} warning(s))\n",
-        if valid { "valid" } else { "NOT valid" }
-    )
-}
-
-/// SEVERITY, `subject` (PARAMETER, or WHERE for a cluster.conf), MESSAGE.
-fn print_table(findings: &[Finding], subject: &str, ctx: &Context<'_>) -> Result<()> {
-    let printer = ctx.printer;
-    if !findings.is_empty() {
-        let mut table = printer.table(&["SEVERITY", subject, "MESSAGE"]);
-        for finding in findings {
-            let severity = match finding.severity {
-                Severity::Error => printer.problem_cell("error"),
-                Severity::Warning => Cell::new("warning"),
-            };
-            table.add_row(vec![
-                severity,
-                Cell::new(&finding.subject),
-                Cell::new(&finding.message),
-            ]);
-        }
-        printer.print_table(&table)?;
-    }
-    Ok(())
-}
-
-/// The agent's verdict and its messages, indented.
-fn verdict(agent: &str, check: &AgentCheck) -> String {
-    if !check.ran {
-        return check.note.clone().map(|n| n + "\n").unwrap_or_default();
-    }
-    let verdict = match (check.ok, check.exit_code) {
-        (true, _) => "accepted".to_string(),
-        (false, Some(code)) => format!("rejected (exit {code})"),
-        (false, None) => "did not finish".to_string(),
-    };
-    let how = check
-        .note
-        .as_ref()
-        .map(|n| format!(", {n}"))
-        .unwrap_or_default();
-    let mut out = format!("{agent} validate-all: {verdict}{how}\n");
-    for line in check.stderr.lines() {
-        out.push_str(&format!("  {line}\n"));
-    }
-    out
 }

@@ -160,18 +160,39 @@ pub fn read(path: &Path) -> Result<(Vec<AuditRecord>, usize)> {
     Ok((records, bad))
 }
 
-/// Who runs fencectl: the invoking user behind sudo, else the login name.
+/// Who runs fencectl: the user behind sudo (`SUDO_USER`), else the name
+/// of the effective uid (its passwd entry), else `uid N`.
 pub fn current_user() -> String {
-    let name = |var: &str| std::env::var(var).ok().filter(|v| !v.is_empty());
+    if let Some(user) = std::env::var("SUDO_USER").ok().filter(|v| !v.is_empty()) {
+        return user;
+    }
     // SAFETY: geteuid has no preconditions.
     let uid = unsafe { libc::geteuid() };
-    let who = name("SUDO_USER")
-        .or_else(|| name("USER"))
-        .or_else(|| name("LOGNAME"));
-    match who {
-        Some(who) => format!("{who} (uid {uid})"),
-        None => format!("uid {uid}"),
+    user_name(uid).unwrap_or_else(|| format!("uid {uid}"))
+}
+
+/// The login name of `uid` from the passwd database.
+fn user_name(uid: libc::uid_t) -> Option<String> {
+    let mut buf = vec![0u8; 4096];
+    // SAFETY: passwd is plain data; getpwuid_r writes into it and into buf,
+    // both ours and alive for the call, and sets result to null or to &pwd.
+    let mut pwd: libc::passwd = unsafe { std::mem::zeroed() };
+    let mut result: *mut libc::passwd = std::ptr::null_mut();
+    let rc = unsafe {
+        libc::getpwuid_r(
+            uid,
+            &mut pwd,
+            buf.as_mut_ptr().cast(),
+            buf.len(),
+            &mut result,
+        )
+    };
+    if rc != 0 || result.is_null() || pwd.pw_name.is_null() {
+        return None;
     }
+    // SAFETY: pw_name points into buf, NUL-terminated by getpwuid_r.
+    let name = unsafe { std::ffi::CStr::from_ptr(pwd.pw_name) };
+    Some(name.to_string_lossy().into_owned()).filter(|n| !n.is_empty())
 }
 
 /// `time` as RFC 3339 UTC with seconds.

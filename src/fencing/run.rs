@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::audit::{self, AuditDevice, AuditRecord};
 use super::execute::{self, Observer, Outcome, Power, RunOptions};
-use super::plan::{DeviceStep, FenceAction, Plan};
+use super::plan::{DeviceStep, FenceAction, Plan, Requested};
 use super::plan_cib::{self, Probing};
 use super::plan_cman;
 use super::source::{self, Config, ConfigChoice};
@@ -248,7 +248,7 @@ pub fn execute(plan: &Plan, request: &FenceRequest, observer: &mut dyn Observer)
 /// The audit record of a run: every step with its masked arguments.
 pub fn audit_record(plan: &Plan, outcome: &Outcome, verdict: Verdict) -> AuditRecord {
     let steps = plan.stages.iter().flat_map(|s| s.steps.iter());
-    let devices = outcome
+    let devices: Vec<AuditDevice> = outcome
         .steps
         .iter()
         .map(|result| {
@@ -259,7 +259,12 @@ pub fn audit_record(plan: &Plan, outcome: &Outcome, verdict: Verdict) -> AuditRe
                 position: result.position.clone(),
                 device: result.device.clone(),
                 agent: result.agent.clone(),
-                action: result.action.as_ref().map(ToString::to_string),
+                // What the agent ran: the action sent, else its own default.
+                action: result
+                    .action
+                    .as_ref()
+                    .or(step.and_then(|s| s.agent_default_action.as_ref()))
+                    .map(ToString::to_string),
                 args: step.map(DeviceStep::masked_args).unwrap_or_default(),
                 ok: result.ok,
                 result: result.result.clone(),
@@ -273,6 +278,8 @@ pub fn audit_record(plan: &Plan, outcome: &Outcome, verdict: Verdict) -> AuditRe
         node: plan.node.clone(),
         action: if plan.unfence {
             "unfence".into()
+        } else if plan.action == Requested::Configured {
+            steps_actions(&devices).unwrap_or_else(|| plan.action.to_string())
         } else {
             plan.action.to_string()
         },
@@ -280,4 +287,14 @@ pub fn audit_record(plan: &Plan, outcome: &Outcome, verdict: Verdict) -> AuditRe
         result: verdict.word().into(),
         devices,
     }
+}
+
+/// The actions the steps ran, in order (`off, off, on, on`), for a run
+/// whose action the configuration decided; None when no step ran.
+fn steps_actions(devices: &[AuditDevice]) -> Option<String> {
+    let actions: Vec<&str> = devices
+        .iter()
+        .map(|d| d.action.as_deref().unwrap_or("agent default"))
+        .collect();
+    (!actions.is_empty()).then(|| actions.join(", "))
 }

@@ -177,9 +177,9 @@ impl AgentRun {
         match &self.ending {
             Ending::Exited(0) => "succeeded".into(),
             Ending::Exited(code) => {
-                let first_line = first_meaningful_line(&self.stderr)
-                    .or_else(|| first_meaningful_line(&self.stdout));
-                match first_line {
+                let line = agent_error_line(&String::from_utf8_lossy(&self.stderr))
+                    .or_else(|| agent_error_line(&String::from_utf8_lossy(&self.stdout)));
+                match line {
                     Some(line) => format!("exited {code}: {}", mask(&line)),
                     None => format!("exited {code}"),
                 }
@@ -221,12 +221,26 @@ impl AgentRun {
     }
 }
 
-fn first_meaningful_line(bytes: &[u8]) -> Option<String> {
-    String::from_utf8_lossy(bytes)
+/// The line of an agent's output that says why it failed: the last line
+/// with `ERROR` or `Failed` (fence-agents log their real error last, after
+/// warnings such as Python's `WARNING: Parse error: Ignoring option`), else
+/// the last line that is not a warning, else the last line; at most 200
+/// characters. fence, run, the audit log and the library's Outcome all
+/// quote this line.
+pub fn agent_error_line(output: &str) -> Option<String> {
+    let lines: Vec<&str> = output
         .lines()
         .map(str::trim)
-        .find(|line| !line.is_empty())
-        .map(|line| line.chars().take(200).collect())
+        .filter(|line| !line.is_empty())
+        .collect();
+    let is_warning = |line: &&&str| line.starts_with("WARNING") || line.contains("WARNING:");
+    let chosen = lines
+        .iter()
+        .rev()
+        .find(|line| line.contains("ERROR") || line.contains("Failed"))
+        .or_else(|| lines.iter().rev().find(|line| !is_warning(line)))
+        .or(lines.last())?;
+    Some(chosen.chars().take(200).collect())
 }
 
 /// Makes fencectl the reaper of its descendants' orphans (once per process),
@@ -1057,5 +1071,26 @@ mod tests {
         };
         let reason = run.failure_reason_masked(Duration::ZERO, &|line| line.replace("wti", "***"));
         assert_eq!(reason, "exited 1: login failed for ***");
+    }
+
+    #[test]
+    fn the_agents_real_error_is_quoted_not_its_first_warning() {
+        let output = "WARNING: Parse error: Ignoring option 'agent'\n\
+                      2026-12-02 ERROR: Failed: Unable to obtain correct plug status or plug is not available\n\
+                      WARNING: trailing\n";
+        assert_eq!(
+            super::agent_error_line(output).unwrap(),
+            "2026-12-02 ERROR: Failed: Unable to obtain correct plug status or plug is not available"
+        );
+        let output = "WARNING: a\nConnection refused\nWARNING: b\n";
+        assert_eq!(
+            super::agent_error_line(output).unwrap(),
+            "Connection refused"
+        );
+        assert_eq!(
+            super::agent_error_line("WARNING: only\n").unwrap(),
+            "WARNING: only"
+        );
+        assert_eq!(super::agent_error_line("\n \n"), None);
     }
 }

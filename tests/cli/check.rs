@@ -159,7 +159,7 @@ fn one_agent_and_strict() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let table = text(&out.stdout);
-    assert!(table.starts_with(" AGENT"), "{table}");
+    assert!(table.starts_with("AGENT"), "{table}");
     assert!(
         table.contains("missing-element") && table.contains("vendor-url"),
         "{table}"

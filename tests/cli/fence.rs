@@ -484,7 +484,7 @@ fn ovh_notes_example_dry_run_masks_the_password() {
         stdout.contains("fence01") && stdout.contains("fence_ovh"),
         "{stdout}"
     );
-    assert!(stdout.contains("action=off nodename=ns567890.ip-123-22-44.eu agent=fence_ovh plug=ns567890.ip-123-22-44.eu login=ab12345-ovh passwd=******** power_wait=5"), "{stdout}");
+    assert!(stdout.contains("    action=off\n    nodename=ns567890.ip-123-22-44.eu\n    agent=fence_ovh\n    plug=ns567890.ip-123-22-44.eu\n    login=ab12345-ovh\n    passwd=********\n    power_wait=5\n"), "{stdout}");
     assert!(!stdout.contains("TOPSECRET"));
     assert!(
         !sandbox.path().join("fence.log").exists(),

@@ -299,8 +299,21 @@ fn fence_its_dry_run_and_history_match_their_schemas() {
         "{history:#}"
     );
     assert_valid("history", &history);
-    let (_, empty) = json_of(&sandbox, &["history", "node9"]);
-    assert_valid("history", &empty);
+    // A node with no entry is an error (exit 1, said on stderr), not an
+    // empty document.
+    let out = sandbox
+        .cmd()
+        .env("FENCECTL_LOG_FILE", sandbox.path().join("fence.log"))
+        .args(["--format", "json", "history", "node9"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty(), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stderr).contains("node9 has no entry"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]

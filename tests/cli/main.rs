@@ -17,6 +17,7 @@ mod library;
 mod list_installed;
 mod man_pages;
 mod metadata;
+mod output;
 mod ovh_agent;
 mod ovh_issue11;
 mod ovh_keys;

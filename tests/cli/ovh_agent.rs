@@ -569,7 +569,7 @@ fn fencectl_fences_the_proxmox_cluster_through_the_api() {
         .unwrap();
     let stdout = text(&out.stdout);
     assert!(
-        stdout.contains("application_secret=******** consumer_key=********"),
+        stdout.contains("    application_secret=********\n    consumer_key=********\n"),
         "{stdout}"
     );
     assert!(!stdout.contains(AS) && !stdout.contains(CK));
