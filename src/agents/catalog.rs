@@ -39,6 +39,9 @@ pub struct Listing {
     pub error: Option<String>,
     /// Files of the same name hidden by this one.
     pub shadows: Vec<PathBuf>,
+    /// An agent directory holds it (false for a built-in agent that is not
+    /// linked: Pacemaker cannot see it until `fencectl install-agent`).
+    pub installed: bool,
 }
 
 impl Catalog {
@@ -123,6 +126,14 @@ impl Catalog {
             .iter()
             .map(|agent| cached_summary(&cached, agent))
             .collect();
+        // Built-in agents answer from fencectl itself: no process, no
+        // thread, and never in the index.
+        for (agent, summary) in agents.iter().zip(summaries.iter_mut()) {
+            if agent.provider == Provider::BuiltIn {
+                *summary = Some(self.summarize(agent, refresh));
+                progress(&agent.name);
+            }
+        }
         let todo: Vec<usize> = (0..agents.len())
             .filter(|&i| summaries[i].is_none() && agents[i].problem.is_none())
             .collect();
@@ -130,12 +141,8 @@ impl Catalog {
         for (i, summary) in fresh {
             summaries[i] = Some(summary);
         }
-        // Built-in agents are never in the index: running only them (every
-        // warm listing does) leaves it as it is.
-        let ran_external = todo
-            .iter()
-            .any(|&i| agents[i].provider == Provider::External);
-        if (ran_external || refresh) && !crate::sys::signal::interrupted() {
+        // A warm listing (every agent current in the index) writes nothing.
+        if (!todo.is_empty() || refresh) && !crate::sys::signal::interrupted() {
             self.cache.store_summaries(&index_of(agents, &summaries));
         }
         let listings = agents
@@ -153,6 +160,9 @@ impl Catalog {
         refresh: bool,
         progress: &(dyn Fn(&str) + Sync),
     ) -> Vec<(usize, AgentSummary)> {
+        if todo.is_empty() {
+            return Vec::new();
+        }
         let next = AtomicUsize::new(0);
         let done = Mutex::new(Vec::with_capacity(todo.len()));
         // Agents are mostly Python start-up (CPU) with some waiting: a
@@ -265,6 +275,7 @@ fn listing(agent: &FoundAgent, summary: Option<&AgentSummary>) -> Listing {
         capabilities: summary.map(|s| s.capabilities.clone()).unwrap_or_default(),
         error,
         shadows: agent.shadows.clone(),
+        installed: agent.in_agent_dir,
     }
 }
 

@@ -51,6 +51,9 @@ pub struct FoundAgent {
     pub fingerprint: Option<Fingerprint>,
     /// Files of the same name later in the search path, hidden by this one.
     pub shadows: Vec<PathBuf>,
+    /// An agent directory holds it. Only a built-in agent that no directory
+    /// links to is not (Pacemaker cannot see it: `fencectl install-agent`).
+    pub in_agent_dir: bool,
 }
 
 impl FoundAgent {
@@ -130,6 +133,7 @@ pub fn discover(dirs: &[PathBuf]) -> Discovery {
                 problem: None,
                 fingerprint: None,
                 shadows: Vec::new(),
+                in_agent_dir: false,
             });
     }
     discovery.agents = found.into_values().collect();
@@ -145,6 +149,7 @@ pub fn inspect(name: String, path: PathBuf, own_exe: Option<&Path>) -> FoundAgen
         problem: None,
         fingerprint: None,
         shadows: Vec::new(),
+        in_agent_dir: true,
     };
     match std::fs::metadata(&agent.path) {
         Err(e) => {
@@ -207,6 +212,7 @@ pub fn resolve(spec: &str, dirs: &[PathBuf]) -> anyhow::Result<FoundAgent> {
             problem: None,
             fingerprint: None,
             shadows: Vec::new(),
+            in_agent_dir: false,
         });
     }
     Err(not_found(spec, dirs))

@@ -108,7 +108,13 @@ fn print_table(listings: &[&Listing], ctx: &Context<'_>) -> Result<()> {
     for listing in listings {
         let description = match (&listing.error, listing.provider) {
             (Some(_), _) => printer.problem_cell("(no metadata: see -v)"),
-            (None, Provider::BuiltIn) => Cell::new(format!("{} (built in)", listing.description)),
+            (None, Provider::BuiltIn) if listing.installed => {
+                Cell::new(format!("{} (built in)", listing.description))
+            }
+            (None, Provider::BuiltIn) => Cell::new(format!(
+                "{} (built in, not installed: fencectl install-agent)",
+                listing.description
+            )),
             (None, Provider::External) => Cell::new(&listing.description),
         };
         table.add_row(vec![
