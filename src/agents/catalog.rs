@@ -12,7 +12,7 @@ use anyhow::{bail, Context, Result};
 use serde::Serialize;
 
 use super::builtin;
-use super::cache::{AgentSummary, Cache, StoredRun};
+use super::cache::{AgentSummary, Cache, StoredRun, Summaries};
 use super::discovery::{Fingerprint, FoundAgent, Provider};
 use super::metadata::AgentMetadata;
 use super::runner::{self, Invocation, DEFAULT_OUTPUT_CAP};
@@ -117,22 +117,31 @@ impl Catalog {
         refresh: bool,
         progress: &(dyn Fn(&str) + Sync),
     ) -> Vec<Listing> {
-        let cached = if refresh {
-            BTreeMap::new()
+        let mut cached = if refresh {
+            Summaries::new()
         } else {
             self.cache.load_summaries()
         };
         let mut summaries: Vec<Option<AgentSummary>> = agents
             .iter()
-            .map(|agent| cached_summary(&cached, agent))
+            .map(|agent| cached_summary(&mut cached, agent))
             .collect();
-        // Built-in agents answer from fencectl itself: no process, no
-        // thread, and never in the index.
+        // Built-in agents answer from fencectl itself (no process, no
+        // thread); their summaries are kept under their names, for as long
+        // as the fencectl binary is the same file.
+        let mut described_builtin = false;
         for (agent, summary) in agents.iter().zip(summaries.iter_mut()) {
-            if agent.provider == Provider::BuiltIn {
-                *summary = Some(self.summarize(agent, refresh));
-                progress(&agent.name);
+            if agent.provider != Provider::BuiltIn {
+                continue;
             }
+            *summary = match cached.remove(&builtin_key(&agent.name)) {
+                Some((fingerprint, kept)) if Some(fingerprint) == agent.fingerprint => Some(kept),
+                _ => {
+                    described_builtin |= agent.fingerprint.is_some();
+                    Some(self.summarize(agent, refresh))
+                }
+            };
+            progress(&agent.name);
         }
         let todo: Vec<usize> = (0..agents.len())
             .filter(|&i| summaries[i].is_none() && agents[i].problem.is_none())
@@ -142,7 +151,7 @@ impl Catalog {
             summaries[i] = Some(summary);
         }
         // A warm listing (every agent current in the index) writes nothing.
-        if (!todo.is_empty() || refresh) && !crate::sys::signal::interrupted() {
+        if (!todo.is_empty() || described_builtin || refresh) && !crate::sys::signal::interrupted() {
             self.cache.store_summaries(&index_of(agents, &summaries));
         }
         let listings = agents
@@ -236,13 +245,20 @@ fn stderr_tail(stderr: &str) -> String {
     )
 }
 
-fn cached_summary(
-    cached: &BTreeMap<PathBuf, (Fingerprint, AgentSummary)>,
-    agent: &FoundAgent,
-) -> Option<AgentSummary> {
-    let (fingerprint, summary) = cached.get(&agent.path)?;
-    (Some(*fingerprint) == agent.fingerprint && agent.provider == Provider::External)
-        .then(|| summary.clone())
+/// The index's summary of an agent file, taken out of the index, when its
+/// fingerprint is still the file's.
+fn cached_summary(cached: &mut Summaries, agent: &FoundAgent) -> Option<AgentSummary> {
+    if agent.provider != Provider::External {
+        return None;
+    }
+    let (fingerprint, summary) = cached.remove(&agent.path)?;
+    (Some(fingerprint) == agent.fingerprint).then_some(summary)
+}
+
+/// Where the index keeps a built-in agent's summary: under its name, which
+/// no agent file's path can be (those are directory/name).
+fn builtin_key(name: &str) -> PathBuf {
+    PathBuf::from(format!("built-in:{name}"))
 }
 
 fn index_of(
@@ -252,11 +268,14 @@ fn index_of(
     agents
         .iter()
         .zip(summaries)
-        .filter(|(agent, _)| agent.provider == Provider::External)
         // A timeout or crash is retried on the next listing, not remembered.
         .filter(|(_, summary)| !summary.as_ref().is_some_and(|s| s.transient))
         .filter_map(|(agent, summary)| {
-            Some((agent.path.clone(), (agent.fingerprint?, summary.clone()?)))
+            let key = match agent.provider {
+                Provider::External => agent.path.clone(),
+                Provider::BuiltIn => builtin_key(&agent.name),
+            };
+            Some((key, (agent.fingerprint?, summary.clone()?)))
         })
         .collect()
 }
