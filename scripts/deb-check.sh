@@ -49,7 +49,7 @@ contents=$(dpkg-deb -c "$deb")
 expect_in_deb() {
     grep -qE "$1" <<<"$contents" || fail "$deb does not hold $2 (dpkg-deb -c)"
 }
-expect_in_deb '^-rwxr-xr-x root/root .* \./usr/bin/fencectl$' "/usr/bin/fencectl (0755)"
+expect_in_deb '^-rwxr-xr-x (root/root|0/0) .* \./usr/bin/fencectl$' "/usr/bin/fencectl (0755, root)"
 expect_in_deb ' \./usr/sbin/fence_ovh_api -> (\.\./bin/fencectl|/usr/bin/fencectl)$' "the /usr/sbin/fence_ovh_api link"
 for page in man/*.1; do
     expect_in_deb " \./usr/share/man/man1/$(basename "$page")\.gz$" "$page"
@@ -69,7 +69,7 @@ for example in examples/*; do
     expect_in_deb " \./usr/share/doc/fencectl/examples/$(basename "$example")$" "$example"
 done
 control=$(dpkg-deb -f "$deb" Depends Recommends)
-grep -q '^Depends: .*libc6' <<<"$control" || fail "Depends has no libc6: $control"
+grep -q '^Depends: .*libc6 (>= 2\.36)' <<<"$control" || fail "Depends has no libc6 (>= 2.36): $control"
 grep -q '^Recommends: fence-agents, libxml2-utils$' <<<"$control" || fail "Recommends: $control"
 
 # Directories the package creates and purge removes: what was there before

@@ -134,7 +134,7 @@ impl Catalog {
             if agent.provider != Provider::BuiltIn {
                 continue;
             }
-            *summary = match cached.remove(&builtin_key(&agent.name)) {
+            *summary = match cached.remove(&builtin_key(agent)) {
                 Some((fingerprint, kept)) if Some(fingerprint) == agent.fingerprint => Some(kept),
                 _ => {
                     described_builtin |= agent.fingerprint.is_some();
@@ -151,7 +151,8 @@ impl Catalog {
             summaries[i] = Some(summary);
         }
         // A warm listing (every agent current in the index) writes nothing.
-        if (!todo.is_empty() || described_builtin || refresh) && !crate::sys::signal::interrupted() {
+        if (!todo.is_empty() || described_builtin || refresh) && !crate::sys::signal::interrupted()
+        {
             self.cache.store_summaries(&index_of(agents, &summaries));
         }
         let listings = agents
@@ -255,10 +256,11 @@ fn cached_summary(cached: &mut Summaries, agent: &FoundAgent) -> Option<AgentSum
     (Some(fingerprint) == agent.fingerprint).then_some(summary)
 }
 
-/// Where the index keeps a built-in agent's summary: under its name, which
-/// no agent file's path can be (those are directory/name).
-fn builtin_key(name: &str) -> PathBuf {
-    PathBuf::from(format!("built-in:{name}"))
+/// Where the index keeps a built-in agent's summary: under its name and
+/// the file that runs it (two fencectl binaries sharing a cache keep one
+/// entry each), which no agent file's path can be (those are dir/name).
+fn builtin_key(agent: &FoundAgent) -> PathBuf {
+    PathBuf::from(format!("built-in:{}:{}", agent.name, agent.path.display()))
 }
 
 fn index_of(
@@ -273,7 +275,7 @@ fn index_of(
         .filter_map(|(agent, summary)| {
             let key = match agent.provider {
                 Provider::External => agent.path.clone(),
-                Provider::BuiltIn => builtin_key(&agent.name),
+                Provider::BuiltIn => builtin_key(agent),
             };
             Some((key, (agent.fingerprint?, summary.clone()?)))
         })

@@ -608,7 +608,11 @@ fn issue15_install_agent_accepts_a_relative_link_to_fencectl() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(text(&out.stderr).contains("already links"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("already links"),
+        "{}",
+        text(&out.stderr)
+    );
     assert_eq!(
         std::fs::read_link(dir.join("fence_ovh_api")).unwrap(),
         std::path::Path::new("../bin/fencectl")
