@@ -43,3 +43,7 @@ cargo run --locked -q --example validate_device -- fence_dummy type=file "status
 cargo run --locked -q --example fence_from_cib -- "$tmp/cib.xml" node2 off
 test "$(cat "$tmp/status")" = off
 echo "examples: ok"
+
+# The Debian package: built, installed, checked and purged. Last, and alone:
+# the cargo tests above scan and change /usr/sbin.
+./scripts/deb-check.sh

@@ -2,7 +2,7 @@
 //! the agent file's path and fingerprint, so that a second run starts no
 //! agent. A missing, corrupt or foreign cache is rebuilt, never fatal.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -107,12 +107,17 @@ pub struct AgentSummary {
     pub transient: bool,
 }
 
+/// The index file: written from a sorted map (a stable file), read into a
+/// hash map (a warm listing looks every agent up in it).
 #[derive(Serialize, Deserialize)]
-struct Index {
+struct Index<Entries> {
     format: String,
     version: u32,
-    entries: BTreeMap<PathBuf, IndexEntry>,
+    entries: Entries,
 }
+
+/// The index as read: each agent file's fingerprint and summary, by path.
+pub type Summaries = HashMap<PathBuf, (Fingerprint, AgentSummary)>;
 
 #[derive(Clone, Serialize, Deserialize)]
 struct IndexEntry {
@@ -190,28 +195,29 @@ impl Cache {
         let _ = write_atomically(&path, &bytes);
     }
 
-    /// The summaries in the index whose fingerprints are current.
-    pub fn load_summaries(&self) -> BTreeMap<PathBuf, (Fingerprint, AgentSummary)> {
+    /// The summaries in the index, with the fingerprints they were made
+    /// for (the caller compares them with the files').
+    pub fn load_summaries(&self) -> Summaries {
         let Some(dir) = &self.dir else {
-            return BTreeMap::new();
+            return Summaries::new();
         };
         let Ok(bytes) = std::fs::read(dir.join("agents-v1.json")) else {
-            return BTreeMap::new();
+            return Summaries::new();
         };
-        match serde_json::from_slice::<Index>(&bytes) {
+        match serde_json::from_slice::<Index<HashMap<PathBuf, IndexEntry>>>(&bytes) {
             Ok(index) if index.format == INDEX_FORMAT && index.version == VERSION => index
                 .entries
                 .into_iter()
                 .map(|(path, entry)| (path, (entry.fingerprint, entry.summary)))
                 .collect(),
-            _ => BTreeMap::new(),
+            _ => Summaries::new(),
         }
     }
 
     /// Replaces the index.
     pub fn store_summaries(&self, summaries: &BTreeMap<PathBuf, (Fingerprint, AgentSummary)>) {
         let Some(dir) = &self.dir else { return };
-        let index = Index {
+        let index: Index<BTreeMap<PathBuf, IndexEntry>> = Index {
             format: INDEX_FORMAT.into(),
             version: VERSION,
             entries: summaries

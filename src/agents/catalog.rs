@@ -12,7 +12,7 @@ use anyhow::{bail, Context, Result};
 use serde::Serialize;
 
 use super::builtin;
-use super::cache::{AgentSummary, Cache, StoredRun};
+use super::cache::{AgentSummary, Cache, StoredRun, Summaries};
 use super::discovery::{Fingerprint, FoundAgent, Provider};
 use super::metadata::AgentMetadata;
 use super::runner::{self, Invocation, DEFAULT_OUTPUT_CAP};
@@ -45,6 +45,9 @@ pub struct Listing {
     pub error: Option<String>,
     /// Files of the same name hidden by this one.
     pub shadows: Vec<PathBuf>,
+    /// An agent directory holds it (false for a built-in agent that is not
+    /// linked: Pacemaker cannot see it until `fencectl install-agent`).
+    pub installed: bool,
 }
 
 impl Catalog {
@@ -133,15 +136,32 @@ impl Catalog {
         refresh: bool,
         progress: &(dyn Fn(&str) + Sync),
     ) -> Vec<Listing> {
-        let cached = if refresh {
-            BTreeMap::new()
+        let mut cached = if refresh {
+            Summaries::new()
         } else {
             self.cache.load_summaries()
         };
         let mut summaries: Vec<Option<AgentSummary>> = agents
             .iter()
-            .map(|agent| cached_summary(&cached, agent))
+            .map(|agent| cached_summary(&mut cached, agent))
             .collect();
+        // Built-in agents answer from fencectl itself (no process, no
+        // thread); their summaries are kept under their names, for as long
+        // as the fencectl binary is the same file.
+        let mut described_builtin = false;
+        for (agent, summary) in agents.iter().zip(summaries.iter_mut()) {
+            if agent.provider != Provider::BuiltIn {
+                continue;
+            }
+            *summary = match cached.remove(&builtin_key(agent)) {
+                Some((fingerprint, kept)) if Some(fingerprint) == agent.fingerprint => Some(kept),
+                _ => {
+                    described_builtin |= agent.fingerprint.is_some();
+                    Some(self.summarize(agent, refresh))
+                }
+            };
+            progress(&agent.name);
+        }
         let todo: Vec<usize> = (0..agents.len())
             .filter(|&i| summaries[i].is_none() && agents[i].problem.is_none())
             .collect();
@@ -149,12 +169,9 @@ impl Catalog {
         for (i, summary) in fresh {
             summaries[i] = Some(summary);
         }
-        // Built-in agents are never in the index: running only them (every
-        // warm listing does) leaves it as it is.
-        let ran_external = todo
-            .iter()
-            .any(|&i| agents[i].provider == Provider::External);
-        if (ran_external || refresh) && !crate::sys::signal::interrupted() {
+        // A warm listing (every agent current in the index) writes nothing.
+        if (!todo.is_empty() || described_builtin || refresh) && !crate::sys::signal::interrupted()
+        {
             self.cache.store_summaries(&index_of(agents, &summaries));
         }
         let listings = agents
@@ -172,6 +189,9 @@ impl Catalog {
         refresh: bool,
         progress: &(dyn Fn(&str) + Sync),
     ) -> Vec<(usize, AgentSummary)> {
+        if todo.is_empty() {
+            return Vec::new();
+        }
         let next = AtomicUsize::new(0);
         let done = Mutex::new(Vec::with_capacity(todo.len()));
         // Agents are mostly Python start-up (CPU) with some waiting: a
@@ -245,13 +265,21 @@ fn stderr_tail(stderr: &str) -> String {
     )
 }
 
-fn cached_summary(
-    cached: &BTreeMap<PathBuf, (Fingerprint, AgentSummary)>,
-    agent: &FoundAgent,
-) -> Option<AgentSummary> {
-    let (fingerprint, summary) = cached.get(&agent.path)?;
-    (Some(*fingerprint) == agent.fingerprint && agent.provider == Provider::External)
-        .then(|| summary.clone())
+/// The index's summary of an agent file, taken out of the index, when its
+/// fingerprint is still the file's.
+fn cached_summary(cached: &mut Summaries, agent: &FoundAgent) -> Option<AgentSummary> {
+    if agent.provider != Provider::External {
+        return None;
+    }
+    let (fingerprint, summary) = cached.remove(&agent.path)?;
+    (Some(fingerprint) == agent.fingerprint).then_some(summary)
+}
+
+/// Where the index keeps a built-in agent's summary: under its name and
+/// the file that runs it (two fencectl binaries sharing a cache keep one
+/// entry each), which no agent file's path can be (those are dir/name).
+fn builtin_key(agent: &FoundAgent) -> PathBuf {
+    PathBuf::from(format!("built-in:{}:{}", agent.name, agent.path.display()))
 }
 
 fn index_of(
@@ -261,11 +289,14 @@ fn index_of(
     agents
         .iter()
         .zip(summaries)
-        .filter(|(agent, _)| agent.provider == Provider::External)
         // A timeout or crash is retried on the next listing, not remembered.
         .filter(|(_, summary)| !summary.as_ref().is_some_and(|s| s.transient))
         .filter_map(|(agent, summary)| {
-            Some((agent.path.clone(), (agent.fingerprint?, summary.clone()?)))
+            let key = match agent.provider {
+                Provider::External => agent.path.clone(),
+                Provider::BuiltIn => builtin_key(agent),
+            };
+            Some((key, (agent.fingerprint?, summary.clone()?)))
         })
         .collect()
 }
@@ -284,6 +315,7 @@ fn listing(agent: &FoundAgent, summary: Option<&AgentSummary>) -> Listing {
         capabilities: summary.map(|s| s.capabilities.clone()).unwrap_or_default(),
         error,
         shadows: agent.shadows.clone(),
+        installed: agent.in_agent_dir,
     }
 }
 

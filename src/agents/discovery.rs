@@ -51,6 +51,9 @@ pub struct FoundAgent {
     pub fingerprint: Option<Fingerprint>,
     /// Files of the same name later in the search path, hidden by this one.
     pub shadows: Vec<PathBuf>,
+    /// An agent directory holds it. Only a built-in agent that no directory
+    /// links to is not (Pacemaker cannot see it: `fencectl install-agent`).
+    pub in_agent_dir: bool,
 }
 
 impl FoundAgent {
@@ -92,9 +95,8 @@ pub fn is_agent_name(name: &str) -> bool {
 /// Scans `dirs` in order. A name found twice is taken from the first
 /// directory. Built-in agents not linked on disk are added at the end.
 pub fn discover(dirs: &[PathBuf]) -> Discovery {
-    let own_exe = std::env::current_exe()
-        .ok()
-        .and_then(|p| p.canonicalize().ok());
+    // /proc/self/exe: already the binary's path with every link resolved.
+    let own_exe = std::env::current_exe().ok();
     let mut found: BTreeMap<String, FoundAgent> = BTreeMap::new();
     let mut discovery = Discovery::default();
     for dir in dirs {
@@ -120,6 +122,13 @@ pub fn discover(dirs: &[PathBuf]) -> Discovery {
             found.insert(name.clone(), inspect(name, path, own_exe.as_deref()));
         }
     }
+    // A built-in agent no directory links to is provided by the fencectl
+    // binary: its fingerprint is the binary's (the cache keeps the agent's
+    // summary until fencectl changes).
+    let own_fingerprint = || {
+        let meta = std::fs::metadata(own_exe.as_ref()?).ok()?;
+        Some(Fingerprint::of(&meta))
+    };
     for agent in builtin::AGENTS {
         found
             .entry(agent.name.to_string())
@@ -128,8 +137,9 @@ pub fn discover(dirs: &[PathBuf]) -> Discovery {
                 path: own_exe.clone().unwrap_or_default(),
                 provider: Provider::BuiltIn,
                 problem: None,
-                fingerprint: None,
+                fingerprint: own_fingerprint(),
                 shadows: Vec::new(),
+                in_agent_dir: false,
             });
     }
     discovery.agents = found.into_values().collect();
@@ -145,6 +155,7 @@ pub fn inspect(name: String, path: PathBuf, own_exe: Option<&Path>) -> FoundAgen
         problem: None,
         fingerprint: None,
         shadows: Vec::new(),
+        in_agent_dir: true,
     };
     match std::fs::metadata(&agent.path) {
         Err(e) => {
@@ -207,6 +218,7 @@ pub fn resolve(spec: &str, dirs: &[PathBuf]) -> anyhow::Result<FoundAgent> {
             problem: None,
             fingerprint: None,
             shadows: Vec::new(),
+            in_agent_dir: false,
         });
     }
     Err(not_found(spec, dirs))

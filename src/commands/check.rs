@@ -14,12 +14,11 @@ pub fn run(args: &CheckArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
     ctx.formats("check", &[Format::Table, Format::Json])?;
     let request = CheckRequest {
         nodes: args.nodes.clone(),
-        config: match (&args.config, &args.cib, args.cib_live) {
-            (Some(path), _, _) => ConfigChoice::ClusterConf(path.clone()),
-            (_, Some(path), _) => ConfigChoice::CibFile(path.clone()),
-            (_, _, true) => ConfigChoice::CibLive,
-            _ => ConfigChoice::Auto,
-        },
+        config: ConfigChoice::from_options(
+            args.config.as_deref(),
+            args.cib.as_deref(),
+            args.cib_live,
+        ),
         offline: args.offline,
         jobs: usize::from(args.jobs),
         timeout: args.timeout,

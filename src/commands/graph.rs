@@ -15,12 +15,11 @@ pub fn run(args: &GraphArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
         .context("`graph` draws a picture: choose its format with -T dot|svg|mermaid")?;
     let request = CheckRequest {
         nodes: Vec::new(),
-        config: match (&args.config, &args.cib, args.cib_live) {
-            (Some(path), _, _) => ConfigChoice::ClusterConf(path.clone()),
-            (_, Some(path), _) => ConfigChoice::CibFile(path.clone()),
-            (_, _, true) => ConfigChoice::CibLive,
-            _ => ConfigChoice::Auto,
-        },
+        config: ConfigChoice::from_options(
+            args.config.as_deref(),
+            args.cib.as_deref(),
+            args.cib_live,
+        ),
         offline: true,
         jobs: 1,
         timeout: None,

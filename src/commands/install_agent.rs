@@ -25,15 +25,17 @@ pub fn run(args: &InstallAgentArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
     let exe = exe.canonicalize().unwrap_or(exe);
     for agent in crate::agents::builtin::AGENTS {
         let link = dir.join(agent.name);
-        if let Ok(target) = std::fs::read_link(&link) {
-            if target == exe {
-                ctx.printer.info(&format!(
-                    "{} already links to {}",
-                    link.display(),
-                    exe.display()
-                ));
-                continue;
-            }
+        // A link of any form to this binary (the Debian package's is
+        // relative: ../bin/fencectl) is already installed.
+        let linked = std::fs::symlink_metadata(&link).is_ok_and(|m| m.file_type().is_symlink())
+            && link.canonicalize().is_ok_and(|target| target == exe);
+        if linked {
+            ctx.printer.info(&format!(
+                "{} already links to {}",
+                link.display(),
+                exe.display()
+            ));
+            continue;
         }
         crate::sys::fs::refuse_existing(&link, args.force)?;
         if std::fs::symlink_metadata(&link).is_ok() {

@@ -11,7 +11,11 @@ pub fn table(listings: &[&Listing], printer: &Printer) -> Table {
     table.optional(2);
     for listing in listings {
         let mut description = match listing.provider {
-            Provider::BuiltIn => format!("{} (built in)", listing.description),
+            Provider::BuiltIn if listing.installed => format!("{} (built in)", listing.description),
+            Provider::BuiltIn => format!(
+                "{} (built in, not installed: fencectl install-agent)",
+                listing.description
+            ),
             Provider::External => listing.description.clone(),
         };
         if let Some(target) = &listing.alias_of {

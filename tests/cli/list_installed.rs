@@ -516,3 +516,116 @@ fn issue9_timeouts_are_not_cached_but_exit_codes_are() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(count(&runs), 2);
 }
+
+/// Issue 15: the built-in agent counts as installed only where an agent
+/// directory holds it (Pacemaker sees only those); elsewhere the listing
+/// says how to install it.
+#[test]
+fn issue15_builtin_agent_installed_only_where_a_directory_links_it() {
+    let sandbox = Sandbox::new();
+    sandbox.agent_with_metadata("fence_good", GOOD_METADATA);
+    let dir = sandbox.agents_dir();
+    let list = json_list(&sandbox, dir.to_str().unwrap());
+    let ovh = by_name(&list, "fence_ovh_api");
+    assert_eq!(ovh["installed"], false, "{ovh}");
+    assert_eq!(by_name(&list, "fence_good")["installed"], true);
+    let table = sandbox
+        .cmd()
+        .args(["list-installed", "ovh_api", "--agent-dir"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let table = text(&table.stdout);
+    assert!(
+        table.contains("(built in, not installed: fencectl install-agent)"),
+        "{table}"
+    );
+
+    sandbox
+        .cmd()
+        .args(["install-agent", "-q", "--dir"])
+        .arg(&dir)
+        .assert()
+        .success();
+    let list = json_list(&sandbox, dir.to_str().unwrap());
+    let ovh = by_name(&list, "fence_ovh_api");
+    assert_eq!(ovh["installed"], true, "{ovh}");
+    assert_eq!(ovh["provider"], "built-in", "{ovh}");
+    assert_eq!(ovh["path"], dir.join("fence_ovh_api").to_str().unwrap());
+    let table = sandbox
+        .cmd()
+        .args(["list-installed", "ovh_api", "--agent-dir"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let table = text(&table.stdout);
+    assert!(table.contains("(built in)"), "{table}");
+    assert!(!table.contains("not installed"), "{table}");
+}
+
+/// Issue 15 (speed): a warm listing reads the index and writes nothing:
+/// the index file is not replaced, and no agent runs.
+#[test]
+fn issue15_warm_listing_writes_nothing() {
+    use std::os::unix::fs::MetadataExt;
+    let sandbox = Sandbox::new();
+    let marker = sandbox.path().join("runs");
+    sandbox.agent(
+        "fence_good",
+        &format!(
+            "echo run >> '{}'\ncat <<'XML'\n{GOOD_METADATA}XML",
+            marker.display()
+        ),
+    );
+    let dir = sandbox.agents_dir();
+    let dir = dir.to_str().unwrap();
+    json_list(&sandbox, dir);
+    let index = sandbox.cache_dir().join("agents-v1.json");
+    let before = std::fs::metadata(&index).unwrap();
+    let files_before = walk(&sandbox.cache_dir());
+    std::thread::sleep(Duration::from_millis(20));
+    let list = json_list(&sandbox, dir);
+    assert_eq!(
+        by_name(&list, "fence_good")["description"],
+        "Fixture agent that works"
+    );
+    let after = std::fs::metadata(&index).unwrap();
+    assert_eq!(
+        (before.ino(), before.mtime_nsec(), before.mtime()),
+        (after.ino(), after.mtime_nsec(), after.mtime()),
+        "a warm listing replaced the index"
+    );
+    assert_eq!(files_before, walk(&sandbox.cache_dir()));
+    assert_eq!(std::fs::read_to_string(&marker).unwrap().lines().count(), 1);
+}
+
+/// Issue 15: the Debian package's link is relative (../bin/fencectl, as
+/// Debian policy wants); `install-agent` takes any link that resolves to
+/// this binary as installed instead of refusing to overwrite it.
+#[test]
+fn issue15_install_agent_accepts_a_relative_link_to_fencectl() {
+    let sandbox = Sandbox::new();
+    let bin = sandbox.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_fencectl"), bin.join("fencectl")).unwrap();
+    let dir = sandbox.agents_dir();
+    std::os::unix::fs::symlink("../bin/fencectl", dir.join("fence_ovh_api")).unwrap();
+    let out = sandbox
+        .cmd()
+        .args(["install-agent", "-v", "--dir"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("already links"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_link(dir.join("fence_ovh_api")).unwrap(),
+        std::path::Path::new("../bin/fencectl")
+    );
+    let list = json_list(&sandbox, dir.to_str().unwrap());
+    assert_eq!(by_name(&list, "fence_ovh_api")["installed"], true);
+}
