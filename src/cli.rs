@@ -1,9 +1,11 @@
 //! The command line: clap types only, no logic.
 
+use std::ops::Deref;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::exit::ExitStatus;
 use crate::pacemaker::version::PacemakerVersion;
@@ -274,7 +276,7 @@ pub enum Command {
     /// the actions it has, from its metadata (cached until the agent
     /// changes).
     #[command(visible_alias = "list", after_long_help = LIST_INSTALLED_EXAMPLES)]
-    ListInstalled(ListInstalledArgs),
+    ListInstalled(Lazy<ListInstalledArgs>),
     /// Show an agent's parameters and actions, or check its metadata.
     ///
     /// Shows what `AGENT -o metadata` says: the parameters, with their
@@ -282,7 +284,7 @@ pub enum Command {
     /// prints the agent's own XML; --check checks metadata against
     /// fence-agents' rules (one agent, every installed agent, or a file).
     #[command(after_long_help = METADATA_EXAMPLES)]
-    Metadata(MetadataArgs),
+    Metadata(Lazy<MetadataArgs>),
     /// Check a device's parameters against the agent's metadata.
     ///
     /// Checks NAME=VALUE parameters for an agent as the cluster would pass
@@ -290,13 +292,13 @@ pub enum Command {
     /// parameters, values the metadata does not allow; then runs the
     /// agent's own validate-all. Secrets are masked unless --show-secrets.
     #[command(after_long_help = VALIDATE_EXAMPLES)]
-    Validate(ValidateArgs),
+    Validate(Lazy<ValidateArgs>),
     /// Write Pacemaker CIB or cman cluster.conf fencing configuration.
     #[command(subcommand, after_long_help = GENERATE_EXAMPLES)]
-    Generate(GenerateCommand),
+    Generate(Lazy<GenerateCommand>),
     /// Convert fencing configuration between stacks.
     #[command(subcommand, after_long_help = CONVERT_EXAMPLES)]
-    Convert(ConvertCommand),
+    Convert(Lazy<ConvertCommand>),
     /// Fence a node from cluster.conf or the CIB, showing what each agent gets.
     ///
     /// Plans fencing NODE as the cluster would, from a cman cluster.conf
@@ -306,7 +308,7 @@ pub enum Command {
     /// plan and runs nothing; --via-cluster asks the running cluster's
     /// fencer instead (stonith_admin).
     #[command(after_long_help = FENCE_EXAMPLES)]
-    Fence(FenceArgs),
+    Fence(Lazy<FenceArgs>),
     /// Run one agent with exactly these parameters, and explain its answer.
     ///
     /// Sends the parameters on the agent's stdin, as the cluster does,
@@ -314,35 +316,35 @@ pub enum Command {
     /// off, on and reboot are asked about first (unless --yes) and go in
     /// the audit log.
     #[command(after_long_help = RUN_EXAMPLES)]
-    Run(RunArgs),
+    Run(Lazy<RunArgs>),
     /// Show the audit log of fencing runs.
     #[command(after_long_help = HISTORY_EXAMPLES)]
-    History(HistoryArgs),
+    History(Lazy<HistoryArgs>),
     /// What the running cluster's fencer knows: devices, targets, levels, last events.
     #[command(after_long_help = STATUS_EXAMPLES)]
-    Status(StatusArgs),
+    Status(Lazy<StatusArgs>),
     /// Will fencing work? Design lint, timeout budget and read-only probes of every node's devices.
     #[command(after_long_help = CHECK_EXAMPLES)]
-    Check(CheckArgs),
+    Check(Lazy<CheckArgs>),
     /// Draw who fences whom (nodes, levels, devices), findings marked: DOT, SVG or Mermaid.
     #[command(after_long_help = GRAPH_EXAMPLES)]
-    Graph(GraphArgs),
+    Graph(Lazy<GraphArgs>),
     /// Create or check OVH API keys for fencing OVH dedicated servers.
     #[command(subcommand, after_long_help = OVH_KEYS_EXAMPLES)]
-    OvhKeys(OvhKeysCommand),
+    OvhKeys(Lazy<OvhKeysCommand>),
     /// Run a fence agent built into fencectl (`fencectl agent ovh -o status -n SERVICE`).
     #[command(after_long_help = AGENT_EXAMPLES)]
-    Agent(AgentArgs),
+    Agent(Lazy<AgentArgs>),
     /// Link a built-in agent into an agent directory so that clusters can run it.
     ///
     /// The link goes into the agent directory (--agent-dir, default
     /// /usr/sbin: pacemaker-fenced runs agents from /usr/sbin only), where
     /// `list-installed` and `fence` find it.
     #[command(after_long_help = INSTALL_AGENT_EXAMPLES)]
-    InstallAgent(InstallAgentArgs),
+    InstallAgent(Lazy<InstallAgentArgs>),
     /// Write configuration schemas built from the installed agents.
     #[command(subcommand, after_long_help = SCHEMA_EXAMPLES)]
-    Schema(SchemaCommand),
+    Schema(Lazy<SchemaCommand>),
     /// Write shell completions and man pages (for packagers).
     #[command(hide = true)]
     GenerateAssets(GenerateAssetsArgs),
@@ -1050,11 +1052,124 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     crate::timespec::parse(text).map_err(|e| e.to_string())
 }
 
+/// Whether [`Lazy`] defers a subcommand's arguments: only while [`parse`]
+/// builds the command line, so that the parser makes just the subcommand
+/// it enters (making every subcommand's arguments is about a millisecond
+/// of each run). Help pages, man pages and completion walk the whole
+/// tree, made eagerly.
+static DEFER_SUBCOMMANDS: AtomicBool = AtomicBool::new(false);
+
+/// A subcommand's arguments (or its own subcommands), made only when the
+/// subcommand is used; see [`DEFER_SUBCOMMANDS`].
+#[derive(Debug, Clone)]
+pub struct Lazy<T>(pub T);
+
+impl<T> Deref for Lazy<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: FromArgMatches> FromArgMatches for Lazy<T> {
+    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
+        T::from_arg_matches(matches).map(Lazy)
+    }
+
+    fn from_arg_matches_mut(matches: &mut ArgMatches) -> Result<Self, clap::Error> {
+        T::from_arg_matches_mut(matches).map(Lazy)
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches(matches)
+    }
+
+    fn update_from_arg_matches_mut(&mut self, matches: &mut ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches_mut(matches)
+    }
+}
+
+fn deferred(command: clap::Command, augment: fn(clap::Command) -> clap::Command) -> clap::Command {
+    if DEFER_SUBCOMMANDS.load(Ordering::Relaxed) {
+        command.defer(augment)
+    } else {
+        augment(command)
+    }
+}
+
+/// `augment` after the subcommand's own texts were set: the texts of the
+/// enum variant win over the Args struct's doc comment, as they do when
+/// the derive makes the subcommand eagerly.
+fn keeping_texts(
+    command: clap::Command,
+    augment: impl FnOnce(clap::Command) -> clap::Command,
+) -> clap::Command {
+    let about = command.get_about().cloned();
+    let long_about = command.get_long_about().cloned();
+    let command = augment(command);
+    let command = match about {
+        Some(about) => command.about(about),
+        None => command,
+    };
+    match long_about {
+        Some(long_about) => command.long_about(long_about),
+        None => command,
+    }
+}
+
+fn args<T: Args>(command: clap::Command) -> clap::Command {
+    keeping_texts(command, T::augment_args)
+}
+
+fn args_for_update<T: Args>(command: clap::Command) -> clap::Command {
+    keeping_texts(command, T::augment_args_for_update)
+}
+
+fn subcommands<T: Subcommand>(command: clap::Command) -> clap::Command {
+    keeping_texts(command, T::augment_subcommands)
+}
+
+fn subcommands_for_update<T: Subcommand>(command: clap::Command) -> clap::Command {
+    keeping_texts(command, T::augment_subcommands_for_update)
+}
+
+impl<T: Args> Args for Lazy<T> {
+    fn group_id() -> Option<clap::Id> {
+        T::group_id()
+    }
+
+    fn augment_args(command: clap::Command) -> clap::Command {
+        deferred(command, args::<T>)
+    }
+
+    fn augment_args_for_update(command: clap::Command) -> clap::Command {
+        deferred(command, args_for_update::<T>)
+    }
+}
+
+impl<T: Subcommand> Subcommand for Lazy<T> {
+    fn augment_subcommands(command: clap::Command) -> clap::Command {
+        deferred(command, subcommands::<T>)
+    }
+
+    fn augment_subcommands_for_update(command: clap::Command) -> clap::Command {
+        deferred(command, subcommands_for_update::<T>)
+    }
+
+    fn has_subcommand(name: &str) -> bool {
+        T::has_subcommand(name)
+    }
+}
+
 /// Parses the process's arguments. Help and version exit 0; any other
 /// mistake prints clap's message, with fencectl's own error prefix, and
 /// gives the usage exit status.
 pub fn parse() -> Result<Cli, ExitStatus> {
-    let parsed = command()
+    DEFER_SUBCOMMANDS.store(true, Ordering::Relaxed);
+    let command = command();
+    DEFER_SUBCOMMANDS.store(false, Ordering::Relaxed);
+    let parsed = command
         .try_get_matches()
         .and_then(|matches| Cli::from_arg_matches(&matches));
     match parsed {

@@ -301,3 +301,28 @@ fn metadata_all_no_longer_means_two_things() {
         .unwrap();
     assert_eq!(out.status.code(), Some(64), "{}", text(&out.stderr));
 }
+
+/// The binary makes only the subcommand it parses (`cli::Lazy`); its help
+/// must be the help of the whole tree made at once, word for word.
+#[test]
+fn help_of_the_lazily_made_subcommand_is_the_whole_trees() {
+    let sandbox = Sandbox::new();
+    let mut root = fencectl::cli::command();
+    root.build();
+    for words in visible_commands() {
+        let mut command = root.clone();
+        for word in &words {
+            command = command
+                .find_subcommand(word)
+                .unwrap_or_else(|| panic!("{words:?}"))
+                .clone();
+        }
+        for (flag, expected) in [
+            ("-h", command.render_help().to_string()),
+            ("--help", command.render_long_help().to_string()),
+        ] {
+            let shown = help(&sandbox, &words, flag);
+            assert_eq!(shown.trim_end(), expected.trim_end(), "{words:?} {flag}");
+        }
+    }
+}
