@@ -6,9 +6,10 @@ use std::path::{Path, PathBuf};
 
 use crate::support::Sandbox;
 
-fn files_under(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+/// The files in `subdirs` of `root`, by path relative to `root`.
+fn files_under(root: &Path, subdirs: &[&str]) -> BTreeMap<PathBuf, Vec<u8>> {
     let mut files = BTreeMap::new();
-    for sub in ["completions", "man"] {
+    for sub in subdirs {
         let Ok(entries) = std::fs::read_dir(root.join(sub)) else {
             continue;
         };
@@ -20,8 +21,12 @@ fn files_under(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     files
 }
 
-#[test]
-fn completions_and_man_pages_are_current() {
+/// What `generate-assets` writes into `subdirs` (fresh, in a temporary
+/// directory) and what the repository has there. With `FENCECTL_BLESS`
+/// set, the repository's copies are replaced by the fresh ones first.
+pub(crate) fn generated_and_committed(
+    subdirs: &[&str],
+) -> (BTreeMap<PathBuf, Vec<u8>>, BTreeMap<PathBuf, Vec<u8>>) {
     let sandbox = Sandbox::new();
     let out = sandbox.path().join("assets");
     sandbox
@@ -30,23 +35,27 @@ fn completions_and_man_pages_are_current() {
         .arg(&out)
         .assert()
         .success();
+    let fresh = files_under(&out, subdirs);
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     if std::env::var_os("FENCECTL_BLESS").is_some() {
-        for sub in ["completions", "man"] {
+        for sub in subdirs {
             let _ = std::fs::remove_dir_all(repo.join(sub));
+            std::fs::create_dir_all(repo.join(sub)).unwrap();
         }
-        sandbox
-            .cmd()
-            .args(["generate-assets", "--dir"])
-            .arg(repo)
-            .assert()
-            .success();
+        for (path, bytes) in &fresh {
+            std::fs::write(repo.join(path), bytes).unwrap();
+        }
     }
-    let fresh = files_under(&out);
+    (fresh, files_under(repo, subdirs))
+}
+
+#[test]
+fn completions_and_man_pages_are_current() {
+    let (fresh, committed) = generated_and_committed(&["completions", "man"]);
     assert!(fresh.keys().any(|p| p.ends_with("fencectl.1")));
     assert!(fresh.keys().any(|p| p.ends_with("fencectl.bash")));
     assert!(
-        fresh == files_under(repo),
+        fresh == committed,
         "completions/ or man/ are stale: run `FENCECTL_BLESS=1 cargo test --test cli assets` and commit them"
     );
 }

@@ -4,7 +4,6 @@
 //! `FENCECTL_BLESS=1 cargo test --test cli json_schema`), and each
 //! command's real output must be valid against its schema.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
@@ -16,37 +15,9 @@ fn schema_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/schema")
 }
 
-fn schema_files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return BTreeMap::new();
-    };
-    entries
-        .flatten()
-        .map(|e| {
-            let name = e.file_name().to_string_lossy().into_owned();
-            (name, std::fs::read(e.path()).unwrap())
-        })
-        .collect()
-}
-
 #[test]
 fn committed_schemas_are_current() {
-    let sandbox = Sandbox::new();
-    let out = sandbox.path().join("assets");
-    sandbox
-        .cmd()
-        .args(["generate-assets", "--dir"])
-        .arg(&out)
-        .assert()
-        .success();
-    let fresh = schema_files(&out.join("docs/schema"));
-    if std::env::var_os("FENCECTL_BLESS").is_some() {
-        let _ = std::fs::remove_dir_all(schema_dir());
-        std::fs::create_dir_all(schema_dir()).unwrap();
-        for (name, bytes) in &fresh {
-            std::fs::write(schema_dir().join(name), bytes).unwrap();
-        }
-    }
+    let (fresh, committed) = crate::assets::generated_and_committed(&["docs/schema"]);
     for command in [
         "list-installed",
         "metadata",
@@ -59,14 +30,15 @@ fn committed_schemas_are_current() {
         "status",
         "generate-cib-apply",
     ] {
+        let name = format!("docs/schema/{command}.schema.json");
         assert!(
-            fresh.contains_key(&format!("{command}.schema.json")),
+            fresh.contains_key(Path::new(&name)),
             "{command}: {:?}",
             fresh.keys()
         );
     }
     assert!(
-        fresh == schema_files(&schema_dir()),
+        fresh == committed,
         "docs/schema/ is stale: run `FENCECTL_BLESS=1 cargo test --test cli json_schema` and commit it"
     );
 }
