@@ -177,8 +177,11 @@ impl AgentRun {
         match &self.ending {
             Ending::Exited(0) => "succeeded".into(),
             Ending::Exited(code) => {
-                let line = agent_error_line(&String::from_utf8_lossy(&self.stderr))
-                    .or_else(|| agent_error_line(&String::from_utf8_lossy(&self.stdout)));
+                let line = agent_error_line(&format!(
+                    "{}\n{}",
+                    String::from_utf8_lossy(&self.stdout),
+                    String::from_utf8_lossy(&self.stderr)
+                ));
                 match line {
                     Some(line) => format!("exited {code}: {}", mask(&line)),
                     None => format!("exited {code}"),
@@ -225,8 +228,10 @@ impl AgentRun {
 /// with `ERROR` or `Failed` (fence-agents log their real error last, after
 /// warnings such as Python's `WARNING: Parse error: Ignoring option`), else
 /// the last line that is not a warning, else the last line; at most 200
-/// characters. fence, run, the audit log and the library's Outcome all
-/// quote this line.
+/// characters. A run's reason looks at its stdout and then its stderr as
+/// one text, so an error on stdout is not hidden by a warning on stderr.
+/// fence, run, the audit log and the library's Outcome all quote this
+/// line.
 pub fn agent_error_line(output: &str) -> Option<String> {
     let lines: Vec<&str> = output
         .lines()
@@ -1092,5 +1097,20 @@ mod tests {
             "WARNING: only"
         );
         assert_eq!(super::agent_error_line("\n \n"), None);
+    }
+
+    #[test]
+    fn an_error_on_stdout_is_not_hidden_by_a_warning_on_stderr() {
+        let run = AgentRun {
+            ending: Ending::Exited(1),
+            stdout: b"Failed: Unable to obtain correct plug status\n".to_vec(),
+            stderr: b"WARNING: Parse error: Ignoring option 'agent'\n".to_vec(),
+            elapsed: Duration::ZERO,
+            killed: Vec::new(),
+        };
+        assert_eq!(
+            run.failure_reason(Duration::ZERO),
+            "exited 1: Failed: Unable to obtain correct plug status"
+        );
     }
 }
