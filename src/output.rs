@@ -310,6 +310,13 @@ impl Table {
         self
     }
 
+    /// Makes `column` the one that wraps (instead of the last column with a
+    /// prose header such as DESCRIPTION or MESSAGE).
+    pub fn wrap(&mut self, column: usize) -> &mut Table {
+        self.free_text = Some(column);
+        self
+    }
+
     /// Marks a column as one a narrow terminal may leave out (the
     /// information is in `--format json`): it goes when the free-text column
     /// would otherwise wrap narrower than [`READABLE_FREE_TEXT`].

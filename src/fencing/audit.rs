@@ -21,7 +21,9 @@ pub struct AuditRecord {
     pub user: String,
     /// The node.
     pub node: String,
-    /// The action asked.
+    /// The action asked; for a run whose action the configuration decided,
+    /// the actions its steps ran, in order (`off, off, on, on`; see
+    /// [`steps_actions`]).
     pub action: String,
     /// The configuration or command it came from.
     pub source: String,
@@ -158,6 +160,16 @@ pub fn read(path: &Path) -> Result<(Vec<AuditRecord>, usize)> {
         }
     }
     Ok((records, bad))
+}
+
+/// The actions the steps ran, in order (`off, off, on, on`; `agent
+/// default` where none was sent); None when no step ran.
+pub fn steps_actions(devices: &[AuditDevice]) -> Option<String> {
+    let actions: Vec<&str> = devices
+        .iter()
+        .map(|d| d.action.as_deref().unwrap_or("agent default"))
+        .collect();
+    (!actions.is_empty()).then(|| actions.join(", "))
 }
 
 /// Who runs fencectl: the user behind sudo (`SUDO_USER`), else the name

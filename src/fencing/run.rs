@@ -279,7 +279,7 @@ pub fn audit_record(plan: &Plan, outcome: &Outcome, verdict: Verdict) -> AuditRe
         action: if plan.unfence {
             "unfence".into()
         } else if plan.action == Requested::Configured {
-            steps_actions(&devices).unwrap_or_else(|| plan.action.to_string())
+            audit::steps_actions(&devices).unwrap_or_else(|| plan.action.to_string())
         } else {
             plan.action.to_string()
         },
@@ -287,14 +287,4 @@ pub fn audit_record(plan: &Plan, outcome: &Outcome, verdict: Verdict) -> AuditRe
         result: verdict.word().into(),
         devices,
     }
-}
-
-/// The actions the steps ran, in order (`off, off, on, on`), for a run
-/// whose action the configuration decided; None when no step ran.
-fn steps_actions(devices: &[AuditDevice]) -> Option<String> {
-    let actions: Vec<&str> = devices
-        .iter()
-        .map(|d| d.action.as_deref().unwrap_or("agent default"))
-        .collect();
-    (!actions.is_empty()).then(|| actions.join(", "))
 }

@@ -52,6 +52,8 @@ fn probe_text(probe: Option<&Probe>, offline: bool) -> (String, bool) {
 /// The nodes x levels x devices matrix.
 fn matrix(report: &CheckReport, offline: bool, printer: &Printer) -> Result<()> {
     let mut table = printer.table(&["NODE", "LEVEL", "DEVICE", "AGENT", "ADDRESS", "PROBE"]);
+    // PROBE wraps; on a narrow terminal it takes in the address.
+    table.wrap(5).foldable(4, "Address");
     for node in &report.nodes {
         if !node.fenceable && node.stages.is_empty() {
             table.add_row(vec![
@@ -78,7 +80,7 @@ fn matrix(report: &CheckReport, offline: bool, printer: &Printer) -> Result<()> 
                     Cell::new(&stage.label),
                     Cell::new(&device.device),
                     Cell::new(&device.agent),
-                    Cell::new(device.address.as_deref().unwrap_or("-")),
+                    Cell::new(device.address.as_deref().unwrap_or("")),
                     if bad {
                         printer.problem_cell(&text)
                     } else {
@@ -91,16 +93,21 @@ fn matrix(report: &CheckReport, offline: bool, printer: &Printer) -> Result<()> 
     printer.print_table(&table)
 }
 
-/// The timeout budget: one row per device, then each node's total.
+/// The timeout budget: for each node a table, one row per device; then
+/// each node's total.
 fn budget(report: &CheckReport, printer: &Printer) -> Result<()> {
     if report.budgets.iter().all(|b| b.rows.is_empty()) {
         return Ok(());
     }
-    printer.out("\nTimeout budget:\n")?;
-    let mut table = printer.table(&[
-        "NODE", "LEVEL", "DEVICE", "ACTION", "TIMEOUT", "FROM", "RETRIES", "DELAY", "NEEDS",
-    ]);
-    for node in &report.budgets {
+    printer.out("\nTimeout budget:")?;
+    for node in report.budgets.iter().filter(|b| !b.rows.is_empty()) {
+        printer.out(&format!("\n{}:", node.node))?;
+        let mut table = printer.table(&[
+            "LEVEL", "DEVICE", "ACTION", "TIMEOUT", "FROM", "RETRIES", "DELAY", "NEEDS",
+        ]);
+        // FROM says where the timeout comes from, in words: it wraps, and
+        // on a narrow terminal takes in RETRIES and DELAY as sentences.
+        table.wrap(4).foldable(5, "Retries").foldable(6, "Delay");
         for row in &node.rows {
             let needs = row.agent_needs.map_or("?".to_string(), dur);
             let needs_cell = if row.too_short() {
@@ -109,14 +116,13 @@ fn budget(report: &CheckReport, printer: &Printer) -> Result<()> {
                 Cell::new(needs)
             };
             let delay = if row.delay.is_zero() {
-                "-".to_string()
+                String::new()
             } else if row.delay_counts {
                 format!("{} (counts)", dur(row.delay))
             } else {
                 format!("{} (added)", dur(row.delay))
             };
             table.add_row(vec![
-                Cell::new(&node.node),
                 Cell::new(&row.stage),
                 Cell::new(&row.device),
                 Cell::new(&row.action),
@@ -127,8 +133,8 @@ fn budget(report: &CheckReport, printer: &Printer) -> Result<()> {
                 needs_cell,
             ]);
         }
+        printer.print_table(&table)?;
     }
-    printer.print_table(&table)?;
     // The totals in their own table: a sentence in the budget's TIMEOUT
     // column would widen it past 80 columns.
     let mut totals = printer.table(&["NODE", "ALL LEVELS", "CLUSTER ALLOWS", "VERDICT"]);

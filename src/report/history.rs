@@ -1,6 +1,6 @@
 //! `fencectl history`: the audit log as a table.
 
-use crate::fencing::audit::{AuditDevice, AuditRecord};
+use crate::fencing::audit::{self, AuditDevice, AuditRecord};
 use crate::fencing::cluster::TimelineEntry;
 use crate::output::{Cell, Printer, Table};
 
@@ -14,6 +14,10 @@ pub fn table(records: &[AuditRecord], printer: &Printer) -> Table {
         headers.push("REASON");
     }
     let mut table = printer.table(&headers);
+    if !reasons {
+        // DEVICES is the widest column: it wraps, at words, to fit.
+        table.wrap(4);
+    }
     for record in records {
         let result = if record.result == "failed" {
             printer.problem_cell(&record.result)
@@ -42,18 +46,13 @@ pub fn table(records: &[AuditRecord], printer: &Printer) -> Table {
     table
 }
 
-/// The run's action; for a run whose action the configuration decided
-/// (older records say `configured`), the actions its steps ran.
+/// The run's action; for an older record of a run whose action the
+/// configuration decided (`configured`), the actions its steps ran.
 fn action(record: &AuditRecord) -> String {
-    if record.action != "configured" || record.devices.is_empty() {
+    if record.action != "configured" {
         return record.action.clone();
     }
-    record
-        .devices
-        .iter()
-        .map(|d| d.action.as_deref().unwrap_or("agent default"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    audit::steps_actions(&record.devices).unwrap_or_else(|| "as configured (no step ran)".into())
 }
 
 /// `1.1 psu1 off ok`: position, device, the action it ran, how it went.

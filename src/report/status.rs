@@ -9,6 +9,7 @@ use crate::pacemaker::fencer_state::FencerState;
 /// Devices, levels, the last event per node, pending or failed actions.
 pub fn show(state: &FencerState, printer: &Printer) -> Result<()> {
     let mut devices = printer.table(&["DEVICE", "AGENT", "REGISTERED", "TARGETS"]);
+    devices.wrap(3);
     for device in &state.devices {
         devices.add_row(vec![
             Cell::new(crate::output::cell_text(&device.id)),
@@ -31,6 +32,7 @@ pub fn show(state: &FencerState, printer: &Printer) -> Result<()> {
     printer.print_table(&devices)?;
     if !state.levels.is_empty() {
         let mut levels = printer.table(&["TARGET", "LEVEL", "DEVICES"]);
+        levels.wrap(2);
         for level in &state.levels {
             levels.add_row(vec![
                 Cell::new(crate::output::cell_text(&level.target)),
