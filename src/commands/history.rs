@@ -37,12 +37,12 @@ pub fn run(args: &HistoryArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
             );
         }
     }
+    if records.is_empty() {
+        anyhow::bail!("no fencing runs recorded in {}", path.display());
+    }
     if printer.json_output() {
         printer.json(&crate::views::history::HistoryView::records(&records))?;
         return Ok(ExitStatus::Success);
-    }
-    if records.is_empty() {
-        anyhow::bail!("no fencing runs recorded in {}", path.display());
     }
     printer.print_table(&crate::report::history::table(&records, printer))?;
     Ok(ExitStatus::Success)

@@ -372,6 +372,28 @@ fn issue15_history_shows_each_steps_action_and_the_user() {
         "{}",
         text(&out.stderr)
     );
+    // A log with no run is the same error in a table and in JSON.
+    let empty = sandbox.path().join("empty.log");
+    std::fs::write(&empty, "").unwrap();
+    for format in ["table", "json"] {
+        let out = fencectl(
+            &sandbox,
+            &[
+                "history",
+                "--format",
+                format,
+                "--log",
+                empty.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(out.status.code(), Some(1), "{format}");
+        assert!(out.stdout.is_empty(), "{format}: {}", text(&out.stdout));
+        assert!(
+            text(&out.stderr).contains("no fencing runs recorded"),
+            "{format}: {}",
+            text(&out.stderr)
+        );
+    }
 }
 
 #[test]
