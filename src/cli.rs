@@ -219,7 +219,7 @@ pub struct GlobalArgs {
     #[arg(short, long, global = true, conflicts_with = "verbose", help_heading = GLOBAL)]
     pub quiet: bool,
 
-    /// Output format (metadata also takes xml: the agent's own bytes).
+    /// Output format (each command says which it takes; xml: metadata's own bytes).
     #[arg(long, value_enum, global = true, default_value_t = Format::Table, help_heading = GLOBAL)]
     pub format: Format,
 
@@ -251,7 +251,7 @@ pub enum Format {
     Table,
     /// A stable JSON document.
     Json,
-    /// The agent's own XML (metadata only).
+    /// XML: the agent's own (metadata), or what generate cib/cluster-conf write.
     Xml,
 }
 

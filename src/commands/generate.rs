@@ -26,8 +26,9 @@ pub fn run(command: &GenerateCommand, ctx: &Context<'_>) -> Result<ExitStatus> {
         GenerateCommand::Cib(args) if args.apply => {
             ("generate cib --apply", &[Format::Table, Format::Json])
         }
-        GenerateCommand::Cib(_) => ("generate cib", &[Format::Table]),
-        GenerateCommand::ClusterConf(_) => ("generate cluster-conf", &[Format::Table]),
+        // They write XML: --format xml is the same as the default.
+        GenerateCommand::Cib(_) => ("generate cib", &[Format::Table, Format::Xml]),
+        GenerateCommand::ClusterConf(_) => ("generate cluster-conf", &[Format::Table, Format::Xml]),
         GenerateCommand::Pcs(_) => ("generate pcs", &[Format::Table]),
         GenerateCommand::Crmsh(_) => ("generate crmsh", &[Format::Table]),
     };

@@ -102,11 +102,11 @@ fn a_format_a_command_cannot_write_exits_64_naming_the_ones_it_can() {
     let cases: &[(&[&str], &str)] = &[
         (
             &["generate", "cib", inventory, "--format", "json"],
-            "only --format table",
+            "--format table or xml",
         ),
         (
             &["--format", "json", "generate", "cluster-conf", inventory],
-            "only --format table",
+            "--format table or xml",
         ),
         (
             &["generate", "pcs", inventory, "--format", "xml"],
@@ -127,6 +127,21 @@ fn a_format_a_command_cannot_write_exits_64_naming_the_ones_it_can() {
             "--format table or json",
         ),
     ];
+    // The XML generators write XML: --format xml is their default.
+    for kind in ["cib", "cluster-conf"] {
+        let plain = sandbox
+            .cmd()
+            .args(["generate", kind, inventory])
+            .output()
+            .unwrap();
+        let xml = sandbox
+            .cmd()
+            .args(["generate", kind, inventory, "--format", "xml"])
+            .output()
+            .unwrap();
+        assert_eq!(xml.status.code(), Some(0), "{kind}: {}", text(&xml.stderr));
+        assert_eq!(plain.stdout, xml.stdout, "{kind}");
+    }
     for (args, names) in cases {
         let out = sandbox.cmd().args(*args).output().unwrap();
         let stderr = text(&out.stderr);
