@@ -1179,18 +1179,9 @@ pub fn parse() -> Result<Cli, ExitStatus> {
             Err(ExitStatus::Success)
         }
         Err(err) => {
-            eprint!("{}", with_error_prefix(&err.render().to_string()));
+            crate::output::print_usage_error(&err.render().to_string());
             Err(ExitStatus::Usage)
         }
-    }
-}
-
-/// clap's `error: ...` as fencectl's `fencectl: error: ...`; what is no
-/// error message (the help a command without its subcommand prints) stays.
-pub fn with_error_prefix(message: &str) -> String {
-    match message.strip_prefix("error: ") {
-        Some(rest) => format!("fencectl: error: {rest}"),
-        None => message.to_string(),
     }
 }
 

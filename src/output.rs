@@ -489,19 +489,23 @@ fn display_width(text: &str) -> usize {
     textwrap::core::display_width(text)
 }
 
-/// Prints an error the one way fencectl prints errors (before a Printer
-/// exists, or where none is at hand: the same colour policy, `--color`
-/// aside).
-pub fn print_error(err: &anyhow::Error) {
-    let painted = if colour_wanted(ColorChoice::Auto, std::io::stderr().is_terminal()) {
-        "\x1b[1;31merror\x1b[0m"
-    } else {
-        "error"
+/// Prints clap's message for a command line it could not parse (before a
+/// Printer exists: the Printer's colour policy, `--color` aside): its
+/// `error: ` becomes fencectl's `fencectl: error: `; what is no error (the
+/// help a command without its subcommand prints) stays as it is.
+pub fn print_usage_error(message: &str) {
+    let message = match message.strip_prefix("error: ") {
+        Some(rest) => {
+            let painted = if colour_wanted(ColorChoice::Auto, std::io::stderr().is_terminal()) {
+                "\x1b[1;31merror\x1b[0m"
+            } else {
+                "error"
+            };
+            format!("fencectl: {painted}: {}", terminal_safe(rest, false))
+        }
+        None => terminal_safe(message, false).into_owned(),
     };
-    crate::eprintln_quiet!(
-        "fencectl: {painted}: {}",
-        terminal_safe(&format!("{err:#}"), false)
-    );
+    crate::eprintln_quiet!("{}", message.trim_end_matches('\n'));
 }
 
 /// The most of one table cell shown: a cell of a cluster.conf device with
