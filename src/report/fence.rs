@@ -21,11 +21,15 @@ const INDENT: &str = "    ";
 /// attempts, timeout and delay). Nothing runs, so `-vvv` (the agent's own
 /// output) adds nothing.
 pub fn dry_run(plan: &Plan, show_secrets: bool, printer: &Printer) -> String {
-    let mut out = format!(
-        "Plan to {} {} from {} (dry run: nothing is fenced)\n",
-        what(plan),
-        plan.node,
-        plan.source.describe()
+    let mut out = printer.prose(
+        &format!(
+            "Plan to {} {} from {} (dry run: nothing is fenced)",
+            what(plan),
+            plan.node,
+            plan.source.describe()
+        ),
+        "",
+        "  ",
     );
     for stage in &plan.stages {
         out.push_str(&format!("\n{} (every device must succeed):\n", stage.label));

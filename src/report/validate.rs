@@ -25,7 +25,9 @@ pub fn agent(
     printer: &Printer,
 ) -> anyhow::Result<()> {
     print_table(findings, "PARAMETER", printer)?;
-    let mut out = verdict.map(|v| agent_verdict(agent, v)).unwrap_or_default();
+    let mut out = verdict
+        .map(|v| agent_verdict(agent, v, printer))
+        .unwrap_or_default();
     let agent_objects = verdict.is_some_and(|v| !v.ok);
     out.push_str(&summary(findings, agent, valid));
     if agent_objects && !has_errors(findings) {
@@ -91,9 +93,12 @@ fn print_table(findings: &[Finding], subject: &str, printer: &Printer) -> anyhow
 }
 
 /// The agent's verdict and its messages, indented.
-fn agent_verdict(agent: &str, check: &AgentVerdict<'_>) -> String {
+fn agent_verdict(agent: &str, check: &AgentVerdict<'_>, printer: &Printer) -> String {
     if !check.ran {
-        return check.note.map(|n| format!("{n}\n")).unwrap_or_default();
+        return check
+            .note
+            .map(|n| printer.prose(n, "", "  "))
+            .unwrap_or_default();
     }
     let verdict = match (check.ok, check.exit_code) {
         (true, _) => "accepted".to_string(),
@@ -101,7 +106,7 @@ fn agent_verdict(agent: &str, check: &AgentVerdict<'_>) -> String {
         (false, None) => "did not finish".to_string(),
     };
     let how = check.note.map(|n| format!(", {n}")).unwrap_or_default();
-    let mut out = format!("{agent} validate-all: {verdict}{how}\n");
+    let mut out = printer.prose(&format!("{agent} validate-all: {verdict}{how}"), "", "  ");
     for line in check.messages.lines() {
         out.push_str(&format!("  {line}\n"));
     }
