@@ -92,35 +92,63 @@ pub fn is_agent_name(name: &str) -> bool {
     })
 }
 
+/// The `fence_*` entries of `dirs` in the directories' order, from their
+/// listings only (no agent is opened): a name can come more than once, and
+/// the first wins. Also the directories that could not be read, and why.
+pub fn scan(dirs: &[PathBuf]) -> Scan {
+    let mut entries = Vec::new();
+    let mut unreadable = Vec::new();
+    for dir in dirs {
+        let listing = match std::fs::read_dir(dir) {
+            Ok(listing) => listing,
+            Err(e) => {
+                unreadable.push((dir.clone(), e.to_string()));
+                continue;
+            }
+        };
+        for entry in listing.flatten() {
+            let Some(name) = entry.file_name().to_str().map(str::to_string) else {
+                continue;
+            };
+            if is_agent_name(&name) {
+                entries.push((name, entry.path()));
+            }
+        }
+    }
+    Scan {
+        entries,
+        unreadable,
+    }
+}
+
+/// What [`scan`] found.
+pub struct Scan {
+    /// `(name, path)` of each agent entry, in the directories' order.
+    pub entries: Vec<(String, PathBuf)>,
+    /// The directories that could not be read, and why.
+    pub unreadable: Vec<(PathBuf, String)>,
+}
+
 /// Scans `dirs` in order. A name found twice is taken from the first
 /// directory. Built-in agents not linked on disk are added at the end.
 pub fn discover(dirs: &[PathBuf]) -> Discovery {
     // /proc/self/exe: already the binary's path with every link resolved.
     let own_exe = std::env::current_exe().ok();
     let mut found: BTreeMap<String, FoundAgent> = BTreeMap::new();
-    let mut discovery = Discovery::default();
-    for dir in dirs {
-        let entries = match std::fs::read_dir(dir) {
-            Ok(entries) => entries,
-            Err(e) => {
-                discovery.unreadable.push((dir.clone(), e.to_string()));
-                continue;
-            }
-        };
-        for entry in entries.flatten() {
-            let Some(name) = entry.file_name().to_str().map(str::to_string) else {
-                continue;
-            };
-            if !is_agent_name(&name) {
-                continue;
-            }
-            let path = entry.path();
-            if let Some(first) = found.get_mut(&name) {
-                first.shadows.push(path);
-                continue;
-            }
-            found.insert(name.clone(), inspect(name, path, own_exe.as_deref()));
+    let Scan {
+        entries,
+        unreadable,
+    } = scan(dirs);
+    let mut discovery = Discovery {
+        unreadable,
+        ..Discovery::default()
+    };
+    for (name, path) in entries {
+        if let Some(first) = found.get_mut(&name) {
+            first.shadows.push(path);
+            continue;
         }
+        found.insert(name.clone(), inspect(name, path, own_exe.as_deref()));
     }
     // A built-in agent no directory links to is provided by the fencectl
     // binary: its fingerprint is the binary's (the cache keeps the agent's

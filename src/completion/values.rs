@@ -11,7 +11,7 @@ use clap::{Arg, ValueHint};
 
 use super::line::{Line, Slot};
 use crate::agents::cache::Cache;
-use crate::agents::discovery::{self, is_agent_name};
+use crate::agents::discovery;
 use crate::agents::metadata::ContentType;
 use crate::agents::{builtin, AgentMetadata, Catalog};
 use crate::fencing::source::{self, ConfigChoice};
@@ -197,23 +197,15 @@ fn options(line: &Line<'_>) -> Vec<Candidate> {
 fn agent_names(sources: &Sources) -> Vec<Candidate> {
     let index = sources.cache.load_summaries();
     let mut names: BTreeMap<String, String> = BTreeMap::new();
-    for dir in &sources.agent_dirs {
-        let Ok(entries) = std::fs::read_dir(dir) else {
+    for (name, path) in discovery::scan(&sources.agent_dirs).entries {
+        if names.contains_key(&name) {
             continue;
-        };
-        for entry in entries.flatten() {
-            let Some(name) = entry.file_name().to_str().map(str::to_string) else {
-                continue;
-            };
-            if !is_agent_name(&name) || names.contains_key(&name) {
-                continue;
-            }
-            let description = index
-                .get(&entry.path())
-                .map(|(_, summary)| summary.shortdesc.clone())
-                .unwrap_or_default();
-            names.insert(name, description);
         }
+        let description = index
+            .get(&path)
+            .map(|(_, summary)| summary.shortdesc.clone())
+            .unwrap_or_default();
+        names.insert(name, description);
     }
     for agent in builtin::AGENTS {
         names
