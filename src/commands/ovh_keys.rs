@@ -6,7 +6,6 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::output::Cell;
 use anyhow::{bail, Context as _, Result};
 use serde_json::Value;
 
@@ -283,10 +282,6 @@ fn split_list(text: &str) -> Vec<String> {
 /// Everything that will be requested, before anything is.
 fn summary(answers: &Answers, output: &Path, ctx: &Context<'_>) -> String {
     let rules = keys::rules_for(&answers.servers, answers.with_list);
-    let mut table = ctx.printer.table(&["METHOD", "PATH"]);
-    for rule in &rules {
-        table.add_row(vec![Cell::new(&rule.method), Cell::new(&rule.path)]);
-    }
     let endpoint = match &answers.endpoint {
         Some(name) => format!("{name} (API at {})", answers.base),
         None => format!("the API at {}", answers.base),
@@ -303,7 +298,7 @@ fn summary(answers: &Answers, output: &Path, ctx: &Context<'_>) -> String {
         answers.section(),
         output.display()
     );
-    text.push_str(&table.render());
+    text.push_str(&crate::report::ovh_keys::rules(&rules, ctx.printer));
     text
 }
 
@@ -699,7 +694,7 @@ fn check(args: &OvhKeysCheckArgs, ctx: &Context<'_>) -> Result<ExitStatus> {
     let missing = |what: &str| {
         anyhow::anyhow!(
             "no {what} for [{endpoint}] in {}: run fencectl ovh-keys create",
-            describe_files(&found.files)
+            crate::report::ovh_keys::describe_files(&found.files)
         )
     };
     let credentials = Credentials {
@@ -757,18 +752,6 @@ struct CheckReport {
     audit: keys::Audit,
 }
 
-fn describe_files(files: &[PathBuf]) -> String {
-    if files.is_empty() {
-        "any ovh.conf (none found)".into()
-    } else {
-        files
-            .iter()
-            .map(|f| f.display().to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-}
-
 fn print_check(report: &CheckReport, ctx: &Context<'_>) -> Result<()> {
     let printer = ctx.printer;
     if printer.json_output() {
@@ -780,42 +763,13 @@ fn print_check(report: &CheckReport, ctx: &Context<'_>) -> Result<()> {
             audit: &report.audit,
         });
     }
-    let ips = match &report.audit.allowed_ips {
-        Value::Array(ips) if !ips.is_empty() => ips
-            .iter()
-            .filter_map(Value::as_str)
-            .collect::<Vec<_>>()
-            .join(", "),
-        _ => "any".into(),
-    };
-    let audit = &report.audit;
-    let mut out = format!(
-        "endpoint: {} (API at {})\nkeys from: {}\ncredential: {}\nexpires: {}\nallowed IPs: {ips}\nclock skew: {} s (the API's clock minus this machine's)\n",
-        report.endpoint,
-        report.base,
-        describe_files(&report.files),
-        audit.status,
-        audit.expiration.as_deref().unwrap_or("never (unlimited)"),
-        audit.clock_skew_seconds
-    );
-    let mut table = printer.table(&["SERVER", "METHOD", "PATH", "GRANTED"]);
-    for server in &report.audit.servers {
-        for (method, path, ok) in &server.rules {
-            let granted = if *ok {
-                Cell::new("yes")
-            } else {
-                printer.problem_cell("NO")
-            };
-            table.add_row(vec![
-                Cell::new(&server.server),
-                Cell::new(method),
-                Cell::new(path),
-                granted,
-            ]);
-        }
-    }
-    out.push_str(&table.render());
-    printer.out(&out)
+    crate::report::ovh_keys::check(
+        &report.endpoint,
+        &report.base,
+        &report.files,
+        &report.audit,
+        printer,
+    )
 }
 
 #[cfg(test)]

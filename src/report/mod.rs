@@ -9,6 +9,7 @@ pub mod fence;
 pub mod history;
 pub mod list_installed;
 pub mod metadata;
+pub mod ovh_keys;
 pub mod run;
 pub mod status;
 pub mod validate;
