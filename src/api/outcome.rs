@@ -105,8 +105,13 @@ pub struct OutputLine {
 /// The result of [`Device::run`]: what was sent and what came of it. Its
 /// JSON form is `fencectl run --format json`'s document.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[schemars(
+    description = "The result of running one agent (`fencectl run --format json`, the library's Outcome): what was sent and what came of it."
+)]
 pub struct Outcome {
-    /// [`OUTCOME_SCHEMA_VERSION`].
+    /// This document's version ([`OUTCOME_SCHEMA_VERSION`]); bumped on
+    /// incompatible changes.
+    #[schemars(description = "This document's version (1); bumped on incompatible changes.")]
     pub schema_version: u32,
     /// The agent.
     pub agent: String,

@@ -22,8 +22,7 @@ pub struct AuditRecord {
     /// The node.
     pub node: String,
     /// The action asked; for a run whose action the configuration decided,
-    /// the actions its steps ran, in order (`off, off, on, on`; see
-    /// [`steps_actions`]).
+    /// the actions its steps ran, in order (`off, off, on, on`).
     pub action: String,
     /// The configuration or command it came from.
     pub source: String,

@@ -271,8 +271,8 @@ impl Plan {
     }
 }
 
-/// A plan as shown: what [`Plan`] holds, with each step's arguments as
-/// they may be shown (secrets masked unless asked).
+/// A plan as shown: what the fencing plan holds, with each step's
+/// arguments as they may be shown (secrets masked unless asked).
 #[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct PlanView<'a> {
     /// The node to fence.
