@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(fence-agents pacemaker-cli-utils libxml2-utils xsltproc pacemaker corosync iproute2 python3 python3-venv graphviz zsh fish bash-completion)
+packages=(fence-agents pacemaker-cli-utils libxml2-utils xsltproc pacemaker corosync iproute2 python3 python3-venv graphviz zsh fish bash-completion man-db)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
