@@ -35,12 +35,8 @@ impl Cluster {
     pub fn start() -> Cluster {
         let lock = take_lock();
         for daemon in ["corosync", "pacemakerd"] {
-            let running = Command::new("pgrep")
-                .args(["-x", daemon])
-                .output()
-                .expect("pgrep");
             assert!(
-                !running.status.success(),
+                !daemon_stays(daemon),
                 "a {daemon} is already running on this machine; stop it before running the cluster tests"
             );
         }
@@ -219,6 +215,27 @@ fn stop(mut child: Child, grace: Duration) {
     }
     let _ = child.kill();
     let _ = child.wait();
+}
+
+/// Whether a process called `daemon` runs and keeps running for 5 s: other
+/// tests run fencectl beside this one, and fencectl asks `pacemakerd
+/// --version` for the Pacemaker version, a process of that name that
+/// exits at once.
+fn daemon_stays(daemon: &str) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let running = Command::new("pgrep")
+            .args(["-x", daemon])
+            .output()
+            .expect("pgrep");
+        if !running.status.success() {
+            return false;
+        }
+        if Instant::now() >= deadline {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }
 
 fn take_lock() -> File {
