@@ -3,7 +3,6 @@
 
 use anyhow::Result;
 
-use crate::agents::cache::Cache;
 use crate::agents::Catalog;
 use crate::cli::{Cli, Command, Format, GlobalArgs};
 use crate::exit::{usage, ExitStatus};
@@ -38,13 +37,10 @@ pub struct Context<'a> {
 }
 
 impl Context<'_> {
-    /// The agent catalog for the global options.
+    /// The agent catalog for the global options: the internals behind
+    /// [`Context::agents`], for the commands not yet on the library API.
     pub fn catalog(&self) -> Catalog {
-        Catalog {
-            dirs: self.global.agent_dirs.clone(),
-            timeout: self.global.agent_timeout,
-            cache: Cache::open_default(),
-        }
+        self.agents().catalog().clone()
     }
 
     /// The installed agents for the global options, as the library API
