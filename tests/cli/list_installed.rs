@@ -111,9 +111,8 @@ fn real_agents_with_descriptions_aliases_and_capabilities() {
     assert!(by_name(&list, "fence_legacy")["error"].is_null());
 }
 
-#[test]
-fn second_run_uses_the_cache_and_starts_no_agent() {
-    let sandbox = Sandbox::new();
+/// fence_good, which adds a line to the returned file each time it runs.
+fn counting_good_agent(sandbox: &Sandbox) -> std::path::PathBuf {
     let marker = sandbox.path().join("runs");
     sandbox.agent(
         "fence_good",
@@ -122,6 +121,13 @@ fn second_run_uses_the_cache_and_starts_no_agent() {
             marker.display()
         ),
     );
+    marker
+}
+
+#[test]
+fn second_run_uses_the_cache_and_starts_no_agent() {
+    let sandbox = Sandbox::new();
+    let marker = counting_good_agent(&sandbox);
     let dir = sandbox.agents_dir();
     let dir = dir.to_str().unwrap();
     json_list(&sandbox, dir);
@@ -569,14 +575,7 @@ fn issue15_builtin_agent_installed_only_where_a_directory_links_it() {
 fn issue15_warm_listing_writes_nothing() {
     use std::os::unix::fs::MetadataExt;
     let sandbox = Sandbox::new();
-    let marker = sandbox.path().join("runs");
-    sandbox.agent(
-        "fence_good",
-        &format!(
-            "echo run >> '{}'\ncat <<'XML'\n{GOOD_METADATA}XML",
-            marker.display()
-        ),
-    );
+    let marker = counting_good_agent(&sandbox);
     let dir = sandbox.agents_dir();
     let dir = dir.to_str().unwrap();
     json_list(&sandbox, dir);
