@@ -1,11 +1,23 @@
 //! The `fencectl` binary: parse the command line, run the library, exit.
 
+use std::ffi::{c_char, c_int};
 use std::process::ExitCode;
 
-// Large inventories and CIBs are many small allocations: mimalloc keeps
-// their cost flat where glibc's malloc slows down as the heap grows.
+// glibc's malloc for short commands, mimalloc for large documents: chosen
+// from the command line before the first allocation (`sys::alloc`).
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: fencectl::sys::alloc::Allocator = fencectl::sys::alloc::Allocator;
+
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[used]
+#[unsafe(link_section = ".init_array")]
+static CHOOSE_ALLOCATOR: extern "C" fn(c_int, *const *const c_char, *const *const c_char) = {
+    extern "C" fn choose(argc: c_int, argv: *const *const c_char, _env: *const *const c_char) {
+        // SAFETY: glibc passes .init_array functions main's argc and argv.
+        unsafe { fencectl::sys::alloc::choose(argc, argv) }
+    }
+    choose
+};
 
 fn main() -> ExitCode {
     // Multi-call: installed as a link called fence_ovh_api, it is that agent.
