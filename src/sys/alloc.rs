@@ -46,9 +46,18 @@ const LARGE: &[&[u8]] = &[
 
 /// Whether a command line (without the program name) names a subcommand
 /// of [`LARGE`]. A word that is an option's value can match too; that
-/// only changes which allocator serves the process.
+/// only changes which allocator serves the process. Completion (the
+/// hidden `__complete`, whose arguments are the line being typed) is short
+/// whatever the line holds.
 pub fn wants_mimalloc<'a>(args: impl IntoIterator<Item = &'a [u8]>) -> bool {
-    args.into_iter().any(|arg| LARGE.contains(&arg))
+    let mut large = false;
+    for arg in args {
+        if arg == b"__complete" {
+            return false;
+        }
+        large |= LARGE.contains(&arg);
+    }
+    large
 }
 
 /// Chooses the allocator from the C runtime's `argc` and `argv`, unless an
@@ -165,6 +174,7 @@ mod tests {
             "metadata -a fence_ipmilan",
             "run -a fence_dummy --action monitor",
             "__complete bash -- fencectl metadata -a fence_",
+            "__complete bash 4 -- fencectl validate -a fence_ipmilan ''",
             "--version",
             "ovh-keys create",
             // Only whole words count.
