@@ -1,5 +1,6 @@
 //! The command line: clap types only, no logic.
 
+use std::ffi::OsString;
 use std::ops::Deref;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -196,7 +197,6 @@ Examples:
 /// fencectl: fence agents, their metadata and device parameters, in one tool.
 #[derive(Debug, Parser)]
 #[command(name = "fencectl", version, about, long_about = None, after_help = EXIT_CODES_HELP)]
-#[command(propagate_version = true, disable_help_subcommand = true)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -1166,11 +1166,15 @@ impl<T: Subcommand> Subcommand for Lazy<T> {
 /// mistake prints clap's message, with fencectl's own error prefix, and
 /// gives the usage exit status.
 pub fn parse() -> Result<Cli, ExitStatus> {
+    let args: Vec<OsString> = std::env::args_os().collect();
     DEFER_SUBCOMMANDS.store(true, Ordering::Relaxed);
     let command = command();
     DEFER_SUBCOMMANDS.store(false, Ordering::Relaxed);
+    if let Some(cli) = parse_one_subcommand(&command, &args) {
+        return Ok(cli);
+    }
     let parsed = command
-        .try_get_matches()
+        .try_get_matches_from(args)
         .and_then(|matches| Cli::from_arg_matches(&matches));
     match parsed {
         Ok(cli) => Ok(cli),
@@ -1185,9 +1189,46 @@ pub fn parse() -> Result<Cli, ExitStatus> {
     }
 }
 
+/// Parses `args` with a tree that holds only the subcommand they name (the
+/// first word that is a subcommand's name or alias), when that succeeds.
+///
+/// The result is the whole tree's: up to that word both trees read only
+/// the same global options, and from there the same subcommand. Where the
+/// word was something else (an option's value), or anything is wrong, or
+/// help or the version is asked for, this gives up and the whole tree
+/// parses, and speaks. Clap copies every global option into every
+/// subcommand before it parses; with one subcommand, a short command such
+/// as `list-installed` starts some 0.1 ms sooner.
+fn parse_one_subcommand(full: &clap::Command, args: &[OsString]) -> Option<Cli> {
+    let wanted = args
+        .iter()
+        .skip(1)
+        .filter_map(|arg| arg.to_str())
+        .take_while(|&arg| arg != "--")
+        .find_map(|word| full.find_subcommand(word))?;
+    let command = top_level(GlobalArgs::augment_args(clap::Command::new(
+        full.get_name().to_string(),
+    )))
+    .subcommand(wanted.clone());
+    let matches = command.try_get_matches_from(args).ok()?;
+    Cli::from_arg_matches(&matches).ok()
+}
+
+/// The settings of the top-level command that change how a line parses
+/// (besides its arguments): the whole tree and the one-subcommand tree
+/// of [`parse_one_subcommand`] both take them from here.
+fn top_level(command: clap::Command) -> clap::Command {
+    command
+        .version(env!("CARGO_PKG_VERSION"))
+        .propagate_version(true)
+        .disable_help_subcommand(true)
+        .subcommand_required(true)
+        .arg_required_else_help(true)
+}
+
 /// The clap command tree, for parsing, completions, man pages and tests.
 pub fn command() -> clap::Command {
-    let command = Cli::command();
+    let command = top_level(Cli::command());
     // install-agent takes its old `--dir` as a hidden alias of the global
     // agent directory option: its own copy of that option (same id, so
     // the value is the global one) carries the alias.
@@ -1202,8 +1243,81 @@ pub fn command() -> clap::Command {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn verify_cli() {
         super::command().debug_assert();
+    }
+
+    /// What the whole tree makes of a line, and what the one-subcommand
+    /// tree makes of it (None: it gave up).
+    fn both(line: &str) -> (Result<String, String>, Option<String>) {
+        let args: Vec<OsString> = std::iter::once("fencectl")
+            .chain(line.split_whitespace())
+            .map(OsString::from)
+            .collect();
+        let full = command();
+        let whole = full
+            .clone()
+            .try_get_matches_from(&args)
+            .and_then(|matches| Cli::from_arg_matches(&matches))
+            .map(|cli| format!("{cli:?}"))
+            .map_err(|err| err.kind().to_string());
+        let one = parse_one_subcommand(&full, &args).map(|cli| format!("{cli:?}"));
+        (whole, one)
+    }
+
+    #[test]
+    fn one_subcommand_tree_parses_as_the_whole_tree() {
+        for line in [
+            "list-installed",
+            "list ipmi",
+            "--format json list-installed --names-only",
+            "list-installed --format json -vv",
+            "-q --color never metadata -a fence_ipmilan --format xml",
+            "--agent-dir /opt/fence --agent-timeout 3s list-installed",
+            "--agent-dir fence fence node1 --dry-run",
+            "fence node1 --action off --config cluster.conf -v",
+            "validate -a fence_ipmilan ip=192.0.2.1 username=admin",
+            "run -a fence_dummy --action status -v",
+            "generate cib inventory.toml -o out.xml --force",
+            "generate cluster-conf inventory.toml",
+            "install-agent --dir /usr/local/sbin",
+            "install-agent --agent-dir /usr/local/sbin",
+            "history node2 --cluster",
+            "__complete bash 2 -- fencectl metadata -a fence_",
+            "ovh-keys check --format json",
+        ] {
+            let (whole, one) = both(line);
+            let whole = whole.unwrap_or_else(|kind| panic!("{line}: {kind}"));
+            assert_eq!(one.as_ref(), Some(&whole), "{line}");
+        }
+    }
+
+    #[test]
+    fn one_subcommand_tree_gives_up_where_it_could_differ() {
+        for line in [
+            // The first subcommand word is a value; the real one is unknown
+            // to the one-subcommand tree.
+            "--agent-dir status fence node1",
+            // Help, version and mistakes are the whole tree's to report.
+            "list-installed --help",
+            "list-installed -V",
+            "--version",
+            "list-installed --no-such-option",
+            "fence",
+            "frobnicate",
+            "",
+        ] {
+            let (whole, one) = both(line);
+            match (whole, one) {
+                (_, None) => {}
+                (Ok(whole), Some(one)) => assert_eq!(one, whole, "{line}"),
+                (Err(kind), Some(one)) => {
+                    panic!("{line}: whole tree says {kind}, one-subcommand tree {one}")
+                }
+            }
+        }
     }
 }

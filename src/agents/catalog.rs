@@ -157,10 +157,11 @@ impl Catalog {
                 Some((fingerprint, kept)) if Some(fingerprint) == agent.fingerprint => Some(kept),
                 _ => {
                     described_builtin |= agent.fingerprint.is_some();
-                    Some(self.summarize(agent, refresh))
+                    let summary = self.summarize(agent, refresh);
+                    progress(&agent.name);
+                    Some(summary)
                 }
             };
-            progress(&agent.name);
         }
         let todo: Vec<usize> = (0..agents.len())
             .filter(|&i| summaries[i].is_none() && agents[i].problem.is_none())
