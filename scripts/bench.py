@@ -81,7 +81,7 @@ def main():
     subprocess.run([fencectl, "list-installed"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     subprocess.run([fencectl, "metadata", "-a", "fence_ipmilan"], env=env, stdout=subprocess.DEVNULL)
 
-    ours, theirs = timed_pair([fencectl, "list-installed"], ["stonith_admin", "--list-installed"], env, max(runs, 31))
+    ours, theirs = timed_pair([fencectl, "list-installed"], ["stonith_admin", "--list-installed"], env, max(runs, 101))
     ok &= report("list-installed with descriptions (warm cache) vs stonith_admin --list-installed (names only), runs alternating; target <= 0.35",
                  ours, theirs, lambda r: r <= 0.35)
 
