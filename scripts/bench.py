@@ -75,6 +75,7 @@ def main():
     env.pop("FENCECTL_AGENT_PATH", None)
     runs = args.runs
     print(f"fencectl {fencectl}; {len(agents)} agents in /usr/sbin; {os.cpu_count()} cores; medians of {runs} runs")
+    print(hot_symbols_current(fencectl))
     ok = True
 
     # Warm everything once: fencectl's cache and the page cache.
@@ -107,6 +108,24 @@ def main():
 
     shutil.rmtree(cache, ignore_errors=True)
     sys.exit(0 if ok else 1)
+
+
+def hot_symbols_current(fencectl):
+    """How much of linker/hot-symbols.txt the binary still has (build.rs
+    places those functions together; a new compiler or version renames
+    some, and scripts/hot-symbols.py writes the list again)."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "linker", "hot-symbols.txt")
+    try:
+        with open(path) as listed:
+            wanted = listed.read().split()
+        defined = set(subprocess.run(["nm", "--defined-only", "--format=just-symbols", fencectl],
+                                     capture_output=True, text=True, check=True).stdout.split())
+    except (OSError, subprocess.CalledProcessError) as err:
+        return f"hot code order: cannot check ({err})"
+    found = sum(name in defined for name in wanted)
+    share = found / len(wanted) if wanted else 0
+    advice = "" if share >= 0.9 else "; run scripts/hot-symbols.py to write the list again"
+    return f"hot code order: the binary has {found} of the {len(wanted)} functions of linker/hot-symbols.txt ({share:.0%}){advice}"
 
 
 def report_completion(fencectl, env, runs):
