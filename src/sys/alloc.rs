@@ -185,6 +185,18 @@ mod tests {
     }
 
     #[test]
+    fn every_large_command_is_a_subcommand() {
+        let tree = crate::cli::command();
+        for name in LARGE {
+            let name = std::str::from_utf8(name).unwrap();
+            assert!(
+                tree.find_subcommand(name).is_some(),
+                "{name} is not a fencectl subcommand"
+            );
+        }
+    }
+
+    #[test]
     fn choose_reads_argv_as_the_c_runtime_passes_it() {
         // The test harness has allocated already, so the process's own
         // choice is made; `choose` must leave it as it is.
